@@ -1,0 +1,3 @@
+module github.com/modelbrowser/modelbrowser
+
+go 1.26.8

@@ -1,0 +1,2 @@
+// Package cache is part of modelbrowser.
+package cache

@@ -1,0 +1,2 @@
+// Package hf is part of modelbrowser.
+package hf

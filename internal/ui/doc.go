@@ -1,0 +1,2 @@
+// Package ui is part of modelbrowser.
+package ui
