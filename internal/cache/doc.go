@@ -1,2 +1,0 @@
-// Package cache is part of modelbrowser.
-package cache
