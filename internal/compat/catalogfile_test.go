@@ -75,22 +75,22 @@ func TestParseCatalogErrors(t *testing.T) {
 		field      string
 		msg        string
 	}{
-		"toml syntax": {"w.toml", "[[workers]]\nname = \"a\nx", 2, "", ""},
-		"toml unknown field": {"w.toml", "[[workers]]\nname = \"a\"\ncolour = \"red\"\n", 3, "workers.colour", "unknown field"},
-		"toml bad device": {"w.toml", "[[workers]]\nname = \"a\"\ndevice = \"tpu\"\nformats=[\"gguf\"]\nmax_context=1\n[workers.architectures]\ngguf=[\"llama\"]\n", 3, "workers[0].device", "unknown device"},
+		"toml syntax":                    {"w.toml", "[[workers]]\nname = \"a\nx", 2, "", ""},
+		"toml unknown field":             {"w.toml", "[[workers]]\nname = \"a\"\ncolour = \"red\"\n", 3, "workers.colour", "unknown field"},
+		"toml bad device":                {"w.toml", "[[workers]]\nname = \"a\"\ndevice = \"tpu\"\nformats=[\"gguf\"]\nmax_context=1\n[workers.architectures]\ngguf=[\"llama\"]\n", 3, "workers[0].device", "unknown device"},
 		"toml second worker max_context": {"w.toml", userTOML + "\n[[workers]]\nname = \"b\"\ndevice = \"cpu\"\nformats = [\"gguf\"]\nmax_context = -5\n[workers.architectures]\ngguf = [\"llama\"]\n", 17, "workers[1].max_context", "positive"},
-		"toml duplicate name": {"w.toml", userTOML + "\n[[workers]]\nname = \"coder\"\n", 14, "workers[1].name", "already"},
-		"toml no workers": {"w.toml", "# nothing\n", 0, "workers", "no worker"},
-		"toml archs for missing format": {"w.toml", "[[workers]]\nname=\"a\"\ndevice=\"cpu\"\nformats=[\"gguf\"]\nmax_context=10\n[workers.architectures]\ngguf=[\"llama\"]\nonnx=[\"bert\"]\n", 6, "workers[0].architectures.onnx", "not in formats"},
-		"toml wrong type": {"w.toml", "[[workers]]\nname = 5\n", 0, "", "name"},
-		"json syntax": {"w.json", "{\n  \"workers\": [\n    {,}\n  ]\n}", 3, "", ""},
-		"json unknown field": {"w.json", "{\n  \"workers\": [],\n  \"colour\": 1\n}", 3, "colour", "unknown field"},
-		"json wrong type": {"w.json", "{\n  \"workers\": [\n    {\"name\": \"a\",\n     \"max_context\": \"big\"}\n  ]\n}", 4, "workers.max_context", "want int64"},
-		"json missing formats": {"w.json", "{\n  \"workers\": [\n    {\"name\": \"a\", \"device\": \"cpu\"},\n    {\"name\": \"b\",\n     \"device\": \"gpu\"}\n  ]\n}", 3, "workers[0].formats", "at least one format"},
-		"json second worker bad device": {"w.json", "{\n  \"workers\": [\n    {\"name\": \"a\", \"device\": \"cpu\", \"formats\": [\"gguf\"], \"architectures\": {\"gguf\": [\"llama\"]}, \"max_context\": 5},\n    {\"name\": \"b\",\n     \"device\": \"gpu\"}\n  ]\n}", 5, "workers[1].device", "unknown device"},
-		"json bad family confidence": {"w.json", "{\"workers\": [{\"name\": \"a\", \"device\": \"cpu\", \"formats\": [\"gguf\"], \"architectures\": {\"gguf\": [\"x\"]}, \"max_context\": 5}],\n \"families\": [{\"name\": \"x\",\n   \"confidence\": \"certain\", \"architectures\": [\"x\"]}]}", 3, "families[0].confidence", "not a confidence"},
-		"json empty": {"w.json", "", 0, "", "empty"},
-		"json trailing": {"w.json", "{\"workers\": []} {}", 0, "", "after"},
+		"toml duplicate name":            {"w.toml", userTOML + "\n[[workers]]\nname = \"coder\"\n", 14, "workers[1].name", "already"},
+		"toml no workers":                {"w.toml", "# nothing\n", 0, "workers", "no worker"},
+		"toml archs for missing format":  {"w.toml", "[[workers]]\nname=\"a\"\ndevice=\"cpu\"\nformats=[\"gguf\"]\nmax_context=10\n[workers.architectures]\ngguf=[\"llama\"]\nonnx=[\"bert\"]\n", 6, "workers[0].architectures.onnx", "not in formats"},
+		"toml wrong type":                {"w.toml", "[[workers]]\nname = 5\n", 0, "", "name"},
+		"json syntax":                    {"w.json", "{\n  \"workers\": [\n    {,}\n  ]\n}", 3, "", ""},
+		"json unknown field":             {"w.json", "{\n  \"workers\": [],\n  \"colour\": 1\n}", 3, "colour", "unknown field"},
+		"json wrong type":                {"w.json", "{\n  \"workers\": [\n    {\"name\": \"a\",\n     \"max_context\": \"big\"}\n  ]\n}", 4, "workers.max_context", "want int64"},
+		"json missing formats":           {"w.json", "{\n  \"workers\": [\n    {\"name\": \"a\", \"device\": \"cpu\"},\n    {\"name\": \"b\",\n     \"device\": \"gpu\"}\n  ]\n}", 3, "workers[0].formats", "at least one format"},
+		"json second worker bad device":  {"w.json", "{\n  \"workers\": [\n    {\"name\": \"a\", \"device\": \"cpu\", \"formats\": [\"gguf\"], \"architectures\": {\"gguf\": [\"llama\"]}, \"max_context\": 5},\n    {\"name\": \"b\",\n     \"device\": \"gpu\"}\n  ]\n}", 5, "workers[1].device", "unknown device"},
+		"json bad family confidence":     {"w.json", "{\"workers\": [{\"name\": \"a\", \"device\": \"cpu\", \"formats\": [\"gguf\"], \"architectures\": {\"gguf\": [\"x\"]}, \"max_context\": 5}],\n \"families\": [{\"name\": \"x\",\n   \"confidence\": \"certain\", \"architectures\": [\"x\"]}]}", 3, "families[0].confidence", "not a confidence"},
+		"json empty":                     {"w.json", "", 0, "", "empty"},
+		"json trailing":                  {"w.json", "{\"workers\": []} {}", 0, "", "after"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := ParseCatalog(tc.file, []byte(tc.body))
