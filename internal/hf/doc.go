@@ -1,2 +1,15 @@
-// Package hf is part of modelbrowser.
+// Package hf is modelbrowser's Hugging Face Hub client: it lists and looks
+// up models, reads config.json for context lengths, and turns the Hub's JSON
+// into compat.Model facts (each with its source) for the verdict engine.
+//
+// It follows what the Hub really does (../shared/HUB_API.md): paging by the
+// Link header, expand[] to get every fact of a page in one request, 307
+// redirects for renamed repos, 401 for unknown repos asked anonymously,
+// RateLimit and Retry-After headers. Errors are *Error values whose Kind the
+// UI and CLI explain. The token goes only to the configured endpoint's host
+// and never into an error. Answers are cached through the small Cache
+// interface with per-kind freshness, stale-if-error and offline modes.
+//
+// It knows nothing of terminals; internal/hf/hubtest is a fake Hub for
+// tests and for trying the binary by hand.
 package hf
