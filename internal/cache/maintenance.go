@@ -1,0 +1,205 @@
+package cache
+
+import (
+	"cmp"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+// PruneResult reports what Prune did.
+type PruneResult struct {
+	// Removed and RemovedBytes count the least recently used entries
+	// removed to get under MaxBytes.
+	Removed      int
+	RemovedBytes int64
+	// TempRemoved counts temporary files of dead writers swept away.
+	TempRemoved int
+	// Entries and Bytes are what remains.
+	Entries int
+	Bytes   int64
+}
+
+// Info describes the cache's contents.
+type Info struct {
+	// Path is the cache directory.
+	Path string
+	// Entries and Bytes count the entries and their size (files, or
+	// envelopes when memory-only). Temporary files are not counted.
+	Entries int
+	Bytes   int64
+	// Oldest and Newest are the least and most recent use of an entry:
+	// the file modification time, which Put and Get set from the Store's
+	// clock. They are zero when there are no entries.
+	Oldest, Newest time.Time
+	// MemoryOnly reports that the disk failed and the figures are those
+	// of the in-memory fallback.
+	MemoryOnly bool
+}
+
+// fileStat is one entry or temporary file found by scan.
+type fileStat struct {
+	name  string
+	size  int64
+	mtime time.Time
+}
+
+// scan lists the entry files and temporary files of the directory; other
+// files are none of the cache's business and are left alone.
+func (s *Store) scan() (entries, temps []fileStat, err error) {
+	list, err := os.ReadDir(s.dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, d := range list {
+		name := d.Name()
+		isEntry, isTemp := isEntryName(name), strings.HasPrefix(name, tempPrefix)
+		if (!isEntry && !isTemp) || !d.Type().IsRegular() {
+			continue
+		}
+		fi, err := d.Info()
+		if err != nil {
+			continue // removed since ReadDir, by another process
+		}
+		st := fileStat{name: name, size: fi.Size(), mtime: fi.ModTime()}
+		if isEntry {
+			entries = append(entries, st)
+		} else {
+			temps = append(temps, st)
+		}
+	}
+	return entries, temps, nil
+}
+
+// Prune removes temporary files older than ten minutes (their writer is
+// dead) and then the least recently used entries until the entries total at
+// most MaxBytes. Several processes may prune at once. A memory-only Store
+// is always within its cap and prunes nothing.
+func (s *Store) Prune() (PruneResult, error) {
+	return s.prune(s.max)
+}
+
+func (s *Store) prune(target int64) (PruneResult, error) {
+	if s.memOnly.Load() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return PruneResult{Entries: len(s.mem.items), Bytes: s.mem.size}, nil
+	}
+	entries, temps, err := s.scan()
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			err = nil
+		}
+		return PruneResult{}, err
+	}
+	var res PruneResult
+	var firstErr error
+	remove := func(name string) bool {
+		err := os.Remove(filepath.Join(s.dir, name))
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			if firstErr == nil {
+				firstErr = err
+			}
+			return false
+		}
+		return true
+	}
+
+	now := s.now()
+	for _, t := range temps {
+		if now.Sub(t.mtime) > staleTempAge && remove(t.name) {
+			res.TempRemoved++
+		}
+	}
+
+	slices.SortFunc(entries, func(a, b fileStat) int {
+		return cmp.Or(a.mtime.Compare(b.mtime), strings.Compare(a.name, b.name))
+	})
+	var total int64
+	for _, e := range entries {
+		total += e.size
+	}
+	res.Entries = len(entries)
+	for _, e := range entries {
+		if total <= target {
+			break
+		}
+		if remove(e.name) {
+			total -= e.size
+			res.Removed++
+			res.RemovedBytes += e.size
+			res.Entries--
+		}
+	}
+	res.Bytes = total
+
+	s.mu.Lock()
+	s.approx = total
+	s.mu.Unlock()
+	return res, firstErr
+}
+
+// Info counts the entries. A directory that does not exist holds none.
+func (s *Store) Info() (Info, error) {
+	info := Info{Path: s.dir, MemoryOnly: s.memOnly.Load()}
+	var stats []fileStat
+	if info.MemoryOnly {
+		s.mu.Lock()
+		for _, it := range s.mem.items {
+			v := it.Value.(*memItem)
+			stats = append(stats, fileStat{size: v.size, mtime: v.used})
+		}
+		s.mu.Unlock()
+	} else {
+		var err error
+		if stats, _, err = s.scan(); err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return info, nil
+			}
+			return info, err
+		}
+	}
+	for i, st := range stats {
+		info.Entries++
+		info.Bytes += st.size
+		if i == 0 || st.mtime.Before(info.Oldest) {
+			info.Oldest = st.mtime
+		}
+		if i == 0 || st.mtime.After(info.Newest) {
+			info.Newest = st.mtime
+		}
+	}
+	return info, nil
+}
+
+// Clear removes every entry, in memory and on disk, and every temporary
+// file, keeping the directory. A Put running meanwhile in another process
+// loses its entry (as if it came just before the Clear), nothing else.
+// A memory-only Store tries the disk too: clearing is what a full disk
+// needs.
+func (s *Store) Clear() error {
+	s.mu.Lock()
+	s.mem.clear()
+	s.approx = 0
+	s.mu.Unlock()
+
+	entries, temps, err := s.scan()
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		return err
+	}
+	var firstErr error
+	for _, f := range append(entries, temps...) {
+		err := os.Remove(filepath.Join(s.dir, f.name))
+		if err != nil && !errors.Is(err, fs.ErrNotExist) && firstErr == nil {
+			firstErr = err
+		}
+	}
+	return firstErr
+}
