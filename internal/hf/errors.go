@@ -257,3 +257,6 @@ func newError(kind Kind, err error, format string, args ...any) *Error {
 
 // errTruncated marks a body that ended before its Content-Length.
 var errTruncated = errors.New("the answer ended before its announced length")
+
+// requestID is the Hub's X-Request-Id of an answer.
+func requestID(h http.Header) string { return oneLine(h.Get("X-Request-Id"), 120) }
