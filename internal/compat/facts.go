@@ -1,6 +1,7 @@
 package compat
 
 import (
+	"encoding/json"
 	"path"
 	"strings"
 	"time"
@@ -138,10 +139,13 @@ func normGated(g string) string {
 }
 
 func deriveArchitecture(r Raw) String {
-	if a := strings.TrimSpace(r.GGUFArchitecture); r.HasGGUF && a != "" {
+	// Values are kept as the Hub sent them (only lower-cased): matching is
+	// exact, so "llama " is not llama (policy section 3). A blank value is
+	// no fact at all.
+	if a := r.GGUFArchitecture; r.HasGGUF && strings.TrimSpace(a) != "" {
 		return String{Value: strings.ToLower(a), Source: SrcGGUFArchitecture}
 	}
-	if mt := strings.TrimSpace(r.ConfigModelType); mt != "" {
+	if mt := r.ConfigModelType; strings.TrimSpace(mt) != "" {
 		return String{Value: strings.ToLower(mt), Source: SrcConfigModelType}
 	}
 	if len(r.ConfigArchitectures) > 0 {
@@ -158,12 +162,12 @@ func deriveArchitecture(r Raw) String {
 }
 
 func deriveFormats(r Raw) Formats {
-	if r.HasSiblings && len(r.Siblings) > 0 {
+	if r.HasSiblings {
 		if fs := FormatsFromFiles(r.Siblings, r.QuantMethod, isMLX(r)); len(fs) > 0 {
 			return Formats{Values: fs, Source: SrcSiblings}
 		}
-		// The sibling list names no weight file: the repository has none,
-		// whatever the other objects say.
+		// The sibling list (even an empty one) names no weight file: the
+		// repository has none, whatever the other objects say.
 		return Formats{}
 	}
 	var fs []string
@@ -326,16 +330,30 @@ func ContextFromConfig(cfg map[string]any) Int {
 	return Int{}
 }
 
+// maxContext bounds a plausible context length; larger values are
+// sentinels or garbage, not facts.
+const maxContext = 1 << 40
+
+// positiveInt reads a context length from a decoded JSON value: a whole
+// number in [1, maxContext], whether the decoder gave a float64, a
+// json.Number (Decoder.UseNumber) or a Go int.
 func positiveInt(v any) (int64, bool) {
 	switch n := v.(type) {
 	case float64:
-		if n >= 1 && n <= 1<<40 && n == float64(int64(n)) {
+		if n >= 1 && n <= maxContext && n == float64(int64(n)) {
 			return int64(n), true
 		}
+	case json.Number:
+		if i, err := n.Int64(); err == nil {
+			return positiveInt(i)
+		}
+		if f, err := n.Float64(); err == nil {
+			return positiveInt(f)
+		}
 	case int64:
-		return n, n > 0
+		return n, n >= 1 && n <= maxContext
 	case int:
-		return int64(n), n > 0
+		return int64(n), n >= 1 && n <= maxContext
 	}
 	return 0, false
 }
