@@ -73,10 +73,11 @@ func ModelTypeForClass(class string) (string, bool) {
 }
 
 // knownModelTypes are architecture names a Hub tag may carry. A tag counts as
-// an architecture fact only when it equals one of these exactly: the catalog's
-// own architectures (added by Derive's caller through the catalog) and common
-// architectures the default workers do not run, so that "gpt2" reads as an
-// unsupported architecture rather than an unknown one.
+// an architecture fact only when it equals one of these exactly: the default
+// catalog's architectures and common architectures the default workers do not
+// run, so that "gpt2" reads as an unsupported architecture rather than an
+// unknown one. (An architecture only a user catalog adds is read from the
+// config or GGUF header, not from tags.)
 var knownModelTypes = map[string]bool{
 	// supported by the default catalog
 	"llama": true, "mistral": true, "mixtral": true, "phi": true, "phi2": true, "phi3": true,

@@ -196,8 +196,15 @@ func modelReasons(m Model, failures []Message, c Catalog) []Message {
 		out = append(out, Message{CodeArchUnknown, archUnknownSentence})
 	}
 	if codes[CodeArchUnsupported] {
-		out = append(out, Message{CodeArchUnsupported, fmt.Sprintf(
-			"Architecture %q is not supported: no worker lists it.", m.Architecture.Value)})
+		msg := fmt.Sprintf("Architecture %q is not supported: no worker lists it.", m.Architecture.Value)
+		for _, w := range c.Workers {
+			if w.runsAny(m.Architecture.Value) {
+				msg = fmt.Sprintf("Architecture %q is not supported by any worker for %s weights.",
+					m.Architecture.Value, humanList(m.Formats.Values))
+				break
+			}
+		}
+		out = append(out, Message{CodeArchUnsupported, msg})
 	}
 	if codes[CodeFormatUnsupported] {
 		out = append(out, Message{CodeFormatUnsupported, fmt.Sprintf(
