@@ -148,3 +148,24 @@ func TestMemoryOnlyIsBounded(t *testing.T) {
 		require.True(t, ok, key)
 	}
 }
+
+func TestTempFileSweptDuringPut(t *testing.T) {
+	// Another process's Clear removes the temporary file between write and
+	// rename: the entry is lost, as if cleared just after, but the disk is
+	// fine and the Store must keep using it.
+	var w warnings
+	var s *Store
+	s, _ = openTest(t, Options{
+		Warn: w.Warn,
+		Hooks: Hooks{Rename: func(oldpath, newpath string) error {
+			require.NoError(t, s.Clear())
+			return os.Rename(oldpath, newpath)
+		}},
+	})
+	require.NoError(t, s.Put(Entry{Key: "k", Body: []byte("x")}))
+	require.False(t, s.MemoryOnly())
+	require.Zero(t, w.Count())
+	_, ok := s.Get("k")
+	require.False(t, ok)
+	require.Empty(t, dirNames(t, s.Path()))
+}
