@@ -2,7 +2,9 @@ package hf
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -340,4 +342,39 @@ func TestConformanceConfigJSON(t *testing.T) {
 	for name := range configWants {
 		assert.True(t, seen[name], "configWants names %s, which is not in the folder", name)
 	}
+}
+
+// TestConformanceReplayRename replays the recorded 307 (relative Location,
+// text body) and the bert body through the client itself.
+func TestConformanceReplayRename(t *testing.T) {
+	dir := filepath.Join(sharedFixtures(t), "api")
+	rec := readRecorded(t, filepath.Join(dir, "redirect307_bert-base-uncased.http.json"))
+	bert, err := os.ReadFile(filepath.Join(dir, "model_google-bert_bert-base-uncased.json"))
+	require.NoError(t, err)
+	var paths []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		paths = append(paths, r.URL.Path)
+		switch r.URL.Path {
+		case "/api/models/bert-base-uncased":
+			for k, v := range rec.Response.Headers {
+				if k != "Content-Length" {
+					w.Header().Set(k, v)
+				}
+			}
+			w.WriteHeader(rec.Response.Status)
+			io.WriteString(w, *rec.Response.Body)
+		case "/api/models/google-bert/bert-base-uncased":
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			w.Write(bert)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	c, err := New(Config{Endpoint: srv.URL})
+	require.NoError(t, err)
+	m, _, err := c.ModelInfo(t.Context(), "bert-base-uncased", "")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"/api/models/bert-base-uncased", "/api/models/google-bert/bert-base-uncased"}, paths)
+	checkVerdict(t, m, apiWants["redirect307_bert-base-uncased.http.json"][0])
 }

@@ -1,7 +1,245 @@
 package hf
 
+import (
+	"context"
+	"fmt"
+	"iter"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/modelbrowser/modelbrowser/internal/compat"
+)
+
 // ListExpand are the expand[] values every list (and model info) request
 // asks for: everything the verdict and the list view need, so judging a
 // page costs one request, never one per model.
 var ListExpand = []string{"author", "cardData", "config", "downloads", "gated", "gguf", "lastModified",
 	"library_name", "likes", "pipeline_tag", "safetensors", "sha", "siblings", "tags"}
+
+// DefaultLimit is the page size asked when ListOptions.Limit is 0.
+const DefaultLimit = 50
+
+// ListOptions are the search parameters of GET /api/models.
+type ListOptions struct {
+	// Search is a substring of the repo id (owner included).
+	Search string
+	// Author is an exact user or organisation name.
+	Author string
+	// Filters are tags that must all be present (gguf, text-generation,
+	// license:mit, ...).
+	Filters []string
+	// Sort is downloads, likes, trending, updated or created (or the Hub's
+	// own names trendingScore, lastModified, createdAt); "" is the Hub's
+	// default order. Sorting is always descending.
+	Sort string
+	// Limit is the page size (default 50).
+	Limit int
+}
+
+// sortParam maps the CLI's sort words to the Hub's.
+var sortParam = map[string]string{
+	"downloads": "downloads", "likes": "likes",
+	"trending": "trendingScore", "trendingscore": "trendingScore",
+	"updated": "lastModified", "lastmodified": "lastModified", "modified": "lastModified",
+	"created": "createdAt", "createdat": "createdAt",
+}
+
+// Query is the URL query of the first page.
+func (o ListOptions) Query() (url.Values, error) {
+	q := url.Values{}
+	if s := strings.TrimSpace(o.Search); s != "" {
+		q.Set("search", s)
+	}
+	if a := strings.TrimSpace(o.Author); a != "" {
+		q.Set("author", a)
+	}
+	for _, f := range o.Filters {
+		if f = strings.TrimSpace(f); f != "" {
+			q.Add("filter", f)
+		}
+	}
+	if o.Sort != "" {
+		s, ok := sortParam[strings.ToLower(strings.TrimSpace(o.Sort))]
+		if !ok {
+			return nil, newError(Invalid, nil, "unknown sort %q: use downloads, likes, trending, updated or created", oneLine(o.Sort, 40))
+		}
+		q.Set("sort", s)
+	}
+	switch {
+	case o.Limit < 0:
+		return nil, newError(Invalid, nil, "the page size must be positive, got %d", o.Limit)
+	case o.Limit == 0:
+		q.Set("limit", strconv.Itoa(DefaultLimit))
+	default:
+		q.Set("limit", strconv.Itoa(o.Limit))
+	}
+	for _, e := range ListExpand {
+		q.Add("expand[]", e)
+	}
+	return q, nil
+}
+
+// Page is one page of a listing.
+type Page struct {
+	Models []compat.Model
+	// Next is the URL of the next page ("" on the last): pass it to
+	// ListPage as is.
+	Next string
+	Meta Meta
+}
+
+// ListPage fetches one page of models: the first when next is "", else
+// the page at next, a URL taken verbatim from the previous Page (it must
+// be on the endpoint's host). On an error after the body was read (a next
+// link to another host) the page's models are still returned.
+func (c *Client) ListPage(ctx context.Context, opts ListOptions, next string) (Page, error) {
+	u, err := c.pageURL(opts, next)
+	if err != nil {
+		return Page{}, err
+	}
+	ans, err := c.get(ctx, u, classList)
+	if err != nil {
+		return Page{}, err
+	}
+	models, err := DecodeList(ans.body)
+	if err != nil {
+		return Page{}, c.withRequest(err, ans)
+	}
+	p := Page{Models: models, Meta: ans.meta}
+	link, ok := nextLink(ans.header.Values("Link"))
+	if !ok {
+		return p, nil
+	}
+	nu, err := c.checkNext(link)
+	if err != nil {
+		return p, c.withRequest(err, ans)
+	}
+	p.Next = nu
+	return p, nil
+}
+
+func (c *Client) withRequest(err error, ans *answer) error {
+	if e, ok := err.(*Error); ok && e.RequestID == "" {
+		e.RequestID = ans.meta.RequestID
+	}
+	return err
+}
+
+func (c *Client) pageURL(opts ListOptions, next string) (string, error) {
+	if next != "" {
+		return c.checkNext(next)
+	}
+	q, err := opts.Query()
+	if err != nil {
+		return "", err
+	}
+	return c.cfg.Endpoint + "/api/models?" + q.Encode(), nil
+}
+
+// checkNext resolves a next link against the endpoint and refuses one on
+// another host.
+func (c *Client) checkNext(link string) (string, error) {
+	u, err := c.base.Parse(link)
+	if err != nil || link == "" || strings.ContainsAny(link, "<> \t\r\n\"") || (u.Scheme != "http" && u.Scheme != "https") {
+		return "", newError(BadResponse, err, "the Hub's next-page link does not parse")
+	}
+	if !c.sameHost(u) {
+		return "", newError(Invalid, nil, "refusing a next-page link to another host (%s); the endpoint is %s", oneLine(u.Host, 100), c.hostName())
+	}
+	return u.String(), nil
+}
+
+// nextLink finds the target of rel="next" in Link headers (RFC 8288);
+// ok is false when there is none.
+func nextLink(values []string) (string, bool) {
+	for _, v := range values {
+		for {
+			start := strings.IndexByte(v, '<')
+			if start < 0 {
+				break
+			}
+			end := strings.IndexByte(v[start:], '>')
+			if end < 0 {
+				break
+			}
+			target, rest := v[start+1:start+end], v[start+end+1:]
+			params := rest
+			if i := strings.IndexByte(rest, '<'); i >= 0 {
+				params = rest[:i]
+			}
+			if relNext(params) {
+				return target, true
+			}
+			v = rest
+		}
+	}
+	return "", false
+}
+
+func relNext(params string) bool {
+	for p := range strings.SplitSeq(params, ";") {
+		k, val, _ := strings.Cut(strings.TrimSpace(p), "=")
+		if !strings.EqualFold(strings.TrimSpace(k), "rel") {
+			continue
+		}
+		for rel := range strings.FieldsSeq(strings.Trim(strings.TrimSpace(val), `",`)) {
+			if strings.EqualFold(rel, "next") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Pages iterates over the pages of a listing, first to last. It stops
+// after an error (yielded with the page's models when it has some) and
+// when a next link comes back to a page already read.
+func (c *Client) Pages(ctx context.Context, opts ListOptions) iter.Seq2[Page, error] {
+	return func(yield func(Page, error) bool) {
+		first, err := c.pageURL(opts, "")
+		if err != nil {
+			yield(Page{}, err)
+			return
+		}
+		seen := map[string]bool{first: true}
+		next := ""
+		for n := 1; ; n++ {
+			p, err := c.ListPage(ctx, opts, next)
+			if err == nil && p.Next != "" && seen[p.Next] {
+				err = newError(BadResponse, nil, "the Hub's next-page link after page %d points back to a page already read; stopping", n)
+				p.Next = ""
+			}
+			if !yield(p, err) || err != nil || p.Next == "" {
+				return
+			}
+			seen[p.Next] = true
+			next = p.Next
+		}
+	}
+}
+
+// ListAll reads pages until stop (given every model so far) says enough,
+// the last page, or an error. What was read before an error is returned
+// with it. A nil stop reads every page.
+func (c *Client) ListAll(ctx context.Context, opts ListOptions, stop func(got []compat.Model) bool) ([]compat.Model, error) {
+	var all []compat.Model
+	for p, err := range c.Pages(ctx, opts) {
+		all = append(all, p.Models...)
+		if err != nil {
+			return all, err
+		}
+		if stop != nil && stop(all) {
+			break
+		}
+	}
+	if all == nil {
+		all = []compat.Model{}
+	}
+	return all, nil
+}
+
+// String describes the options for logs.
+func (o ListOptions) String() string {
+	return fmt.Sprintf("search=%q author=%q filters=%v sort=%q limit=%d", o.Search, o.Author, o.Filters, o.Sort, o.Limit)
+}

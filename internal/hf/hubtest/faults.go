@@ -21,7 +21,8 @@ type Fault struct {
 	// Status answers this status instead: 429 with the headers below,
 	// 5xx with an HTML body like a proxy's error page.
 	Status int
-	// Header is added to the answer (Retry-After, RateLimit, ...).
+	// Header is set on the answer (Retry-After, RateLimit, ...); an empty
+	// value removes the header.
 	Header map[string]string
 	// Body replaces the answer's body.
 	Body string
@@ -104,7 +105,11 @@ func (s *Server) faultResponse(f *Fault, bucket string) *response {
 		resp.body = mustJSON(map[string]string{"error": http.StatusText(f.Status)})
 	}
 	for k, v := range f.Header {
-		resp.header.Set(k, v)
+		if v == "" {
+			resp.header.Del(k)
+		} else {
+			resp.header.Set(k, v)
+		}
 	}
 	if f.Body != "" {
 		resp.body = []byte(f.Body)

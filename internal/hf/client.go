@@ -1,0 +1,234 @@
+package hf
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Client talks to one Hub endpoint. It is safe for concurrent use and
+// reuses connections; make one per program.
+type Client struct {
+	cfg    Config
+	base   *url.URL
+	http   *http.Client
+	ua     string
+	flight flight
+}
+
+// New builds a client, filling Config's zero fields with the defaults.
+func New(cfg Config) (*Client, error) {
+	ep, err := parseEndpoint(cfg.Endpoint)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Endpoint = ep
+	base, _ := url.Parse(ep)
+	if _, err := checkToken(cfg.Token, "Config.Token"); err != nil {
+		return nil, err
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = DefaultMaxAttempts
+	}
+	if cfg.MaxRetryWait <= 0 {
+		cfg.MaxRetryWait = DefaultMaxRetryWait
+	}
+	if cfg.MaxTotalWait <= 0 {
+		cfg.MaxTotalWait = DefaultMaxTotalWait
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleepCtx
+	}
+	if cfg.Rand == nil {
+		cfg.Rand = rand.Float64
+	}
+	if cfg.Version == "" {
+		cfg.Version = "dev"
+	}
+	rt := cfg.Transport
+	if rt == nil {
+		rt = newTransport()
+	}
+	c := &Client{cfg: cfg, base: base, ua: "modelbrowser/" + cfg.Version + " (+Go)"}
+	c.http = &http.Client{
+		Transport: &authTransport{next: rt, scheme: base.Scheme, host: base.Host, token: cfg.Token},
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if len(via) >= 5 {
+				return errTooManyRedirects
+			}
+			return nil
+		},
+	}
+	return c, nil
+}
+
+// Endpoint is the base URL the client talks to.
+func (c *Client) Endpoint() string { return c.cfg.Endpoint }
+
+var errTooManyRedirects = errors.New("too many redirects")
+
+// newTransport is one pooled transport: the list and the config.json
+// fan-out reuse its connections.
+func newTransport() *http.Transport {
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          32,
+		MaxIdleConnsPerHost:   8,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}
+}
+
+// authTransport adds the token to requests for the endpoint's own scheme
+// and host, and to nothing else: a redirect to another host (a CDN, a
+// mirror) never sees it, whatever Go's redirect rules would forward.
+type authTransport struct {
+	next         http.RoundTripper
+	scheme, host string
+	token        string
+}
+
+func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	same := strings.EqualFold(req.URL.Scheme, t.scheme) && strings.EqualFold(req.URL.Host, t.host)
+	switch {
+	case t.token != "" && same:
+		req = req.Clone(req.Context())
+		req.Header.Set("Authorization", "Bearer "+t.token)
+	case req.Header.Get("Authorization") != "":
+		req = req.Clone(req.Context())
+		req.Header.Del("Authorization")
+	}
+	return t.next.RoundTrip(req)
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// sameHost reports whether u is on the endpoint's scheme and host.
+func (c *Client) sameHost(u *url.URL) bool {
+	return strings.EqualFold(u.Scheme, c.base.Scheme) && strings.EqualFold(u.Host, c.base.Host)
+}
+
+// hostName is the endpoint's host, for messages.
+func (c *Client) hostName() string { return c.base.Host }
+
+// backoff is the jittered exponential wait before attempt+1: 0.5 s, 1 s,
+// 2 s ... each between half and all of it.
+func (c *Client) backoff(attempt int) time.Duration {
+	d := 500 * time.Millisecond << (attempt - 1)
+	if d > 4*time.Second {
+		d = 4 * time.Second
+	}
+	r := c.cfg.Rand()
+	if r < 0 || r >= 1 {
+		r = 0.5
+	}
+	return d/2 + time.Duration(float64(d/2)*r)
+}
+
+// retrying GETs u up to MaxAttempts times. Waits honour Retry-After and
+// RateLimit; one longer than MaxRetryWait (or beyond MaxTotalWait) ends
+// the attempts at once, returning the error with its wait.
+func (c *Client) retrying(ctx context.Context, u, etag string) (*answer, error) {
+	var total time.Duration
+	for attempt := 1; ; attempt++ {
+		ans, err := c.once(ctx, u, etag)
+		if err == nil {
+			return ans, nil
+		}
+		var he *Error
+		if ctx.Err() != nil || !errors.As(err, &he) || !he.retryable() || attempt >= c.cfg.MaxAttempts {
+			return nil, err
+		}
+		wait := c.backoff(attempt)
+		switch {
+		case he.RetryAfter > c.cfg.MaxRetryWait:
+			return nil, err // too long for an interactive wait: let the UI show it
+		case he.RetryAfter > 0:
+			wait = he.RetryAfter
+		}
+		if total+wait > c.cfg.MaxTotalWait {
+			return nil, err
+		}
+		total += wait
+		if serr := c.cfg.Sleep(ctx, wait); serr != nil {
+			return nil, serr
+		}
+	}
+}
+
+// transportError explains a failure to get an answer at all.
+func (c *Client) transportError(ctx, attemptCtx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	host := c.hostName()
+	var dns *net.DNSError
+	var ne net.Error
+	switch {
+	case errors.Is(err, errTooManyRedirects):
+		return newError(BadResponse, err, "the Hub redirected too many times")
+	case errors.Is(attemptCtx.Err(), context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
+		return newError(Timeout, err, "%s did not answer within %s (HF_HUB_ETAG_TIMEOUT)", host, c.cfg.Timeout)
+	case errors.As(err, &dns):
+		return newError(Network, err, "cannot resolve %s: %s", oneLine(dns.Name, 100), oneLine(dns.Err, 100))
+	}
+	msg := oneLine(redact(err.Error(), c.cfg.Token), 200)
+	return newError(Network, err, "cannot reach %s: %s", host, msg)
+}
+
+// bodyError explains a failure while reading an answer's body.
+func (c *Client) bodyError(ctx, attemptCtx context.Context, err error, status int, h http.Header) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	var e *Error
+	switch {
+	case errors.Is(err, errTooLarge):
+		e = newError(BadResponse, err, "the Hub's answer is larger than %d MiB; stopped reading", c.cfg.MaxBodyBytes>>20)
+	case errors.Is(attemptCtx.Err(), context.DeadlineExceeded):
+		e = newError(Timeout, err, "%s stalled while sending its answer (timeout %s)", c.hostName(), c.cfg.Timeout)
+	case errors.Is(err, errTruncated):
+		e = newError(BadResponse, err, "the Hub's answer was cut short")
+	default:
+		e = newError(Network, err, "the connection to %s broke while reading: %s", c.hostName(), oneLine(redact(err.Error(), c.cfg.Token), 120))
+	}
+	e.Status, e.RequestID = status, requestID(h)
+	return e
+}
+
+// String keeps the token out of %v of a Client.
+func (c *Client) String() string { return fmt.Sprintf("hf.Client(%s)", c.cfg.Endpoint) }

@@ -1,0 +1,552 @@
+package hf
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest"
+)
+
+const testToken = "hf_TestTokenDoNotLeak123"
+
+// sleeps records the waits a client asked for instead of sleeping.
+type sleeps struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (s *sleeps) sleep(ctx context.Context, d time.Duration) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.d = append(s.d, d)
+	return ctx.Err()
+}
+
+func (s *sleeps) all() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.d)
+}
+
+// newTestClient builds a client against a fake Hub, with a token, no real
+// sleeps and a fixed jitter.
+func newTestClient(t *testing.T, endpoint string, mods ...func(*Config)) (*Client, *sleeps) {
+	t.Helper()
+	sl := &sleeps{}
+	cfg := Config{Endpoint: endpoint, Token: testToken, Version: "test", Timeout: 2 * time.Second,
+		Sleep: sl.sleep, Rand: func() float64 { return 0.5 }}
+	for _, m := range mods {
+		m(&cfg)
+	}
+	c, err := New(cfg)
+	require.NoError(t, err)
+	return c, sl
+}
+
+func anonymous(c *Config) { c.Token = "" }
+
+// assertHubRequests checks what every request to the fake Hub carried.
+func assertHubRequests(t *testing.T, reqs []hubtest.Request, token string) {
+	t.Helper()
+	for _, r := range reqs {
+		assert.Equal(t, "modelbrowser/test (+Go)", r.Header.Get("User-Agent"), r.Path)
+		if token == "" {
+			assert.Empty(t, r.Header.Get("Authorization"), r.Path)
+		} else {
+			assert.Equal(t, "Bearer "+token, r.Header.Get("Authorization"), r.Path)
+		}
+	}
+}
+
+func TestListAllPagesOfSeven(t *testing.T) {
+	hub := hubtest.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 30})
+	hub.Expect("GET", "/api/models")
+	c, _ := newTestClient(t, hub.URL)
+
+	models, err := c.ListAll(context.Background(), ListOptions{Sort: "downloads"}, nil)
+	require.NoError(t, err)
+	require.Len(t, models, 30)
+	ids := map[string]bool{}
+	for _, m := range models {
+		ids[m.ID] = true
+		assert.True(t, m.Architecture.Known() || m.ID == "", m.ID)
+	}
+	assert.Len(t, ids, 30, "no model twice")
+	assert.True(t, slices.IsSortedFunc(models, func(a, b compat.Model) int { return int(b.Downloads - a.Downloads) }))
+
+	assert.Equal(t, 5, hub.Count(hubtest.RouteList))
+	assert.Equal(t, 0, hub.Count(hubtest.RouteInfo), "no per-model request")
+	assert.Equal(t, 0, hub.Count(hubtest.RouteResolve))
+	reqs := hub.Requests()
+	assertHubRequests(t, reqs, testToken)
+	for i, r := range reqs {
+		assert.Equal(t, "/api/models", r.Path)
+		assert.ElementsMatch(t, ListExpand, r.Query["expand[]"], "one request brings every fact")
+		assert.Equal(t, "downloads", r.Query.Get("sort"))
+		assert.Equal(t, "50", r.Query.Get("limit"))
+		assert.Equal(t, i > 0, r.Query.Has("cursor"), "page %d", i+1)
+	}
+}
+
+func TestListQuery(t *testing.T) {
+	hub := hubtest.New(t)
+	c, _ := newTestClient(t, hub.URL)
+	p, err := c.ListPage(context.Background(), ListOptions{Search: "LLAMA", Author: "meta-llama", Filters: []string{"safetensors", "text-generation"}, Sort: "trending", Limit: 5}, "")
+	require.NoError(t, err)
+	require.Len(t, p.Models, 2)
+	assert.Equal(t, "meta-llama/Llama-3.1-8B-Instruct", p.Models[0].ID, "trendingScore order")
+	assert.Empty(t, p.Next)
+	assert.NotEmpty(t, p.Meta.RequestID)
+	q := hub.Requests()[0].Query
+	assert.Equal(t, "LLAMA", q.Get("search"))
+	assert.Equal(t, "meta-llama", q.Get("author"))
+	assert.Equal(t, []string{"safetensors", "text-generation"}, q["filter"])
+	assert.Equal(t, "trendingScore", q.Get("sort"))
+	assert.Equal(t, "5", q.Get("limit"))
+
+	for in, want := range map[string]string{"likes": "likes", "updated": "lastModified", "created": "createdAt", "Downloads": "downloads", "trendingScore": "trendingScore"} {
+		q, err := ListOptions{Sort: in}.Query()
+		require.NoError(t, err)
+		assert.Equal(t, want, q.Get("sort"))
+	}
+	_, err = ListOptions{Sort: "random"}.Query()
+	assert.True(t, IsKind(err, Invalid))
+	_, err = c.ListPage(context.Background(), ListOptions{Limit: -1}, "")
+	assert.True(t, IsKind(err, Invalid))
+}
+
+func TestListStopCondition(t *testing.T) {
+	hub := hubtest.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 30})
+	c, _ := newTestClient(t, hub.URL)
+	models, err := c.ListAll(context.Background(), ListOptions{}, func(got []compat.Model) bool { return len(got) >= 10 })
+	require.NoError(t, err)
+	assert.Len(t, models, 14)
+	assert.Equal(t, 2, hub.Count(hubtest.RouteList))
+}
+
+func TestListBrokenPaging(t *testing.T) {
+	tests := map[string]struct {
+		fault    hubtest.Fault
+		models   int
+		requests int
+		kind     Kind
+		msg      string
+	}{
+		"next link loops":      {hubtest.Fault{Route: hubtest.RouteList, Page: 2, LoopNext: true}, 14, 2, BadResponse, "points back to a page already read"},
+		"first page loops":     {hubtest.Fault{Route: hubtest.RouteList, Page: 1, LoopNext: true}, 7, 1, BadResponse, "points back"},
+		"garbage link":         {hubtest.Fault{Route: hubtest.RouteList, Page: 1, GarbageLink: true}, 7, 1, BadResponse, "does not parse"},
+		"next on another host": {hubtest.Fault{Route: hubtest.RouteList, Page: 2, NextLink: "https://evil.example/api/models?cursor=x"}, 14, 2, Invalid, "another host (evil.example)"},
+		"page 3 fails":         {hubtest.Fault{Route: hubtest.RouteList, Page: 3, Status: 500}, 14, 2 + 3, Unavailable, "unavailable"},
+		"page 2 rate limited":  {hubtest.Fault{Route: hubtest.RouteList, Page: 2, Status: 429, Header: map[string]string{"RateLimit": `"api";r=0;t=120`}}, 7, 2, RateLimited, "rate limit"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			hub := hubtest.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 30})
+			hub.Fail(tc.fault)
+			c, _ := newTestClient(t, hub.URL)
+			models, err := c.ListAll(context.Background(), ListOptions{}, nil)
+			require.Error(t, err)
+			assert.True(t, IsKind(err, tc.kind), "%v", err)
+			assert.Contains(t, err.Error(), tc.msg)
+			assert.Len(t, models, tc.models, "what was read is kept")
+			assert.Equal(t, tc.requests, hub.Count(hubtest.RouteAny))
+			assert.NotContains(t, err.Error(), testToken)
+		})
+	}
+}
+
+func TestListPageRefusesForeignNext(t *testing.T) {
+	hub := hubtest.New(t)
+	c, _ := newTestClient(t, hub.URL)
+	for _, next := range []string{"https://evil.example/api/models", "http://evil.example:80/api/models?cursor=1", "ftp://x/y", "<garbage>"} {
+		_, err := c.ListPage(context.Background(), ListOptions{}, next)
+		require.Error(t, err, next)
+	}
+	assert.Equal(t, 0, hub.Count(hubtest.RouteAny))
+	// A next link on the endpoint is followed verbatim.
+	_, err := c.ListPage(context.Background(), ListOptions{}, hub.URL+"/api/models?limit=2&search=qwen&expand[]=tags")
+	require.NoError(t, err)
+	assert.Equal(t, "limit=2&search=qwen&expand[]=tags", hub.Requests()[0].RawQuery)
+}
+
+func TestNextLink(t *testing.T) {
+	tests := map[string]struct {
+		in   []string
+		want string
+		ok   bool
+	}{
+		"hub":          {[]string{`<https://huggingface.co/api/models?limit=10&cursor=eyJ9%3D>; rel="next"`}, "https://huggingface.co/api/models?limit=10&cursor=eyJ9%3D", true},
+		"unquoted":     {[]string{`<https://h/a>; rel=next`}, "https://h/a", true},
+		"several":      {[]string{`<https://h/p>; rel="prev", <https://h/n>; rel="next"`}, "https://h/n", true},
+		"two headers":  {[]string{`<https://h/p>; rel="prev"`, `<https://h/n>; rel="next last"`}, "https://h/n", true},
+		"no next":      {[]string{`<https://h/p>; rel="prev"`}, "", false},
+		"none":         {nil, "", false},
+		"garbage":      {[]string{`garbage`}, "", false},
+		"unterminated": {[]string{`<https://h/n; rel="next"`}, "", false},
+		"empty target": {[]string{`<>; rel="next"`}, "", true},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got, ok := nextLink(tc.in)
+			assert.Equal(t, tc.ok, ok)
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}
+
+func TestModelInfoRename(t *testing.T) {
+	hub := hubtest.New(t)
+	hub.Expect("GET", "/api/models/bert-base-uncased")
+	hub.Expect("GET", "/api/models/google-bert/bert-base-uncased")
+	c, _ := newTestClient(t, hub.URL)
+	m, meta, err := c.ModelInfo(context.Background(), "bert-base-uncased", "")
+	require.NoError(t, err)
+	assert.Equal(t, "google-bert/bert-base-uncased", m.ID)
+	assert.Equal(t, "bert", m.Architecture.Value)
+	assert.NotEmpty(t, meta.RequestID)
+	reqs := hub.Requests()
+	require.Len(t, reqs, 2)
+	assertHubRequests(t, reqs, testToken) // same host: the token follows
+	assert.ElementsMatch(t, ListExpand, reqs[1].Query["expand[]"], "the redirect keeps the query")
+}
+
+func TestModelInfoRevisionEscaped(t *testing.T) {
+	hub := hubtest.New(t)
+	c, _ := newTestClient(t, hub.URL)
+	repo, _ := hub.Repo("Qwen/Qwen3-0.6B")
+	m, _, err := c.ModelInfo(context.Background(), "Qwen/Qwen3-0.6B", repo.SHA)
+	require.NoError(t, err)
+	assert.Equal(t, repo.SHA, m.SHA)
+
+	_, _, err = c.ModelInfo(context.Background(), "Qwen/Qwen3-0.6B", "refs/pr/1")
+	require.Error(t, err)
+	assert.True(t, IsKind(err, NotFound))
+	assert.Contains(t, err.Error(), "revision")
+	reqs := hub.Requests()
+	assert.Equal(t, "/api/models/Qwen/Qwen3-0.6B/revision/"+repo.SHA, reqs[0].RawPath)
+	assert.Equal(t, "/api/models/Qwen/Qwen3-0.6B/revision/refs%2Fpr%2F1", reqs[1].RawPath)
+}
+
+func TestModelInfoRefusesBadIDsWithoutRequest(t *testing.T) {
+	hub := hubtest.New(t)
+	c, _ := newTestClient(t, hub.URL)
+	for _, id := range []string{"../../etc/passwd", "a/b/c", "", "%2e%2e/x"} {
+		_, _, err := c.ModelInfo(context.Background(), id, "")
+		assert.True(t, IsKind(err, Invalid), id)
+	}
+	_, _, err := c.ModelInfo(context.Background(), "gpt2", "main\n")
+	assert.True(t, IsKind(err, Invalid))
+	assert.Equal(t, 0, hub.Count(hubtest.RouteAny))
+}
+
+func TestErrorMapping(t *testing.T) {
+	html := hubtest.Fault{Route: hubtest.RouteInfo}
+	tests := map[string]struct {
+		id       string
+		anon     bool
+		opts     hubtest.Options
+		fault    *hubtest.Fault
+		kind     Kind
+		status   int
+		requests int
+		msg      string
+		wait     time.Duration
+	}{
+		"unknown repo, anonymous": {id: "nobody/nothing", anon: true, kind: NotFound, status: 401, requests: 1, msg: "or private"},
+		"unknown repo, token":     {id: "nobody/nothing", kind: NotFound, status: 404, requests: 1, msg: "not found"},
+		"bad token":               {id: "openai-community/gpt2", opts: hubtest.Options{ValidTokens: []string{"hf_other"}}, kind: BadToken, status: 401, requests: 1, msg: "check HF_TOKEN"},
+		"gated 403":               {id: "openai-community/gpt2", fault: &hubtest.Fault{Route: hubtest.RouteInfo, Status: 403, Header: map[string]string{"X-Error-Code": "GatedRepo"}}, kind: Gated, status: 403, requests: 1, msg: "authorized list"},
+		"404":                     {id: "openai-community/gpt2", fault: &hubtest.Fault{Route: hubtest.RouteInfo, Status: 404}, kind: NotFound, status: 404, requests: 1},
+		"400":                     {id: "openai-community/gpt2", fault: &hubtest.Fault{Route: hubtest.RouteInfo, Status: 400, Body: `{"error":"bad expand"}`}, kind: BadResponse, status: 400, requests: 1, msg: "bad expand"},
+		"429 long wait":           {id: "openai-community/gpt2", fault: &hubtest.Fault{Route: hubtest.RouteInfo, Status: 429, Header: map[string]string{"RateLimit": "", "Retry-After": "3600"}}, kind: RateLimited, status: 429, requests: 1, wait: time.Hour},
+		"429 ratelimit header":    {id: "openai-community/gpt2", fault: &hubtest.Fault{Route: hubtest.RouteInfo, Status: 429}, kind: RateLimited, status: 429, requests: 1, wait: 55 * time.Second},
+		"429 absurd":              {id: "openai-community/gpt2", fault: &hubtest.Fault{Route: hubtest.RouteInfo, Status: 429, Header: map[string]string{"RateLimit": `"api";r=0;t=99999999999`}}, kind: RateLimited, status: 429, requests: 1, wait: MaxRetryAfter},
+		"500 html":                {id: "openai-community/gpt2", fault: &hubtest.Fault{Route: hubtest.RouteInfo, Status: 500}, kind: Unavailable, status: 500, requests: 3},
+		"502":                     {id: "openai-community/gpt2", fault: &hubtest.Fault{Route: hubtest.RouteInfo, Status: 502}, kind: Unavailable, status: 502, requests: 3},
+		"503":                     {id: "openai-community/gpt2", fault: &hubtest.Fault{Route: hubtest.RouteInfo, Status: 503}, kind: Unavailable, status: 503, requests: 3},
+		"504":                     {id: "openai-community/gpt2", fault: &hubtest.Fault{Route: hubtest.RouteInfo, Status: 504}, kind: Unavailable, status: 504, requests: 3},
+		"408":                     {id: "openai-community/gpt2", fault: &hubtest.Fault{Route: hubtest.RouteInfo, Status: 408}, kind: Timeout, status: 408, requests: 3},
+		"501 not retried":         {id: "openai-community/gpt2", fault: &hubtest.Fault{Route: hubtest.RouteInfo, Status: 501}, kind: Unavailable, status: 501, requests: 1},
+		"401 not retried":         {id: "openai-community/gpt2", fault: &hubtest.Fault{Route: hubtest.RouteInfo, Status: 401}, kind: NotFound, status: 401, requests: 1},
+		"server echoes the token": {id: "openai-community/gpt2", fault: &hubtest.Fault{Route: hubtest.RouteInfo, Status: 400, Body: `{"error":"token ` + testToken + ` is odd"}`, Header: map[string]string{"X-Error-Message": "bad " + testToken}}, kind: BadResponse, status: 400, requests: 1, msg: "[token]"},
+	}
+	_ = html
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			hub := hubtest.New(t, tc.opts)
+			if tc.fault != nil {
+				hub.Fail(*tc.fault)
+			}
+			mods := []func(*Config){}
+			if tc.anon {
+				mods = append(mods, anonymous)
+			}
+			c, _ := newTestClient(t, hub.URL, mods...)
+			_, _, err := c.ModelInfo(context.Background(), tc.id, "")
+			require.Error(t, err)
+			var he *Error
+			require.ErrorAs(t, err, &he)
+			assert.Equal(t, tc.kind, he.Kind, "%v", err)
+			assert.Equal(t, tc.status, he.Status)
+			assert.Equal(t, tc.wait, he.RetryAfter)
+			assert.NotEmpty(t, he.RequestID)
+			assert.Contains(t, err.Error(), "request id "+he.RequestID)
+			assert.Contains(t, err.Error(), tc.msg)
+			assert.NotContains(t, err.Error(), testToken)
+			assert.NotContains(t, err.Error(), "<")
+			assert.NotContains(t, err.Error(), "\n")
+			assert.Equal(t, tc.requests, hub.Count(hubtest.RouteAny))
+		})
+	}
+}
+
+func TestRetryAfterWaitedOut(t *testing.T) {
+	tests := map[string]struct {
+		header map[string]string
+		want   time.Duration
+	}{
+		"Retry-After seconds": {map[string]string{"RateLimit": "", "Retry-After": "1"}, time.Second},
+		"RateLimit t":         {map[string]string{"RateLimit": `"api";r=0;t=2`, "Retry-After": "7"}, 2 * time.Second},
+		"no hint: backoff":    {map[string]string{"RateLimit": ""}, 375 * time.Millisecond},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			hub := hubtest.New(t)
+			hub.Fail(hubtest.Fault{Route: hubtest.RouteInfo, Status: 429, Times: 1, Header: tc.header})
+			c, sl := newTestClient(t, hub.URL)
+			m, _, err := c.ModelInfo(context.Background(), "openai-community/gpt2", "")
+			require.NoError(t, err)
+			assert.Equal(t, "openai-community/gpt2", m.ID)
+			assert.Equal(t, []time.Duration{tc.want}, sl.all())
+			assert.Equal(t, 2, hub.Count(hubtest.RouteInfo))
+		})
+	}
+}
+
+func TestBackoffIsJitteredExponential(t *testing.T) {
+	hub := hubtest.New(t)
+	hub.Fail(hubtest.Fault{Route: hubtest.RouteInfo, Status: 503})
+	r := []float64{0, 0.99}
+	i := 0
+	c, sl := newTestClient(t, hub.URL, func(c *Config) { c.Rand = func() float64 { v := r[i%2]; i++; return v } })
+	_, _, err := c.ModelInfo(context.Background(), "openai-community/gpt2", "")
+	require.True(t, IsKind(err, Unavailable))
+	got := sl.all()
+	require.Len(t, got, 2)
+	assert.Equal(t, 250*time.Millisecond, got[0])
+	assert.InDelta(t, float64(995*time.Millisecond), float64(got[1]), float64(time.Millisecond))
+}
+
+func TestBodyFaults(t *testing.T) {
+	tests := map[string]struct {
+		fault    hubtest.Fault
+		mod      func(*Config)
+		ok       bool
+		kind     Kind
+		msg      string
+		requests int
+	}{
+		"truncated once, retried": {fault: hubtest.Fault{Route: hubtest.RouteInfo, Truncate: true, Times: 1}, ok: true, requests: 2},
+		"truncated always":        {fault: hubtest.Fault{Route: hubtest.RouteInfo, Truncate: true}, kind: BadResponse, msg: "cut short", requests: 3},
+		"reset mid-body":          {fault: hubtest.Fault{Route: hubtest.RouteInfo, Reset: true}, kind: Network, msg: "broke", requests: 3},
+		"stalled body":            {fault: hubtest.Fault{Route: hubtest.RouteInfo, Stall: 5 * time.Second}, mod: func(c *Config) { c.Timeout = 150 * time.Millisecond }, kind: Timeout, msg: "stalled", requests: 3},
+		"oversized":               {mod: func(c *Config) { c.MaxBodyBytes = 1000 }, kind: BadResponse, msg: "larger than", requests: 1},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			hub := hubtest.New(t)
+			hub.Fail(tc.fault)
+			mods := []func(*Config){}
+			if tc.mod != nil {
+				mods = append(mods, tc.mod)
+			}
+			c, _ := newTestClient(t, hub.URL, mods...)
+			m, _, err := c.ModelInfo(context.Background(), "meta-llama/Llama-3.1-8B-Instruct", "")
+			assert.Equal(t, tc.requests, hub.Count(hubtest.RouteAny))
+			if tc.ok {
+				require.NoError(t, err)
+				assert.Equal(t, "llama", m.Architecture.Value)
+				return
+			}
+			require.Error(t, err)
+			assert.True(t, IsKind(err, tc.kind), "%v", err)
+			assert.Contains(t, err.Error(), tc.msg)
+			assert.NotContains(t, err.Error(), testToken)
+		})
+	}
+}
+
+func TestNetworkRefused(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	ln.Close()
+	c, sl := newTestClient(t, "http://"+addr)
+	_, _, err = c.ModelInfo(context.Background(), "gpt2", "")
+	require.Error(t, err)
+	assert.True(t, IsKind(err, Network), "%v", err)
+	assert.Contains(t, err.Error(), "refused")
+	assert.Len(t, sl.all(), 2, "retried")
+}
+
+func TestContextCancelled(t *testing.T) {
+	hub := hubtest.New(t)
+	c, _ := newTestClient(t, hub.URL)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, _, err := c.ModelInfo(ctx, "gpt2", "")
+	assert.ErrorIs(t, err, context.Canceled)
+}
+
+func TestTokenNeverCrossesHosts(t *testing.T) {
+	var mu sync.Mutex
+	var seen []http.Header
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen = append(seen, r.Header.Clone())
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(hubtest.ModelJSON(hubtest.Repo{ID: "elsewhere/model", ModelType: "llama"}))
+	}))
+	defer other.Close()
+
+	hub := hubtest.New(t)
+	// A redirect to a subdomain-like or any other host must not carry it
+	// either: other is 127.0.0.1 on another port, hub is 127.0.0.1 too.
+	hub.Fail(hubtest.Fault{Route: hubtest.RouteInfo, RedirectTo: other.URL + "/api/models/elsewhere/model"})
+	c, _ := newTestClient(t, hub.URL)
+	m, _, err := c.ModelInfo(context.Background(), "openai-community/gpt2", "")
+	require.NoError(t, err)
+	assert.Equal(t, "elsewhere/model", m.ID)
+	assertHubRequests(t, hub.Requests(), testToken)
+	require.Len(t, seen, 1)
+	assert.Empty(t, seen[0].Get("Authorization"), "token sent to another host")
+	assert.Equal(t, "modelbrowser/test (+Go)", seen[0].Get("User-Agent"))
+}
+
+func TestResolveContext(t *testing.T) {
+	hub := hubtest.New(t, hubtest.Options{GatedTokens: []string{"hf_granted"}})
+	ctx := context.Background()
+	info := func(c *Client, id string) compat.Model {
+		m, _, err := c.ModelInfo(ctx, id, "")
+		require.NoError(t, err)
+		return m
+	}
+	anon, _ := newTestClient(t, hub.URL, anonymous)
+	granted, _ := newTestClient(t, hub.URL, func(c *Config) { c.Token = "hf_granted" })
+	denied, _ := newTestClient(t, hub.URL)
+
+	tests := map[string]struct {
+		c      *Client
+		id     string
+		ctx    int64
+		src    string
+		status int // of the resolve request; 0 = no request
+	}{
+		"public":                 {anon, "Qwen/Qwen3-0.6B", 40960, cfgMPE, 200},
+		"nested text_config":     {granted, "google/gemma-3-4b-it", 131072, "config.json:text_config.max_position_embeddings", 200},
+		"gpt2 n_positions":       {anon, "openai-community/gpt2", 1024, "config.json:n_positions", 200},
+		"gated, anonymous":       {anon, "meta-llama/Llama-3.1-8B-Instruct", 0, "", 401},
+		"gated, not authorised":  {denied, "meta-llama/Llama-3.1-8B-Instruct", 0, "", 403},
+		"gated, authorised":      {granted, "meta-llama/Llama-3.1-8B-Instruct", 131072, cfgMPE, 200},
+		"no config.json":         {anon, "stabilityai/stable-diffusion-2-1", 0, "", 404},
+		"gguf context, no fetch": {anon, "ggml-org/gemma-3-1b-it-GGUF", 32768, gctx, 0},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			m := info(tc.c, tc.id)
+			hub.ResetRequests()
+			got, err := tc.c.ResolveContext(ctx, m)
+			require.NoError(t, err)
+			assert.Equal(t, tc.ctx, got.ContextLength.Value)
+			assert.Equal(t, tc.src, got.ContextLength.Source)
+			reqs := hub.Requests()
+			if tc.status == 0 {
+				assert.Empty(t, reqs)
+				return
+			}
+			require.Len(t, reqs, 1)
+			assert.Equal(t, "/"+tc.id+"/resolve/"+m.SHA+"/config.json", reqs[0].Path, "pinned to the listed commit")
+		})
+	}
+
+	// Without a sha the branch is read.
+	hub.ResetRequests()
+	_, err := anon.ResolveContext(ctx, compat.Model{ID: "Qwen/Qwen3-0.6B"})
+	require.NoError(t, err)
+	assert.Equal(t, "/Qwen/Qwen3-0.6B/resolve/main/config.json", hub.Requests()[0].Path)
+}
+
+// countingTransport measures the concurrency of requests.
+type countingTransport struct {
+	inflight, max atomic.Int32
+}
+
+func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	n := c.inflight.Add(1)
+	defer c.inflight.Add(-1)
+	for {
+		m := c.max.Load()
+		if n <= m || c.max.CompareAndSwap(m, n) {
+			break
+		}
+	}
+	time.Sleep(5 * time.Millisecond)
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func TestResolveContextsBoundedAndOrdered(t *testing.T) {
+	hub := hubtest.New(t, hubtest.Options{PageSize: 100})
+	ct := &countingTransport{}
+	c, _ := newTestClient(t, hub.URL, anonymous, func(c *Config) { c.Transport = ct })
+	p, err := c.ListPage(context.Background(), ListOptions{Limit: 100}, "")
+	require.NoError(t, err)
+	need := 0
+	for _, m := range p.Models {
+		if compat.NeedsConfigJSON(m) {
+			need++
+		}
+	}
+	require.Greater(t, need, 10)
+	hub.ResetRequests()
+	ct.max.Store(0)
+
+	out := c.ResolveContexts(context.Background(), p.Models, 3)
+	require.Len(t, out, len(p.Models))
+	for i := range out {
+		assert.Equal(t, p.Models[i].ID, out[i].ID, "order kept")
+	}
+	assert.Equal(t, need, hub.Count(hubtest.RouteResolve))
+	assert.Equal(t, 0, hub.Count(hubtest.RouteInfo))
+	assert.LessOrEqual(t, ct.max.Load(), int32(3))
+	assert.Greater(t, ct.max.Load(), int32(1))
+	byID := map[string]compat.Model{}
+	for _, m := range out {
+		byID[m.ID] = m
+	}
+	assert.EqualValues(t, 40960, byID["Qwen/Qwen3-0.6B"].ContextLength.Value)
+	assert.False(t, byID["meta-llama/Llama-3.1-8B-Instruct"].ContextLength.Known(), "gated: unknown, no error")
+}
+
+func TestNewValidates(t *testing.T) {
+	_, err := New(Config{Endpoint: "not a url"})
+	assert.ErrorContains(t, err, "HF_ENDPOINT")
+	_, err = New(Config{Token: "hf bad"})
+	assert.Error(t, err)
+	c, err := New(Config{})
+	require.NoError(t, err)
+	assert.Equal(t, DefaultEndpoint, c.Endpoint())
+	assert.False(t, strings.Contains(c.String(), "hf_"))
+}

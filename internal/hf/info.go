@@ -1,0 +1,130 @@
+package hf
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"sync"
+
+	"github.com/modelbrowser/modelbrowser/internal/compat"
+)
+
+// DefaultConcurrency is how many config.json reads ResolveContexts runs at
+// once when not told.
+const DefaultConcurrency = 4
+
+// ModelInfo fetches one model (GET /api/models/{id}, or
+// /api/models/{id}/revision/{rev} when revision is set) with the same
+// expand[] as a list, so its facts match the list's. A renamed repo's
+// 307 is followed: the returned Model.ID is the new id.
+func (c *Client) ModelInfo(ctx context.Context, id, revision string) (compat.Model, Meta, error) {
+	if err := ValidateRepoID(id); err != nil {
+		return compat.Model{}, Meta{}, err
+	}
+	u := c.cfg.Endpoint + "/api/models/" + repoPath(id)
+	if revision != "" {
+		if err := validateRevision(revision); err != nil {
+			return compat.Model{}, Meta{}, err
+		}
+		u += "/revision/" + url.PathEscape(revision)
+	}
+	q := url.Values{"expand[]": ListExpand}
+	ans, err := c.get(ctx, u+"?"+q.Encode(), classInfo)
+	if err != nil {
+		return compat.Model{}, Meta{}, err
+	}
+	m, err := DecodeModel(ans.body)
+	if err != nil {
+		return compat.Model{}, ans.meta, c.withRequest(err, ans)
+	}
+	return m, ans.meta, nil
+}
+
+// validateRevision refuses a revision that cannot name a git ref.
+func validateRevision(rev string) error {
+	if len(rev) > 256 {
+		return newError(Invalid, nil, "invalid revision: too long")
+	}
+	for i := 0; i < len(rev); i++ {
+		if rev[i] < ' ' || rev[i] == 0x7f {
+			return newError(Invalid, nil, "invalid revision %q: control characters", oneLine(rev, 60))
+		}
+	}
+	return nil
+}
+
+// isCommit reports whether rev is a full 40-hex commit sha.
+func isCommit(rev string) bool {
+	if len(rev) != 40 {
+		return false
+	}
+	for i := 0; i < len(rev); i++ {
+		c := rev[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// ResolveContext reads the repo's config.json (GET
+// /{id}/resolve/{sha or main}/config.json) for the context length when the
+// model has none from GGUF. A gated (401/403) or missing (404) config.json
+// leaves the context unknown, which the engine reports as CTX_UNKNOWN: it
+// is not an error. Other failures return m unchanged with the error.
+func (c *Client) ResolveContext(ctx context.Context, m compat.Model) (compat.Model, error) {
+	if !compat.NeedsConfigJSON(m) {
+		return m, nil
+	}
+	if err := ValidateRepoID(m.ID); err != nil {
+		return m, err
+	}
+	rev, cl := "main", classConfigAtRef
+	if isCommit(m.SHA) {
+		rev, cl = m.SHA, classConfigAtSHA
+	}
+	u := c.cfg.Endpoint + "/" + repoPath(m.ID) + "/resolve/" + rev + "/config.json"
+	ans, err := c.get(ctx, u, cl)
+	if err != nil {
+		if IsKind(err, NotFound) || IsKind(err, Gated) {
+			return m, nil
+		}
+		return m, err
+	}
+	var cfg map[string]any
+	if err := json.Unmarshal(ans.body, &cfg); err != nil {
+		return m, c.withRequest(decodeError("config.json of "+oneLine(m.ID, 100), err), ans)
+	}
+	return compat.WithConfigJSON(m, cfg), nil
+}
+
+// ResolveContexts runs ResolveContext over models, at most concurrency at
+// a time (default 4), and returns them in the same order. Models that
+// need no config.json cost no request; failures leave the context unknown.
+func (c *Client) ResolveContexts(ctx context.Context, models []compat.Model, concurrency int) []compat.Model {
+	if concurrency <= 0 {
+		concurrency = DefaultConcurrency
+	}
+	out := make([]compat.Model, len(models))
+	copy(out, models)
+	sem := make(chan struct{}, concurrency)
+	var wg sync.WaitGroup
+	for i, m := range models {
+		if !compat.NeedsConfigJSON(m) {
+			continue
+		}
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			wg.Wait()
+			return out
+		}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			out[i], _ = c.ResolveContext(ctx, m)
+		}()
+	}
+	wg.Wait()
+	return out
+}
