@@ -2,7 +2,11 @@ package hf
 
 import (
 	"context"
+	"errors"
+	"net/http"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/modelbrowser/modelbrowser/internal/cache"
 )
@@ -15,6 +19,15 @@ type Cache interface {
 	Put(e cache.Entry) error
 }
 
+// Freshness of cached answers (the store keeps them; hf decides).
+const (
+	TTLList        = 10 * time.Minute // search and list pages
+	TTLInfo        = time.Hour        // model info
+	TTLConfigAtRef = time.Hour        // config.json at a branch ("main")
+	TTLNotFound    = 5 * time.Minute  // a 404 answer
+	// config.json at a 40-hex commit never changes: it stays fresh.
+)
+
 // class is the kind of answer a request gets, which sets how long it
 // stays fresh.
 type class int
@@ -26,13 +39,145 @@ const (
 	classConfigAtRef
 )
 
-// get answers a GET of u: identical requests in flight at once share one
-// round trip.
+// ttl is how long an answer of the class stays fresh; negative is forever.
+func (cl class) ttl() time.Duration {
+	switch cl {
+	case classList:
+		return TTLList
+	case classInfo:
+		return TTLInfo
+	case classConfigAtRef:
+		return TTLConfigAtRef
+	}
+	return -1
+}
+
+// keptHeaders are the response headers stored with an entry.
+var keptHeaders = []string{"Link", "ETag", "Content-Type", "X-Repo-Commit", "X-Error-Code"}
+
+// get answers a GET of u, through the cache when there is one:
+//   - Offline: only the cache answers (stale entries marked), never the Hub;
+//   - a fresh entry is served with no request, unless Refresh;
+//   - otherwise the Hub is asked, with If-None-Match when an entry has an
+//     ETag; a 304 refreshes the entry, a 200 replaces it, a 404 is
+//     remembered for TTLNotFound; 401/403/429/5xx are never stored;
+//   - if the Hub cannot answer (network, timeout, 429, 5xx) the stale
+//     entry is served, marked Stale, with the error in Meta.Err.
+//
+// Identical requests in flight at once share one round trip.
 func (c *Client) get(ctx context.Context, u string, cl class) (*answer, error) {
-	key := cache.Key("GET", u, cache.TokenFingerprint(c.cfg.Token))
+	key := cache.Key(http.MethodGet, u, cache.TokenFingerprint(c.cfg.Token))
+	useCache := c.cfg.Cache != nil && !c.cfg.NoCache
+	var cached *cache.Entry
+	if useCache {
+		if e, ok := c.cfg.Cache.Get(key); ok && (e.Status == http.StatusOK || e.Status == http.StatusNotFound) {
+			cached = &e
+		}
+	}
+	if c.cfg.Offline {
+		if cached == nil {
+			return nil, newError(Offline, nil, "offline mode (HF_HUB_OFFLINE) and nothing cached for this request")
+		}
+		return c.fromEntry(*cached, !c.fresh(*cached, cl), nil)
+	}
+	if cached != nil && !c.cfg.Refresh && c.fresh(*cached, cl) {
+		return c.fromEntry(*cached, false, nil)
+	}
 	return c.flight.do(ctx, key, func(ctx context.Context) (*answer, error) {
-		return c.retrying(ctx, u, "")
+		return c.fetch(ctx, u, key, cached, useCache)
 	})
+}
+
+// fresh reports whether an entry is within its time to live.
+func (c *Client) fresh(e cache.Entry, cl class) bool {
+	ttl := cl.ttl()
+	if e.Status == http.StatusNotFound {
+		ttl = TTLNotFound
+	}
+	if ttl < 0 {
+		return true
+	}
+	age := c.cfg.Now().Sub(e.FetchedAt)
+	return age >= 0 && age < ttl
+}
+
+// fetch asks the Hub and keeps the cache up to date.
+func (c *Client) fetch(ctx context.Context, u, key string, cached *cache.Entry, useCache bool) (*answer, error) {
+	etag := ""
+	if cached != nil && cached.Status == http.StatusOK {
+		etag = cached.ETag
+	}
+	ans, err := c.retrying(ctx, u, etag)
+	now := c.cfg.Now()
+	if err == nil && ans.status == http.StatusNotModified {
+		if etag == "" {
+			return nil, newError(BadResponse, nil, "the Hub answered 304 Not Modified to a request that had no ETag")
+		}
+		e := *cached
+		e.FetchedAt = now
+		c.put(useCache, e)
+		out, _ := c.fromEntry(e, false, nil)
+		out.meta.RequestID = ans.meta.RequestID
+		return out, nil
+	}
+	if err == nil {
+		c.put(useCache, cache.Entry{Key: key, FetchedAt: now, ETag: ans.header.Get("ETag"), Status: http.StatusOK,
+			Header: keep(ans.header), Body: ans.body})
+		return ans, nil
+	}
+	var he *Error
+	if !errors.As(err, &he) {
+		return nil, err
+	}
+	if he.Kind == NotFound && he.Status == http.StatusNotFound {
+		c.put(useCache, cache.Entry{Key: key, FetchedAt: now, Status: http.StatusNotFound,
+			Header: map[string]string{"X-Error-Code": he.code, "X-Request-Id": he.RequestID}})
+	}
+	if cached != nil {
+		switch he.Kind {
+		case Network, Timeout, RateLimited, Unavailable:
+			return c.fromEntry(*cached, true, err)
+		}
+	}
+	return nil, err
+}
+
+func (c *Client) put(useCache bool, e cache.Entry) {
+	if useCache {
+		_ = c.cfg.Cache.Put(e) // best effort: a cache that cannot write degrades to none
+	}
+}
+
+func keep(h http.Header) map[string]string {
+	out := make(map[string]string, len(keptHeaders))
+	for _, k := range keptHeaders {
+		if v := h.Values(k); len(v) > 0 {
+			out[k] = strings.Join(v, ", ")
+		}
+	}
+	return out
+}
+
+// fromEntry turns a cached entry into an answer (or, for a remembered
+// 404, the NotFound error).
+func (c *Client) fromEntry(e cache.Entry, stale bool, cause error) (*answer, error) {
+	if e.Status == http.StatusNotFound {
+		what := "the repository"
+		switch e.Header["X-Error-Code"] {
+		case "RevisionNotFound":
+			what = "the revision"
+		case "EntryNotFound":
+			what = "the file"
+		}
+		return nil, &Error{Kind: NotFound, Status: http.StatusNotFound, RequestID: e.Header["X-Request-Id"], code: e.Header["X-Error-Code"],
+			Message: what + " was not found on the Hub (answer cached " + e.FetchedAt.UTC().Format(time.RFC3339) + ")"}
+	}
+	h := http.Header{}
+	for k, v := range e.Header {
+		h.Set(k, v)
+	}
+	return &answer{status: http.StatusOK, header: h, body: e.Body,
+		meta: Meta{FromCache: true, Stale: stale, FetchedAt: e.FetchedAt, Err: cause}}, nil
 }
 
 // flight collapses concurrent calls for the same key into one (a tiny
@@ -83,5 +228,5 @@ func (g *flight) do(ctx context.Context, key string, fn func(context.Context) (*
 }
 
 func isCtxErr(err error) bool {
-	return err == context.Canceled || err == context.DeadlineExceeded
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }

@@ -75,6 +75,8 @@ type Error struct {
 	Message string
 	// Err is the underlying cause, if any (a net error, a JSON error).
 	Err error
+
+	code string // the Hub's X-Error-Code, kept for the cache
 }
 
 // Error is one line: the message, then status, wait and request id.

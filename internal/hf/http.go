@@ -104,7 +104,7 @@ func (c *Client) statusError(resp *http.Response, body []byte) *Error {
 	code := h.Get("X-Error-Code")
 	msg := c.serverMessage(h, body)
 	anonymous := c.cfg.Token == ""
-	e := &Error{Status: resp.StatusCode, RequestID: requestID(h)}
+	e := &Error{Status: resp.StatusCode, RequestID: requestID(h), code: oneLine(code, 40)}
 	what := "the repository"
 	switch code {
 	case "RevisionNotFound":

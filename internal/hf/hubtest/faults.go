@@ -33,8 +33,8 @@ type Fault struct {
 	Truncate bool
 	// Reset resets the connection in the middle of the body.
 	Reset bool
-	// Stall sends half the body, then waits this long (or until the
-	// client goes away) before the rest.
+	// Stall sends half the body (or, with no body, nothing), then waits
+	// this long (or until the client goes away) before the rest.
 	Stall time.Duration
 
 	// LoopNext makes the page's next link point at the page itself.
@@ -135,6 +135,15 @@ func write(w http.ResponseWriter, r *http.Request, resp *response, f *Fault) {
 		w.Header().Set("Content-Length", strconv.Itoa(len(body)+100))
 		w.WriteHeader(resp.status)
 		w.Write(body[:half])
+		return
+	case f != nil && f.Stall > 0 && len(body) == 0:
+		// Nothing to send half of (a 304): stall before the headers.
+		select {
+		case <-r.Context().Done():
+			return
+		case <-time.After(f.Stall):
+		}
+		w.WriteHeader(resp.status)
 		return
 	case f != nil && f.Stall > 0:
 		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
