@@ -1,0 +1,45 @@
+package ui
+
+import (
+	"context"
+	"slices"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/modelbrowser/modelbrowser/internal/compat"
+)
+
+// Every tea.Cmd that does I/O. A command captures the values it needs and
+// never touches the model; its answer comes back as a message.
+
+// fetchPage asks the Searcher for the page after token next and judges its
+// models against cat, once, here rather than in Update or View.
+func fetchPage(ctx context.Context, s Searcher, cat compat.Catalog, q Query, seq int, next string, refresh bool) tea.Cmd {
+	q.Filters = slices.Clone(q.Filters)
+	return func() tea.Msg {
+		page, err := s.Search(ctx, q, next, refresh)
+		msg := pageFetchedMsg{query: q, seq: seq, next: next, page: page, err: err}
+		if err == nil {
+			msg.items = make([]*item, len(page.Models))
+			for i, m := range page.Models {
+				msg.items[i] = newItem(m, cat)
+			}
+		}
+		return msg
+	}
+}
+
+// fetchDetail asks the Searcher for what m needs extra requests for and
+// judges the completed model again.
+func fetchDetail(ctx context.Context, s Searcher, cat compat.Catalog, m compat.Model, seq int, refresh bool) tea.Cmd {
+	return func() tea.Msg {
+		full, err := s.Detail(ctx, m, refresh)
+		msg := detailFetchedMsg{seq: seq, id: m.ID, err: err}
+		if err == nil {
+			full.ID = m.ID // the answer is about the model we asked for
+			msg.item = newItem(full, cat)
+			msg.item.detailed = true
+		}
+		return msg
+	}
+}

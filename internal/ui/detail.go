@@ -1,0 +1,133 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/viewport"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// detailModel is the detail pane: the explanation of one model's verdict in
+// a scrollable viewport under a title line.
+type detailModel struct {
+	styles *Styles
+	vp     viewport.Model
+
+	it      *item  // the model shown; nil when none
+	worker  string // the worker the verdict is shown for
+	loading bool   // its details are being fetched
+	now     time.Time
+
+	width    int
+	height   int
+	bordered bool // beside the list, behind a divider
+}
+
+func newDetailModel(st *Styles) detailModel {
+	return detailModel{styles: st, vp: viewport.New(0, 0)}
+}
+
+// SetSize gives the pane its size; bordered when it sits beside the list.
+func (d *detailModel) SetSize(w, h int, bordered bool) {
+	if d.width == w && d.height == h && d.bordered == bordered {
+		return
+	}
+	d.width, d.height, d.bordered = w, h, bordered
+	d.vp.Width, d.vp.Height = d.contentWidth(), max(1, h-2)
+	d.render()
+}
+
+func (d detailModel) contentWidth() int {
+	if d.bordered {
+		return max(1, d.width-2)
+	}
+	return max(1, d.width)
+}
+
+// show explains it for worker; the scroll goes back to the top when the
+// model changes, not when the worker or the details do.
+func (d *detailModel) show(it *item, worker string, loading bool, now time.Time) {
+	if it != d.it {
+		d.vp.GotoTop()
+	}
+	d.it, d.worker, d.loading, d.now = it, worker, loading, now
+	d.render()
+}
+
+// showing reports whether the pane shows the model with id.
+func (d detailModel) showing(id string) bool {
+	return d.it != nil && d.it.judged.Model.ID == id
+}
+
+func (d *detailModel) render() {
+	if d.it == nil || d.width == 0 {
+		d.vp.SetContent("")
+		return
+	}
+	d.vp.SetContent(explain(d.styles, d.it, d.worker, d.now, d.contentWidth(), d.loading))
+}
+
+// Update scrolls on a key.
+func (d detailModel) Update(msg tea.Msg, k KeyMap) (detailModel, tea.Cmd) {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return d, nil
+	}
+	switch {
+	case key.Matches(km, k.Up):
+		d.vp.ScrollUp(1)
+	case key.Matches(km, k.Down):
+		d.vp.ScrollDown(1)
+	case key.Matches(km, k.PageUp):
+		d.vp.PageUp()
+	case key.Matches(km, k.PageDown):
+		d.vp.PageDown()
+	case key.Matches(km, k.Home):
+		d.vp.GotoTop()
+	case key.Matches(km, k.End):
+		d.vp.GotoBottom()
+	}
+	return d, nil
+}
+
+// View is the title line (model id, loading spinner), a blank line, and the
+// viewport, each line behind the divider when bordered.
+func (d detailModel) View(focused bool, spin string) string {
+	w := d.contentWidth()
+	titleStyle := d.styles.PaneTitle
+	if focused {
+		titleStyle = d.styles.FocusedPaneTitle
+	}
+	title := "details"
+	if d.it != nil {
+		title = d.it.id
+	}
+	right := ""
+	if d.loading {
+		right = " " + spin + " loading details"
+	}
+	if pct := d.vp.ScrollPercent(); d.vp.TotalLineCount() > d.vp.Height && right == "" {
+		right = " " + d.styles.Subtle.Render(percent(pct))
+	}
+	title = ansi.Truncate(title, max(1, w-ansi.StringWidth(right)), "…")
+	head := titleStyle.Render(title)
+	if gap := w - ansi.StringWidth(title) - ansi.StringWidth(right); gap > 0 {
+		head += strings.Repeat(" ", gap)
+	}
+	body := head + right + "\n\n" + d.vp.View()
+	if !d.bordered {
+		return body
+	}
+	bar := d.styles.Divider.Render("│") + " "
+	lines := strings.Split(body, "\n")
+	for i, l := range lines {
+		lines[i] = bar + l
+	}
+	return strings.Join(lines, "\n")
+}
+
+func percent(p float64) string { return strconv.Itoa(int(p*100+0.5)) + "%" }

@@ -1,0 +1,283 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/modelbrowser/modelbrowser/internal/compat"
+)
+
+// TestMain pins the output once for the package: no colour, dark
+// background, so goldens do not depend on the terminal running the tests.
+func TestMain(m *testing.M) {
+	lipgloss.SetColorProfile(termenv.Ascii)
+	lipgloss.SetHasDarkBackground(true)
+	os.Exit(m.Run())
+}
+
+// testNow is the injected clock of every test.
+var testNow = time.Date(2025, 6, 15, 12, 0, 0, 0, time.UTC)
+
+func clock() time.Time { return testNow }
+
+// model derives a compat.Model from raw Hub data, the way internal/hf does.
+func model(r compat.Raw) compat.Model { return compat.Derive(r) }
+
+// fixtureModels are a realistic first page: compatible, with warnings, and
+// incompatible for each reason, plus one whose id carries escape sequences.
+func fixtureModels() []compat.Model {
+	day := 24 * time.Hour
+	return []compat.Model{
+		model(compat.Raw{ID: "meta-llama/Llama-3.1-8B-Instruct", ConfigModelType: "llama", HasSafetensors: true, SafetensorsTotal: 8030261248,
+			HasSiblings: true, Siblings: []string{"config.json", "model-00001-of-00004.safetensors", "original/consolidated.00.pth"},
+			Gated: "manual", Downloads: 5_234_112, Likes: 4100, License: "llama3.1", PipelineTag: "text-generation", LibraryName: "transformers",
+			LastModified: testNow.Add(-3 * day)}),
+		model(compat.Raw{ID: "Qwen/Qwen3-8B", ConfigModelType: "qwen3", HasSafetensors: true, SafetensorsTotal: 8190735360,
+			HasSiblings: true, Siblings: []string{"config.json", "model-00001-of-00005.safetensors"},
+			Downloads: 1_234_567, Likes: 700, License: "apache-2.0", PipelineTag: "text-generation", LibraryName: "transformers",
+			LastModified: testNow.Add(-40 * day)}),
+		model(compat.Raw{ID: "bartowski/Qwen2.5-7B-Instruct-GGUF", HasGGUF: true, GGUFArchitecture: "qwen2", GGUFContextLength: 32768, GGUFTotal: 7615616512,
+			HasSiblings: true, Siblings: []string{"Qwen2.5-7B-Instruct-Q4_K_M.gguf", "Qwen2.5-7B-Instruct-Q8_0.gguf", "Qwen2.5-7B-Instruct-f16.gguf",
+				"Qwen2.5-7B-Instruct-IQ3_XS.gguf", "Qwen2.5-7B-Instruct-bf16.gguf", "README.md"},
+			Downloads: 98_765, Likes: 120, License: "apache-2.0", PipelineTag: "text-generation", LastModified: testNow.Add(-2 * time.Hour)}),
+		model(compat.Raw{ID: "Qwen/Qwen2-VL-7B-Instruct", ConfigModelType: "qwen2_vl", HasSafetensors: true, SafetensorsTotal: 8291375616,
+			HasSiblings: true, Siblings: []string{"model-00001-of-00005.safetensors"}, Downloads: 876_543, Likes: 1100, License: "apache-2.0"}),
+		model(compat.Raw{ID: "google/gemma-3-4b-it", ConfigModelType: "gemma3", HasSafetensors: true, SafetensorsTotal: 4300079472,
+			HasSiblings: true, Siblings: []string{"model-00001-of-00002.safetensors"}, Gated: "manual", Downloads: 654_321, Likes: 800, License: "gemma"}),
+		model(compat.Raw{ID: "TheBloke/Llama-2-7B-AWQ", ConfigModelType: "llama", QuantMethod: "awq", HasSafetensors: true,
+			HasSiblings: true, Siblings: []string{"model.safetensors"}, Downloads: 43_210, Likes: 15, License: "llama2"}),
+		model(compat.Raw{ID: "microsoft/Phi-3-mini-4k-instruct", ConfigModelType: "phi3", HasSafetensors: true, SafetensorsTotal: 3821079552,
+			HasSiblings: true, Siblings: []string{"model-00001-of-00002.safetensors"}, Downloads: 321_000, Likes: 1000, License: "mit"}),
+		model(compat.Raw{ID: "openai-community/gpt2", ConfigModelType: "gpt2", HasSafetensors: true, SafetensorsTotal: 137022720,
+			HasSiblings: true, Siblings: []string{"model.safetensors", "onnx/decoder_model.onnx"}, Downloads: 12_000_000, Likes: 2500, License: "mit"}),
+		model(compat.Raw{ID: "mallory/\x1b]0;pwned\x07tiny-\x1b[2Jllama\u009b2J\u202e", HasGGUF: true, GGUFArchitecture: "llama", GGUFContextLength: 2048,
+			GGUFTotal: 1100048384, HasSiblings: true, Siblings: []string{"tiny.Q4_0.gguf"}, Downloads: 999, License: "mit\x07"}),
+	}
+}
+
+// detailOf is what a fake Searcher.Detail adds: a context length from
+// config.json for safetensors repos and more files.
+func detailOf(m compat.Model) compat.Model {
+	if compat.NeedsConfigJSON(m) {
+		ctx := map[string]int64{"meta-llama/Llama-3.1-8B-Instruct": 131072, "Qwen/Qwen3-8B": 40960, "microsoft/Phi-3-mini-4k-instruct": 4096}[m.ID]
+		if ctx == 0 {
+			ctx = 8192
+		}
+		m = compat.WithConfigJSON(m, map[string]any{"max_position_embeddings": float64(ctx)})
+	}
+	m.Files = append(append([]string{}, m.Files...), "generation_config.json", "tokenizer.json")
+	return m
+}
+
+// genModels makes n varied, realistic models (about two in three
+// compatible), for paging tests and the benchmark.
+func genModels(start, n int) []compat.Model {
+	orgs := []string{"meta-llama", "Qwen", "google", "microsoft", "mistralai", "bartowski", "TheBloke", "unsloth", "lmstudio-community", "NousResearch"}
+	kinds := []struct {
+		arch  string
+		gguf  bool
+		quant string
+	}{{"llama", false, ""}, {"qwen3", false, ""}, {"qwen2", true, ""}, {"gemma3", false, ""}, {"phi3", false, ""},
+		{"mistral", false, ""}, {"llama", true, ""}, {"bert", false, ""}, {"qwen2_vl", false, ""}, {"llama", false, "gptq"}}
+	out := make([]compat.Model, n)
+	for i := range n {
+		k := start + i
+		kind := kinds[k%len(kinds)]
+		id := fmt.Sprintf("%s/%s-%dB-Instruct-v%d", orgs[k%len(orgs)], kind.arch, 1+k%70, k)
+		r := compat.Raw{ID: id, Downloads: int64(10_000_000 / (k + 1)), Likes: int64(k % 3000), License: "apache-2.0",
+			PipelineTag: "text-generation", LastModified: testNow.Add(-time.Duration(k) * time.Hour), HasSiblings: true}
+		if kind.gguf {
+			r.HasGGUF, r.GGUFArchitecture, r.GGUFContextLength, r.GGUFTotal = true, kind.arch, int64(4096<<(k%5)), int64(1+k%70)*1e9
+			r.Siblings = []string{id[len(orgs[k%len(orgs)])+1:] + "-Q4_K_M.gguf", "README.md"}
+		} else {
+			r.ConfigModelType, r.HasSafetensors, r.SafetensorsTotal, r.QuantMethod = kind.arch, true, int64(1+k%70)*1e9, kind.quant
+			r.Siblings = []string{"config.json", "model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"}
+		}
+		out[i] = model(r)
+	}
+	return out
+}
+
+// fakeSearcher serves pages from memory and records every call. Its
+// pages are keyed by token: "" is the first page.
+type fakeSearcher struct {
+	mu          sync.Mutex
+	pages       map[string]Page
+	searchErr   map[string]error // by token
+	detailErr   map[string]error // by model id
+	searches    []searchCall
+	detailCalls []string
+}
+
+type searchCall struct {
+	q       Query
+	next    string
+	refresh bool
+}
+
+// newFake serves models in pages of size, linked by tokens "2", "3", ...;
+// each page was cached 3 minutes before testNow.
+func newFake(models []compat.Model, size int) *fakeSearcher {
+	f := &fakeSearcher{pages: map[string]Page{}, searchErr: map[string]error{}, detailErr: map[string]error{}}
+	for i, n := 0, 1; i < len(models) || i == 0; i, n = i+size, n+1 {
+		tok := ""
+		if n > 1 {
+			tok = strconv.Itoa(n)
+		}
+		p := Page{Models: models[i:min(i+size, len(models))], FetchedAt: testNow.Add(-3 * time.Minute), FromCache: true}
+		if i+size < len(models) {
+			p.Next = strconv.Itoa(n + 1)
+		}
+		f.pages[tok] = p
+		if len(models) == 0 {
+			break
+		}
+	}
+	return f
+}
+
+func (f *fakeSearcher) Search(_ context.Context, q Query, next string, refresh bool) (Page, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.searches = append(f.searches, searchCall{q, next, refresh})
+	if err := f.searchErr[next]; err != nil {
+		return Page{}, err
+	}
+	p, ok := f.pages[next]
+	if !ok {
+		return Page{}, errors.New("fake: no page " + next)
+	}
+	return p, nil
+}
+
+func (f *fakeSearcher) Detail(_ context.Context, m compat.Model, _ bool) (compat.Model, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.detailCalls = append(f.detailCalls, m.ID)
+	if err := f.detailErr[m.ID]; err != nil {
+		return compat.Model{}, err
+	}
+	return detailOf(m), nil
+}
+
+func (f *fakeSearcher) calls() ([]searchCall, []string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]searchCall{}, f.searches...), append([]string{}, f.detailCalls...)
+}
+
+// newTestModel is the root model over s with the default catalog, the test
+// clock, sized w×h. It has not run Init.
+func newTestModel(s Searcher, w, h int) Model {
+	m := New(Options{Query: Query{Text: "llm"}, Catalog: compat.DefaultCatalog(), Searcher: s, Now: clock, PickFormat: "id"})
+	m, _ = update(m, tea.WindowSizeMsg{Width: w, Height: h})
+	return m
+}
+
+// started is newTestModel with its first page in.
+func started(t testing.TB, s Searcher, w, h int) Model {
+	t.Helper()
+	m := newTestModel(s, w, h)
+	return run(t, m, m.Init())
+}
+
+func update(m Model, msg tea.Msg) (Model, tea.Cmd) {
+	nm, cmd := m.Update(msg)
+	return nm.(Model), cmd
+}
+
+// messages runs cmd and the commands of any batch in it, and returns what
+// they answer, in order, without feeding anything back. Spinner ticks are
+// left out: they only animate, and their follow-ups wait on a timer.
+func messages(cmd tea.Cmd) []tea.Msg {
+	var out []tea.Msg
+	queue := []tea.Cmd{cmd}
+	for len(queue) > 0 {
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		switch msg := c().(type) {
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		case spinner.TickMsg, nil:
+		default:
+			out = append(out, msg)
+		}
+	}
+	return out
+}
+
+// run feeds cmd's messages back through Update, and theirs, until nothing
+// is left: the program's loop, synchronously, without timers.
+func run(t testing.TB, m Model, cmd tea.Cmd) Model {
+	t.Helper()
+	pending := messages(cmd)
+	for steps := 0; len(pending) > 0; steps++ {
+		if steps > 10_000 {
+			t.Fatal("run: the model never settles")
+		}
+		msg := pending[0]
+		pending = pending[1:]
+		if _, ok := msg.(tea.QuitMsg); ok {
+			continue
+		}
+		var next tea.Cmd
+		m, next = update(m, msg)
+		pending = append(pending, messages(next)...)
+	}
+	return m
+}
+
+// press sends keys one by one, running what each one asks for.
+func press(t testing.TB, m Model, keys ...string) Model {
+	t.Helper()
+	for _, k := range keys {
+		var cmd tea.Cmd
+		m, cmd = update(m, keyMsg(k))
+		m = run(t, m, cmd)
+	}
+	return m
+}
+
+// keyMsg is the tea.KeyMsg for a key name as bubbles spells it.
+func keyMsg(k string) tea.KeyMsg {
+	special := map[string]tea.KeyType{
+		"enter": tea.KeyEnter, "esc": tea.KeyEsc, "tab": tea.KeyTab, "up": tea.KeyUp, "down": tea.KeyDown,
+		"pgup": tea.KeyPgUp, "pgdown": tea.KeyPgDown, "home": tea.KeyHome, "end": tea.KeyEnd,
+		"ctrl+c": tea.KeyCtrlC, "backspace": tea.KeyBackspace, " ": tea.KeySpace,
+	}
+	if t, ok := special[k]; ok {
+		return tea.KeyMsg{Type: t}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+}
+
+// quits reports whether cmd asks the program to quit.
+func quits(cmd tea.Cmd) bool {
+	for _, msg := range messages(cmd) {
+		if _, ok := msg.(tea.QuitMsg); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func selectedID(m Model) string {
+	if it := m.list.selected(); it != nil {
+		return it.judged.Model.ID
+	}
+	return ""
+}

@@ -1,0 +1,123 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/modelbrowser/modelbrowser/internal/compat"
+)
+
+// badge is a verdict as the list shows it.
+type badge int
+
+const (
+	badgeCompatible   badge = iota // ✓
+	badgeWarnings                  // !  compatible, with warnings
+	badgeIncompatible              // ✗
+)
+
+func (b badge) symbol() string {
+	switch b {
+	case badgeCompatible:
+		return "✓"
+	case badgeWarnings:
+		return "!"
+	}
+	return "✗"
+}
+
+// item is one loaded model: judged once when it arrives, with the text of its
+// row precomputed and sanitized, so that neither Update nor View judges or
+// formats anything per frame.
+type item struct {
+	judged compat.Judged
+	// detailed is true once Searcher.Detail's answer is in: opening the
+	// detail again does not fetch it again.
+	detailed bool
+	// pos is the item's place in load order, to keep the cursor near it
+	// when it is hidden.
+	pos int
+
+	badge     badge
+	id        string // sanitized
+	filter    string // lower-cased id: what `/` matches against
+	family    string
+	formats   string
+	params    string
+	context   string
+	downloads string
+}
+
+// newItem judges m against cat and prepares its row.
+func newItem(m compat.Model, cat compat.Catalog) *item {
+	v := compat.Check(m, cat)
+	it := &item{judged: compat.Judged{Model: m, Verdict: v}}
+	it.id = sanitize(m.ID)
+	it.filter = strings.ToLower(it.id)
+	switch {
+	case !v.Compatible:
+		it.badge = badgeIncompatible
+	case v.HasWarnings():
+		it.badge = badgeWarnings
+	default:
+		it.badge = badgeCompatible
+	}
+	switch {
+	case v.Family != "":
+		it.family = sanitize(v.Family)
+	case v.Architecture != "":
+		it.family = sanitize(v.Architecture)
+	default:
+		it.family = "?"
+	}
+	if len(v.Formats) == 0 {
+		it.formats = "?"
+	} else {
+		it.formats = sanitize(strings.Join(v.Formats, " "))
+	}
+	it.params = "?"
+	if v.Parameters != nil {
+		it.params = humanParams(*v.Parameters)
+	}
+	it.context = "?"
+	if v.ContextLength != nil {
+		it.context = humanContext(*v.ContextLength)
+	}
+	it.downloads = humanCount(m.Downloads)
+	return it
+}
+
+// FilterValue is what the list's filter matches: the lower-cased id.
+func (it *item) FilterValue() string { return it.filter }
+
+func (it *item) compatible() bool { return it.judged.Verdict.Compatible }
+
+// workerOrder is the order `w` cycles workers in for this model: the
+// recommended worker first, then the catalog's order.
+func (it *item) workerOrder() []string {
+	v := it.judged.Verdict
+	out := make([]string, 0, len(v.Workers))
+	if v.RecommendedWorker != "" {
+		out = append(out, v.RecommendedWorker)
+	}
+	for _, w := range v.Workers {
+		if w.Name != v.RecommendedWorker {
+			out = append(out, w.Name)
+		}
+	}
+	return out
+}
+
+// shownWorker is the worker whose verdict is shown for this model: want
+// when the model has a result for it, else the first in workerOrder.
+func (it *item) shownWorker(want string) string {
+	order := it.workerOrder()
+	for _, w := range order {
+		if w == want {
+			return w
+		}
+	}
+	if len(order) == 0 {
+		return ""
+	}
+	return order[0]
+}

@@ -1,0 +1,177 @@
+package ui
+
+import "github.com/charmbracelet/bubbles/key"
+
+// KeyMap is every key the TUI answers to. Bindings are enabled per state
+// (setState), so matching and the help line agree on what works now.
+type KeyMap struct {
+	// Moving: the list's cursor, or the detail pane's scroll.
+	Up       key.Binding
+	Down     key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	Home     key.Binding
+	End      key.Binding
+
+	Filter       key.Binding // start typing a filter over the loaded results
+	ClearFilter  key.Binding // drop an applied filter
+	AcceptFilter key.Binding // stop typing, keep the filter
+	CancelFilter key.Binding // stop typing, drop the filter
+
+	Open   key.Binding // open the detail pane
+	Focus  key.Binding // move focus between list and detail
+	Back   key.Binding // close the detail pane
+	Worker key.Binding // cycle the worker the verdict is shown for
+
+	Toggle  key.Binding // compatible-only on/off
+	Search  key.Binding // a new Hub search
+	Sort    key.Binding // cycle the sort order and search again
+	Refresh key.Binding // search again, bypassing the cache
+
+	Pick      key.Binding
+	Help      key.Binding
+	Quit      key.Binding
+	ForceQuit key.Binding
+
+	Submit key.Binding // the search prompt
+	Cancel key.Binding
+	Retry  key.Binding // the error screen
+
+	pickDesc string // Pick's description in the full help
+}
+
+// defaultKeyMap is the keymap with every binding enabled; setState narrows
+// it. pickFormat ("id" or "json") names what a pick prints, in the full help.
+func defaultKeyMap(pickFormat string) KeyMap {
+	nb := func(keys []string, k, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, desc))
+	}
+	pickDesc := "pick"
+	if pickFormat != "" {
+		pickDesc = "pick, print its " + pickFormat
+	}
+	return KeyMap{
+		pickDesc: pickDesc,
+
+		Up:       nb([]string{"up", "k"}, "↑/k", "up"),
+		Down:     nb([]string{"down", "j"}, "↓/j", "down"),
+		PageUp:   nb([]string{"pgup", "b", "u"}, "pgup/b", "page up"),
+		PageDown: nb([]string{"pgdown", "f", "d"}, "pgdn/f", "page down"),
+		Home:     nb([]string{"home", "g"}, "g/home", "first"),
+		End:      nb([]string{"end", "G"}, "G/end", "last"),
+
+		Filter:       nb([]string{"/"}, "/", "filter"),
+		ClearFilter:  nb([]string{"esc"}, "esc", "clear filter"),
+		AcceptFilter: nb([]string{"enter"}, "enter", "apply filter"),
+		CancelFilter: nb([]string{"esc"}, "esc", "cancel filter"),
+
+		Open:   nb([]string{"enter"}, "enter", "details"),
+		Focus:  nb([]string{"tab"}, "tab", "switch pane"),
+		Back:   nb([]string{"esc"}, "esc", "back"),
+		Worker: nb([]string{"w"}, "w", "next worker"),
+
+		Toggle:  nb([]string{"c"}, "c", "show all"),
+		Search:  nb([]string{"s"}, "s", "search"),
+		Sort:    nb([]string{"o"}, "o", "sort"),
+		Refresh: nb([]string{"r"}, "r", "refresh"),
+
+		Pick:      nb([]string{"p"}, "p", "pick"),
+		Help:      nb([]string{"?"}, "?", "help"),
+		Quit:      nb([]string{"q"}, "q", "quit"),
+		ForceQuit: nb([]string{"ctrl+c"}, "ctrl+c", "quit"),
+
+		Submit: nb([]string{"enter"}, "enter", "search"),
+		Cancel: nb([]string{"esc"}, "esc", "cancel"),
+		Retry:  nb([]string{"r"}, "r", "retry"),
+	}
+}
+
+// keyState is what decides which keys work.
+type keyState struct {
+	fatal         bool // the error screen is up
+	prompting     bool // the search prompt is open
+	filtering     bool // a filter is being typed
+	filterApplied bool
+	items         bool // the list has rows to act on
+	detailOpen    bool
+	detailFocus   bool
+	compatOnly    bool
+	fullHelp      bool
+}
+
+// setState enables exactly the bindings that work in s.
+func (k *KeyMap) setState(s keyState) {
+	browsing := !s.fatal && !s.prompting && !s.filtering
+	onList := browsing && !s.detailFocus
+	onDetail := browsing && s.detailFocus
+
+	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Home, &k.End} {
+		b.SetEnabled(onDetail || onList && s.items)
+	}
+
+	k.Filter.SetEnabled(onList && s.items)
+	k.ClearFilter.SetEnabled(browsing && s.filterApplied && !s.detailOpen)
+	k.AcceptFilter.SetEnabled(s.filtering)
+	k.CancelFilter.SetEnabled(s.filtering)
+
+	k.Open.SetEnabled(onList && s.items)
+	k.Focus.SetEnabled(browsing && (s.items || s.detailOpen))
+	k.Back.SetEnabled(browsing && s.detailOpen)
+	k.Worker.SetEnabled(browsing && s.detailOpen && s.items)
+
+	k.Toggle.SetEnabled(browsing)
+	if s.compatOnly {
+		k.Toggle.SetHelp("c", "show all")
+	} else {
+		k.Toggle.SetHelp("c", "compatible only")
+	}
+	k.Search.SetEnabled(browsing)
+	k.Sort.SetEnabled(browsing)
+	k.Refresh.SetEnabled(browsing)
+
+	k.Pick.SetEnabled(browsing && s.items)
+	k.Help.SetEnabled(browsing)
+	if s.fullHelp {
+		k.Help.SetHelp("?", "close help")
+		k.Pick.SetHelp("p", k.pickDesc)
+	} else {
+		k.Help.SetHelp("?", "help")
+		k.Pick.SetHelp("p", "pick")
+	}
+	k.Quit.SetEnabled(!s.prompting && !s.filtering)
+	k.ForceQuit.SetEnabled(true)
+
+	k.Submit.SetEnabled(s.prompting)
+	k.Cancel.SetEnabled(s.prompting)
+	k.Retry.SetEnabled(s.fatal)
+}
+
+// ShortHelp is the one-line help: the keys that work now, most useful first,
+// since the help line cuts what does not fit.
+func (k KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{
+		k.Retry, k.Submit, k.Cancel, k.AcceptFilter, k.CancelFilter,
+		k.Open, k.Back, k.Worker, k.Filter, k.ClearFilter, k.Pick, k.Help, k.Quit,
+		k.Toggle, k.Search, k.Sort, k.Refresh,
+	}
+}
+
+// FullHelp is the help `?` shows, in columns.
+func (k KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
+		{k.Open, k.Focus, k.Back, k.Worker, k.Filter, k.ClearFilter},
+		{k.Toggle, k.Search, k.Sort, k.Refresh, k.Retry},
+		{k.Pick, k.Help, k.Quit, k.ForceQuit, k.Submit, k.Cancel},
+	}
+}
+
+// fullHelpHeight is the most lines FullHelp can take, whatever is enabled,
+// so that the layout does not move when the state does.
+func (k KeyMap) fullHelpHeight() int {
+	n := 0
+	for _, g := range k.FullHelp() {
+		n = max(n, len(g))
+	}
+	return n
+}

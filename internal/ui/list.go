@@ -1,0 +1,242 @@
+package ui
+
+import (
+	"io"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/list"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// listModel is the results pane: every loaded model, the compatible-only
+// view of them, and the bubbles list that draws the visible page.
+type listModel struct {
+	styles *Styles
+	list   list.Model
+	cols   columns
+
+	all    []*item     // every loaded model, in load order
+	every  []list.Item // all, as list items
+	compat []list.Item // the compatible ones
+	byID   map[string]*item
+
+	compatOnly bool
+	width      int
+	height     int
+}
+
+func newListModel(st *Styles, keys KeyMap) listModel {
+	l := list.New(nil, rowDelegate{styles: st}, 0, 0)
+	l.SetShowTitle(false)
+	l.SetShowFilter(false) // the root draws the filter prompt in the header
+	l.SetShowStatusBar(false)
+	l.SetShowPagination(false)
+	l.SetShowHelp(false)
+	l.DisableQuitKeybindings()
+	l.Filter = fastFilter
+	l.KeyMap.CursorUp = keys.Up
+	l.KeyMap.CursorDown = keys.Down
+	l.KeyMap.PrevPage = keys.PageUp
+	l.KeyMap.NextPage = keys.PageDown
+	l.KeyMap.GoToStart = keys.Home
+	l.KeyMap.GoToEnd = keys.End
+	l.KeyMap.Filter = keys.Filter
+	l.KeyMap.ClearFilter = keys.ClearFilter
+	l.KeyMap.AcceptWhileFiltering = keys.AcceptFilter
+	l.KeyMap.CancelWhileFiltering = keys.CancelFilter
+	l.FilterInput.Prompt = "filter: "
+	l.FilterInput.PromptStyle = st.Prompt
+	l.FilterInput.Cursor.SetMode(cursor.CursorStatic) // a blinking cursor redraws for nothing
+	return listModel{styles: st, list: l, byID: map[string]*item{}, compatOnly: true}
+}
+
+// SetSize gives the pane its size: one line of column titles, the rest rows.
+func (l *listModel) SetSize(w, h int) {
+	l.width, l.height = w, h
+	l.cols = layoutColumns(w)
+	l.list.SetDelegate(rowDelegate{styles: l.styles, cols: l.cols})
+	l.list.SetSize(w, max(1, h-1))
+}
+
+// Update passes a key or the filter's matches to the bubbles list.
+func (l listModel) Update(msg tea.Msg) (listModel, tea.Cmd) {
+	var cmd tea.Cmd
+	l.list, cmd = l.list.Update(msg)
+	if _, ok := msg.(list.FilterMatchesMsg); ok {
+		// The list does not repaginate on its matches; make it.
+		l.list.SetSize(l.list.Width(), l.list.Height())
+	}
+	return l, cmd
+}
+
+// reset forgets every model, for a new search.
+func (l *listModel) reset() {
+	l.all, l.every, l.compat = nil, nil, nil
+	l.byID = map[string]*item{}
+	l.list.ResetFilter()
+	l.list.SetItems(nil)
+	l.list.ResetSelected()
+}
+
+// appendItems adds a page of models, skipping ones already loaded (the Hub
+// may repeat a model across pages), and keeps the cursor where it is.
+func (l *listModel) appendItems(its []*item) tea.Cmd {
+	sel := l.selected()
+	for _, it := range its {
+		id := it.judged.Model.ID
+		if _, dup := l.byID[id]; dup {
+			continue
+		}
+		it.pos = len(l.all)
+		l.byID[id] = it
+		l.all = append(l.all, it)
+		l.every = append(l.every, it)
+		if it.compatible() {
+			l.compat = append(l.compat, it)
+		}
+	}
+	return l.reload(sel)
+}
+
+// setCompatOnly shows only compatible models, or all; the cursor stays on
+// the same model when it stays visible, else on the nearest one after it.
+func (l *listModel) setCompatOnly(on bool) tea.Cmd {
+	if on == l.compatOnly {
+		return nil
+	}
+	sel := l.selected()
+	l.compatOnly = on
+	return l.reload(sel)
+}
+
+// replace puts the details-complete fresh in place of it (same model),
+// moving it in or out of the compatible view if its verdict changed.
+func (l *listModel) replace(it, fresh *item) tea.Cmd {
+	was := it.compatible()
+	fresh.pos = it.pos
+	*it = *fresh // in place: the list and its filter matches hold it
+	if it.compatible() == was {
+		return nil
+	}
+	l.compat = make([]list.Item, 0, len(l.compat)+1)
+	for _, x := range l.all {
+		if x.compatible() {
+			l.compat = append(l.compat, x)
+		}
+	}
+	return l.reload(l.selected())
+}
+
+// reload hands the list the items to show and puts the cursor back on sel.
+func (l *listModel) reload(sel *item) tea.Cmd {
+	items := l.every
+	if l.compatOnly {
+		items = l.compat
+	}
+	state, value := l.list.FilterState(), l.list.FilterValue()
+	cmd := l.list.SetItems(items)
+	switch state {
+	case list.Filtering:
+		return cmd // the matches arrive as a message
+	case list.FilterApplied:
+		l.list.SetFilterText(value) // filters synchronously
+		cmd = nil
+	}
+	l.selectItem(sel)
+	return cmd
+}
+
+func (l *listModel) selectItem(sel *item) {
+	if sel == nil {
+		return
+	}
+	vis := l.list.VisibleItems()
+	best := -1
+	for i, v := range vis {
+		it := v.(*item)
+		if it == sel {
+			l.list.Select(i)
+			return
+		}
+		if best < 0 && it.pos >= sel.pos {
+			best = i
+		}
+	}
+	if best < 0 {
+		best = len(vis) - 1
+	}
+	l.list.Select(max(best, 0))
+}
+
+// selected is the highlighted model, nil when none.
+func (l listModel) selected() *item {
+	if it, ok := l.list.SelectedItem().(*item); ok {
+		return it
+	}
+	return nil
+}
+
+func (l listModel) filtering() bool     { return l.list.FilterState() == list.Filtering }
+func (l listModel) filterApplied() bool { return l.list.FilterState() == list.FilterApplied }
+func (l listModel) visibleCount() int   { return len(l.list.VisibleItems()) }
+
+// nearEnd reports whether the cursor is within n rows of the last visible
+// row: time to load the next page.
+func (l listModel) nearEnd(n int) bool {
+	return l.visibleCount()-1-l.list.Index() < n
+}
+
+// hidden is how many loaded models compatible-only hides.
+func (l listModel) hidden() int {
+	if !l.compatOnly {
+		return 0
+	}
+	return len(l.all) - len(l.compat)
+}
+
+// View draws the column titles and the visible rows, or empty when there
+// are no rows and no filter being typed.
+func (l listModel) View(empty string) string {
+	head := l.styles.Columns.Render(l.cols.header())
+	if len(l.all) == 0 || l.visibleCount() == 0 && !l.filtering() && !l.filterApplied() {
+		return head + "\n" + l.styles.Subtle.Render(ansi.Truncate(empty, l.width, "…"))
+	}
+	return head + "\n" + l.list.View()
+}
+
+// rowDelegate draws one compact line per model.
+type rowDelegate struct {
+	styles *Styles
+	cols   columns
+}
+
+func (d rowDelegate) Height() int                         { return 1 }
+func (d rowDelegate) Spacing() int                        { return 0 }
+func (d rowDelegate) Update(tea.Msg, *list.Model) tea.Cmd { return nil }
+
+func (d rowDelegate) Render(w io.Writer, m list.Model, index int, li list.Item) {
+	it, ok := li.(*item)
+	if !ok {
+		return
+	}
+	gutter, style := "  ", d.styles.Row
+	if index == m.Index() {
+		gutter, style = "› ", d.styles.SelectedRow
+	}
+	var b strings.Builder
+	b.Grow(d.cols.width + 16)
+	b.WriteString(gutter)
+	switch it.badge {
+	case badgeCompatible:
+		b.WriteString(d.styles.Compatible.Render(it.badge.symbol()))
+	case badgeWarnings:
+		b.WriteString(d.styles.Warning.Render(it.badge.symbol()))
+	default:
+		b.WriteString(d.styles.Incompatible.Render(it.badge.symbol()))
+	}
+	b.WriteByte(' ')
+	b.WriteString(style.Render(d.cols.row(it)))
+	_, _ = io.WriteString(w, b.String())
+}

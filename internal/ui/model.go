@@ -1,0 +1,320 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/list"
+	"github.com/charmbracelet/bubbles/spinner"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/modelbrowser/modelbrowser/internal/compat"
+)
+
+const (
+	minWidth, minHeight = 40, 10
+	wideWidth           = 110 // from here the detail sits beside the list
+	loadMoreWithin      = 10  // rows from the end at which the next page loads
+	maxAutoPages        = 5   // pages loaded in a row without a key press
+)
+
+type focus int
+
+const (
+	focusList focus = iota
+	focusDetail
+)
+
+// Model is the root tea.Model: it owns the search (query, sequence number,
+// paging) and hands keys to the focused pane, everything else to its owner.
+type Model struct {
+	ctx      context.Context
+	searcher Searcher
+	catalog  compat.Catalog
+	clock    func() time.Time
+	now      time.Time // the clock as of the last message; View reads this
+
+	keys    KeyMap
+	styles  *Styles
+	help    help.Model
+	spinner spinner.Model
+
+	width, height, bodyHeight int
+
+	query       Query
+	refresh     bool // the current search bypasses the cache
+	seq         int  // sequence number of the current search
+	next        string
+	pageLoading bool
+	pageFailed  bool // the last page request failed
+	autoPages   int
+	cache       cacheState
+	fatal       string // the first search failed and there is nothing to show
+	footerErr   string // a recoverable error; cleared by the next key
+
+	list       listModel
+	detail     detailModel
+	detailOpen bool
+	focus      focus
+	inflight   map[string]bool // models whose details are being fetched; copied on write
+
+	prompting bool
+	prompt    textinput.Model
+
+	worker string // chosen with w; "" means each model's recommended worker
+	result Result
+}
+
+// New builds the root model; Init starts the first search.
+func New(opt Options) Model {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	st := defaultStyles(lipgloss.DefaultRenderer(), opt.NoColor)
+	keys := defaultKeyMap(opt.PickFormat)
+
+	h := help.New()
+	h.Styles, h.ShortSeparator = st.Help, " · "
+
+	pr := textinput.New()
+	pr.Prompt, pr.PromptStyle = "search the Hub: ", st.Prompt
+	pr.Placeholder, pr.CharLimit = "model name, e.g. qwen", 200
+	pr.Cursor.SetMode(cursor.CursorStatic)
+
+	q := opt.Query
+	if q.Sort == "" {
+		q.Sort = SortDownloads
+	}
+	m := Model{
+		ctx:      context.Background(),
+		searcher: opt.Searcher,
+		catalog:  opt.Catalog,
+		clock:    opt.Now,
+		now:      opt.Now(),
+		keys:     keys,
+		styles:   &st,
+		help:     h,
+		spinner:  spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Spinner)),
+		query:    q,
+		seq:      1,
+		// Init asks for the first page.
+		pageLoading: true,
+		prompt:      pr,
+	}
+	m.list = newListModel(m.styles, keys)
+	m.detail = newDetailModel(m.styles)
+	m.syncKeys()
+	return m
+}
+
+// Init asks the Hub for the first page.
+func (m Model) Init() tea.Cmd {
+	return tea.Batch(fetchPage(m.ctx, m.searcher, m.catalog, m.query, m.seq, "", m.refresh), m.spinner.Tick)
+}
+
+// Update reads the clock once, lets the message's owner handle it, and
+// re-enables the keys for the state it leaves.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m.now = m.clock()
+	m, cmd := m.update(msg)
+	m.syncKeys()
+	return m, cmd
+}
+
+func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.layout()
+		return m, nil
+	case tea.KeyMsg:
+		return m.updateKey(msg)
+	case pageFetchedMsg:
+		return m.pageFetched(msg)
+	case detailFetchedMsg:
+		return m.detailFetched(msg)
+	case spinner.TickMsg:
+		if !m.busy() {
+			return m, nil // nothing loads: let the tick loop end
+		}
+		var cmd tea.Cmd
+		m.spinner, cmd = m.spinner.Update(msg)
+		return m, cmd
+	case list.FilterMatchesMsg:
+		return m.updateList(msg)
+	}
+	if m.prompting {
+		var cmd tea.Cmd
+		m.prompt, cmd = m.prompt.Update(msg)
+		return m, cmd
+	}
+	return m.updateList(msg)
+}
+
+func (m Model) updateKey(k tea.KeyMsg) (Model, tea.Cmd) {
+	m.footerErr = ""
+	m.autoPages = 0
+	switch {
+	case key.Matches(k, m.keys.ForceQuit):
+		return m, tea.Quit
+	case m.fatal != "":
+		switch {
+		case key.Matches(k, m.keys.Retry):
+			return m.search(m.query, m.refresh)
+		case key.Matches(k, m.keys.Quit):
+			return m, tea.Quit
+		}
+		return m, nil
+	case m.prompting:
+		return m.promptKey(k)
+	case m.list.filtering():
+		return m.updateList(k) // every key is text for the filter
+	}
+
+	var cmd tea.Cmd
+	switch {
+	case key.Matches(k, m.keys.Quit):
+		return m, tea.Quit
+	case key.Matches(k, m.keys.Pick):
+		return m.pick()
+	case key.Matches(k, m.keys.Help):
+		m.help.ShowAll = !m.help.ShowAll
+		m.layout()
+	case key.Matches(k, m.keys.Back):
+		m.detailOpen, m.focus = false, focusList
+		m.layout()
+	case key.Matches(k, m.keys.Open):
+		m.detailOpen, m.focus = true, focusDetail
+		m.layout()
+		cmd = m.followSelection()
+	case key.Matches(k, m.keys.Focus):
+		if !m.detailOpen || m.focus == focusList {
+			m.detailOpen, m.focus = true, focusDetail
+		} else {
+			m.focus = focusList
+		}
+		m.layout()
+		cmd = m.followSelection()
+	case key.Matches(k, m.keys.Worker):
+		m.cycleWorker()
+	case key.Matches(k, m.keys.Toggle):
+		cmd = m.list.setCompatOnly(!m.list.compatOnly)
+		cmd = tea.Batch(cmd, m.followSelection(), m.maybeLoadMore(false))
+	case key.Matches(k, m.keys.Search):
+		m.prompting = true
+		m.prompt.SetValue(m.query.Text)
+		m.prompt.CursorEnd()
+		cmd = m.prompt.Focus()
+	case key.Matches(k, m.keys.Sort):
+		q := m.query
+		q.Sort = nextSort(q.Sort)
+		return m.search(q, false)
+	case key.Matches(k, m.keys.Refresh):
+		return m.search(m.query, true)
+	case m.detailOpen && m.focus == focusDetail:
+		m.detail, cmd = m.detail.Update(k, m.keys)
+	default:
+		return m.updateList(k)
+	}
+	return m, cmd
+}
+
+func (m Model) promptKey(k tea.KeyMsg) (Model, tea.Cmd) {
+	switch {
+	case key.Matches(k, m.keys.Submit):
+		m.prompting = false
+		m.prompt.Blur()
+		q := m.query
+		q.Text = strings.TrimSpace(m.prompt.Value())
+		return m.search(q, false)
+	case key.Matches(k, m.keys.Cancel):
+		m.prompting = false
+		m.prompt.Blur()
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.prompt, cmd = m.prompt.Update(k)
+	return m, cmd
+}
+
+// updateList hands msg to the list, then lets the detail follow the cursor
+// and the next page load when the cursor nears the end.
+func (m Model) updateList(msg tea.Msg) (Model, tea.Cmd) {
+	before := m.list.selected()
+	var cmd tea.Cmd
+	m.list, cmd = m.list.Update(msg)
+	cmds := []tea.Cmd{cmd}
+	if m.list.selected() != before {
+		cmds = append(cmds, m.followSelection())
+	}
+	if _, ok := msg.(tea.KeyMsg); ok {
+		cmds = append(cmds, m.maybeLoadMore(false))
+	}
+	return m, tea.Batch(cmds...)
+}
+
+func (m Model) pick() (Model, tea.Cmd) {
+	it := m.list.selected()
+	if it == nil {
+		return m, nil
+	}
+	m.result = Result{Picked: true, Judged: it.judged, Worker: it.shownWorker(m.worker)}
+	return m, tea.Quit
+}
+
+func (m *Model) cycleWorker() {
+	it := m.list.selected()
+	if it == nil {
+		return
+	}
+	order := it.workerOrder()
+	cur := it.shownWorker(m.worker)
+	for i, w := range order {
+		if w == cur {
+			m.worker = order[(i+1)%len(order)]
+			break
+		}
+	}
+	m.detail.show(it, it.shownWorker(m.worker), m.inflight[it.judged.Model.ID], m.now)
+}
+
+func nextSort(s string) string {
+	for i, x := range sortCycle {
+		if x == s {
+			return sortCycle[(i+1)%len(sortCycle)]
+		}
+	}
+	return sortCycle[0]
+}
+
+// syncKeys enables the keys that work in the current state.
+func (m *Model) syncKeys() {
+	m.keys.setState(keyState{
+		fatal:         m.fatal != "",
+		prompting:     m.prompting,
+		filtering:     m.list.filtering(),
+		filterApplied: m.list.filterApplied(),
+		items:         m.list.selected() != nil,
+		detailOpen:    m.detailOpen,
+		detailFocus:   m.detailOpen && m.focus == focusDetail,
+		compatOnly:    m.list.compatOnly,
+		fullHelp:      m.help.ShowAll,
+	})
+}
+
+// busy reports whether anything is loading (the spinner turns).
+func (m Model) busy() bool { return m.pageLoading || len(m.inflight) > 0 }
+
+func (m Model) wide() bool { return m.width >= wideWidth }
+
+// detailVisible reports whether the detail pane is on screen: beside the
+// list when wide, instead of it when focused on a narrow terminal.
+func (m Model) detailVisible() bool {
+	return m.detailOpen && (m.wide() || m.focus == focusDetail)
+}

@@ -1,0 +1,119 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/modelbrowser/modelbrowser/internal/compat"
+)
+
+// Sort orders a search can ask the Hub for, in the order `o` cycles them.
+const (
+	SortDownloads = "downloads"
+	SortLikes     = "likes"
+	SortTrending  = "trending"
+	SortUpdated   = "updated"
+)
+
+var sortCycle = []string{SortDownloads, SortLikes, SortTrending, SortUpdated}
+
+// Query is one Hub search.
+type Query struct {
+	Text    string
+	Author  string
+	Filters []string
+	// Sort is one of the Sort constants; "" means SortDownloads.
+	Sort string
+}
+
+// Page is one page of search results.
+type Page struct {
+	Models []compat.Model
+	// Next is the token of the following page; "" on the last page.
+	Next      string
+	FetchedAt time.Time
+	FromCache bool
+	Stale     bool
+	Offline   bool
+}
+
+// Searcher is what the TUI needs from the Hub. cmd/modelbrowser injects the
+// real client; tests inject fakes.
+type Searcher interface {
+	// Search returns the page of results after token next ("" for the
+	// first page). refresh bypasses any cache.
+	Search(ctx context.Context, q Query, next string, refresh bool) (Page, error)
+	// Detail returns the model with what needs extra requests filled in
+	// (context length from config.json, full file list).
+	Detail(ctx context.Context, m compat.Model, refresh bool) (compat.Model, error)
+}
+
+// Options are the TUI's dependencies and starting point.
+type Options struct {
+	Query    Query
+	Catalog  compat.Catalog
+	Searcher Searcher
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// PickFormat is what the caller prints on a pick: "id" or "json". The
+	// TUI only names it in the help.
+	PickFormat string
+	// Output is where the TUI draws (stderr, so stdout carries only the
+	// pick); nil means os.Stderr.
+	Output io.Writer
+	// Input is where keys come from; nil means the program's default
+	// (stdin).
+	Input   io.Reader
+	NoColor bool
+}
+
+// Result is how the TUI ended.
+type Result struct {
+	// Picked is false when the user quit without picking.
+	Picked bool
+	Judged compat.Judged
+	// Worker is the worker the verdict was shown for when the model was
+	// picked: the recommended one unless `w` chose another.
+	Worker string
+}
+
+// Run starts the TUI on opt.Output and blocks until the user picks a model
+// or quits. It returns an error only when the program itself fails or ctx
+// ends it.
+func Run(ctx context.Context, opt Options) (Result, error) {
+	if opt.Output == nil {
+		opt.Output = os.Stderr
+	}
+	// Colour detection must look at the terminal we draw on, not at the
+	// (possibly redirected) stdout.
+	r := lipgloss.NewRenderer(opt.Output)
+	lipgloss.SetDefaultRenderer(r)
+	// Ask once, before the program starts, so the first render does not
+	// stall on the terminal's answer (bubbletea issue 1036).
+	_ = r.HasDarkBackground()
+
+	m := New(opt)
+	m.ctx = ctx
+	popts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithOutput(opt.Output), tea.WithContext(ctx)}
+	if opt.Input != nil {
+		popts = append(popts, tea.WithInput(opt.Input))
+	}
+	final, err := tea.NewProgram(m, popts...).Run()
+	if err != nil {
+		if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+			return Result{}, ctx.Err()
+		}
+		return Result{}, err
+	}
+	fm, ok := final.(Model)
+	if !ok {
+		return Result{}, errors.New("ui: unexpected final model")
+	}
+	return fm.result, nil
+}

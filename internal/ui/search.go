@@ -1,0 +1,176 @@
+package ui
+
+import (
+	"maps"
+	"slices"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// search starts a new search for q: a new sequence number, so that answers
+// to the old one are dropped, and an empty list until its first page.
+func (m Model) search(q Query, refresh bool) (Model, tea.Cmd) {
+	m.query, m.refresh = q, refresh
+	m.seq++
+	m.next = ""
+	m.pageLoading, m.pageFailed = true, false
+	m.cache = cacheState{}
+	m.fatal = ""
+	m.inflight = nil
+	m.list.reset()
+	m.detailOpen, m.focus = false, focusList
+	m.detail.show(nil, "", false, m.now)
+	m.layout()
+	return m, tea.Batch(fetchPage(m.ctx, m.searcher, m.catalog, m.query, m.seq, "", refresh), m.spinner.Tick)
+}
+
+// maybeLoadMore asks for the next page when the cursor is near the end, a
+// next page exists and none is on its way. auto marks a load nobody pressed
+// a key for (a page that left the cursor near the end); a few in a row at
+// most, so that a search whose models are all hidden does not page forever.
+//
+// After a failed page, only the last row asks again: holding a key near
+// the end must not hammer a Hub that just refused.
+func (m *Model) maybeLoadMore(auto bool) tea.Cmd {
+	within := loadMoreWithin
+	if m.pageFailed {
+		within = 1
+	}
+	if m.pageLoading || m.next == "" || m.fatal != "" || !m.list.nearEnd(within) {
+		return nil
+	}
+	if auto {
+		if m.autoPages >= maxAutoPages {
+			return nil
+		}
+		m.autoPages++
+	}
+	m.pageLoading = true
+	return tea.Batch(fetchPage(m.ctx, m.searcher, m.catalog, m.query, m.seq, m.next, m.refresh), m.spinner.Tick)
+}
+
+// pageFetched takes a page of the current search; an answer to an older
+// search or query is dropped.
+func (m Model) pageFetched(msg pageFetchedMsg) (Model, tea.Cmd) {
+	if msg.seq != m.seq || !sameQuery(msg.query, m.query) {
+		return m, nil
+	}
+	m.pageLoading = false
+	if msg.err != nil {
+		text := sanitize(msg.err.Error())
+		if len(m.list.all) == 0 && msg.next == "" {
+			m.fatal = text
+			return m, nil
+		}
+		m.footerErr = "could not load more results: " + text
+		m.pageFailed = true
+		return m, nil
+	}
+	m.pageFailed = false
+	m.next = msg.page.Next
+	m.cache = m.cache.add(msg.page)
+	cmd := m.list.appendItems(msg.items)
+	return m, tea.Batch(cmd, m.followSelection(), m.maybeLoadMore(true))
+}
+
+// followSelection shows the highlighted model in the detail pane, when the
+// pane is on screen, and fetches its details unless they are in or on
+// their way.
+func (m *Model) followSelection() tea.Cmd {
+	if !m.detailVisible() {
+		return nil
+	}
+	it := m.list.selected()
+	if it == nil {
+		m.detail.show(nil, "", false, m.now)
+		return nil
+	}
+	id := it.judged.Model.ID
+	need := !it.detailed && !m.inflight[id]
+	if need {
+		m.inflight = maps.Clone(m.inflight)
+		if m.inflight == nil {
+			m.inflight = map[string]bool{}
+		}
+		m.inflight[id] = true
+	}
+	m.detail.show(it, it.shownWorker(m.worker), m.inflight[id], m.now)
+	if !need {
+		return nil
+	}
+	return tea.Batch(fetchDetail(m.ctx, m.searcher, m.catalog, it.judged.Model, m.seq, m.refresh), m.spinner.Tick)
+}
+
+// detailFetched keeps a model's details with the model, so they are not
+// fetched again. An answer for a model that is no longer loaded (a newer
+// search replaced it) is dropped; one for a loaded model the pane no longer
+// shows is kept for later but not shown.
+func (m Model) detailFetched(msg detailFetchedMsg) (Model, tea.Cmd) {
+	if m.inflight[msg.id] {
+		m.inflight = maps.Clone(m.inflight)
+		delete(m.inflight, msg.id)
+	}
+	it := m.list.byID[msg.id]
+	if msg.seq != m.seq || it == nil {
+		return m, nil
+	}
+	shown := m.detailVisible() && m.detail.showing(msg.id)
+	if msg.err != nil {
+		if shown {
+			m.footerErr = "could not load details of " + it.id + ": " + sanitize(msg.err.Error())
+			m.detail.show(it, it.shownWorker(m.worker), false, m.now)
+		}
+		return m, nil
+	}
+	cmd := m.list.replace(it, msg.item)
+	if shown {
+		m.detail.show(it, it.shownWorker(m.worker), false, m.now)
+	}
+	return m, cmd
+}
+
+func sameQuery(a, b Query) bool {
+	return a.Text == b.Text && a.Author == b.Author && a.Sort == b.Sort && slices.Equal(a.Filters, b.Filters)
+}
+
+// cacheState sums up where the loaded pages came from.
+type cacheState struct {
+	pages     int
+	fromCache bool
+	stale     bool
+	offline   bool
+	oldest    time.Time // the oldest cached page's fetch time
+}
+
+func (c cacheState) add(p Page) cacheState {
+	c.pages++
+	c.offline = c.offline || p.Offline
+	c.stale = c.stale || p.Stale
+	if p.FromCache || p.Offline {
+		c.fromCache = true
+		if !p.FetchedAt.IsZero() && (c.oldest.IsZero() || p.FetchedAt.Before(c.oldest)) {
+			c.oldest = p.FetchedAt
+		}
+	}
+	return c
+}
+
+// text is the cache state for the header: "live", "cached 3 min ago",
+// "cached 2 days ago (stale)", "offline · cached 3 min ago".
+func (c cacheState) text(now time.Time) string {
+	switch {
+	case c.pages == 0:
+		return ""
+	case !c.fromCache:
+		return "live"
+	}
+	s := "cached " + Ago(now, c.oldest)
+	if c.stale {
+		s += " (stale)"
+	}
+	if c.offline {
+		s = "offline · " + s
+	}
+	return s
+}

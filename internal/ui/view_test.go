@@ -1,0 +1,122 @@
+package ui
+
+import (
+	"errors"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/stretchr/testify/require"
+)
+
+// Goldens of the settled screen, ANSI stripped (the profile is pinned to
+// ASCII in TestMain anyway). Regenerate with `go test ./internal/ui -update`.
+
+func requireGolden(t *testing.T, m Model) {
+	t.Helper()
+	golden.RequireEqual(t, []byte(ansi.Strip(m.View())))
+}
+
+func TestViewList(t *testing.T) {
+	for name, size := range map[string][2]int{"80x24": {80, 24}, "120x40": {120, 40}, "30x8": {30, 8}, "40x10": {40, 10}} {
+		t.Run(name, func(t *testing.T) {
+			m := started(t, newFake(fixtureModels(), 50), size[0], size[1])
+			m = press(t, m, "j")
+			requireGolden(t, m)
+		})
+	}
+}
+
+func TestViewAllModels(t *testing.T) {
+	m := started(t, newFake(fixtureModels(), 50), 80, 24)
+	m = press(t, m, "c")
+	requireGolden(t, m)
+}
+
+func TestViewDetail(t *testing.T) {
+	t.Run("80x24", func(t *testing.T) {
+		m := started(t, newFake(fixtureModels(), 50), 80, 24)
+		m = press(t, m, "enter")
+		requireGolden(t, m)
+	})
+	t.Run("80x24 scrolled", func(t *testing.T) {
+		m := started(t, newFake(fixtureModels(), 50), 80, 24)
+		m = press(t, m, "enter", "pgdown")
+		requireGolden(t, m)
+	})
+	t.Run("120x40", func(t *testing.T) {
+		m := started(t, newFake(fixtureModels(), 50), 120, 40)
+		m = press(t, m, "j", "j", "enter")
+		requireGolden(t, m)
+	})
+	t.Run("120x40 incompatible", func(t *testing.T) {
+		m := started(t, newFake(fixtureModels(), 50), 120, 40)
+		m = press(t, m, "c", "j", "j", "j", "enter")
+		requireGolden(t, m)
+	})
+	t.Run("120x40 loading", func(t *testing.T) {
+		m := started(t, newFake(fixtureModels(), 50), 120, 40)
+		m, _ = update(m, keyMsg("enter")) // the details are on their way
+		requireGolden(t, m)
+	})
+}
+
+func TestViewStates(t *testing.T) {
+	t.Run("searching", func(t *testing.T) {
+		m := newTestModel(newFake(fixtureModels(), 50), 80, 24)
+		requireGolden(t, m)
+	})
+	t.Run("error screen", func(t *testing.T) {
+		f := newFake(nil, 50)
+		f.searchErr[""] = errors.New("Get \"https://huggingface.co/api/models\": dial tcp: lookup huggingface.co: no such host")
+		m := started(t, f, 80, 24)
+		requireGolden(t, m)
+	})
+	t.Run("nothing compatible", func(t *testing.T) {
+		m := started(t, newFake(fixtureModels()[7:8], 50), 80, 24)
+		requireGolden(t, m)
+	})
+	t.Run("no results", func(t *testing.T) {
+		m := started(t, newFake(nil, 50), 80, 24)
+		requireGolden(t, m)
+	})
+	t.Run("search prompt", func(t *testing.T) {
+		m := started(t, newFake(fixtureModels(), 50), 80, 24)
+		m = press(t, m, "s")
+		requireGolden(t, m)
+	})
+	t.Run("filtering", func(t *testing.T) {
+		m := started(t, newFake(fixtureModels(), 50), 80, 24)
+		m = press(t, m, "/", "q", "w")
+		requireGolden(t, m)
+	})
+	t.Run("filter applied", func(t *testing.T) {
+		m := started(t, newFake(fixtureModels(), 50), 80, 24)
+		m = press(t, m, "/", "q", "w", "enter")
+		requireGolden(t, m)
+	})
+	t.Run("full help", func(t *testing.T) {
+		m := started(t, newFake(fixtureModels(), 50), 100, 30)
+		m = press(t, m, "?")
+		requireGolden(t, m)
+	})
+	t.Run("offline", func(t *testing.T) {
+		f := newFake(fixtureModels(), 50)
+		p := f.pages[""]
+		p.Offline, p.Stale = true, true
+		f.pages[""] = p
+		m := started(t, f, 80, 24)
+		requireGolden(t, m)
+	})
+}
+
+func TestViewResizeReflows(t *testing.T) {
+	m := started(t, newFake(fixtureModels(), 50), 120, 40)
+	m = press(t, m, "enter")
+	m, _ = update(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	narrow := m.View()
+	m, _ = update(m, tea.WindowSizeMsg{Width: 120, Height: 40})
+	m, _ = update(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	require.Equal(t, narrow, m.View(), "a size round trip draws the same screen")
+}
