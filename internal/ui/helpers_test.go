@@ -281,3 +281,5 @@ func selectedID(m Model) string {
 	}
 	return ""
 }
+
+func compatCatalog() compat.Catalog { return compat.DefaultCatalog() }
