@@ -138,7 +138,7 @@ func (c *Client) pageURL(opts ListOptions, next string) (string, error) {
 }
 
 // checkNext resolves a next link against the endpoint and refuses one on
-// another host.
+// another host or off the model list.
 func (c *Client) checkNext(link string) (string, error) {
 	u, err := c.base.Parse(link)
 	if err != nil || link == "" || strings.ContainsAny(link, "<> \t\r\n\"") || (u.Scheme != "http" && u.Scheme != "https") {
@@ -146,6 +146,12 @@ func (c *Client) checkNext(link string) (string, error) {
 	}
 	if !c.sameHost(u) {
 		return "", newError(Invalid, nil, "refusing a next-page link to another host (%s); the endpoint is %s", oneLine(u.Host, 100), c.hostName())
+	}
+	if u.Path != c.base.Path+"/api/models" || u.Fragment != "" {
+		return "", newError(BadResponse, nil, "the Hub's next-page link does not point at the model list")
+	}
+	if strings.HasPrefix(link, u.Scheme+"://") {
+		return link, nil // verbatim: the cursor is opaque
 	}
 	return u.String(), nil
 }
