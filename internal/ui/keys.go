@@ -94,6 +94,7 @@ type keyState struct {
 	filterApplied bool
 	items         bool // the list has rows to act on
 	detailOpen    bool
+	detailShown   bool // on screen: beside the list, or instead of it
 	detailFocus   bool
 	compatOnly    bool
 	fullHelp      bool
@@ -117,7 +118,7 @@ func (k *KeyMap) setState(s keyState) {
 	k.Open.SetEnabled(onList && s.items)
 	k.Focus.SetEnabled(browsing && (s.items || s.detailOpen))
 	k.Back.SetEnabled(browsing && s.detailOpen)
-	k.Worker.SetEnabled(browsing && s.detailOpen && s.items)
+	k.Worker.SetEnabled(browsing && s.detailShown && s.items)
 
 	k.Toggle.SetEnabled(browsing)
 	if s.compatOnly {

@@ -48,6 +48,10 @@ func newListModel(st *Styles, keys KeyMap) listModel {
 	l.KeyMap.CancelWhileFiltering = keys.CancelFilter
 	l.FilterInput.Prompt = "filter: "
 	l.FilterInput.PromptStyle = st.Prompt
+	l.FilterInput.Cursor.Style = st.Prompt
+	l.FilterInput.PlaceholderStyle = st.Subtle
+	l.SetStatusBarItemName("model", "models")
+	l.Styles.NoItems = st.Subtle.PaddingLeft(2)       // "No models." when a filter matches none
 	l.FilterInput.Cursor.SetMode(cursor.CursorStatic) // a blinking cursor redraws for nothing
 	return listModel{styles: st, list: l, byID: map[string]*item{}, compatOnly: true}
 }

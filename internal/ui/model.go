@@ -84,6 +84,7 @@ func New(opt Options) Model {
 
 	pr := textinput.New()
 	pr.Prompt, pr.PromptStyle = "search the Hub: ", st.Prompt
+	pr.Cursor.Style, pr.PlaceholderStyle = st.Prompt, st.Subtle
 	pr.Placeholder, pr.CharLimit = "model name, e.g. qwen", 200
 	pr.Cursor.SetMode(cursor.CursorStatic)
 
@@ -131,6 +132,9 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
+		if m.detailOpen && m.focus == focusList && !m.wide() {
+			m.detailOpen = false // narrowed: a detail without focus would be off screen
+		}
 		m.layout()
 		return m, nil
 	case tea.KeyMsg:
@@ -194,10 +198,13 @@ func (m Model) updateKey(k tea.KeyMsg) (Model, tea.Cmd) {
 		m.layout()
 		cmd = m.followSelection()
 	case key.Matches(k, m.keys.Focus):
-		if !m.detailOpen || m.focus == focusList {
+		switch {
+		case !m.detailOpen || m.focus == focusList:
 			m.detailOpen, m.focus = true, focusDetail
-		} else {
-			m.focus = focusList
+		case m.wide():
+			m.focus = focusList // the detail stays beside the list
+		default:
+			m.detailOpen, m.focus = false, focusList // narrow: back to the list
 		}
 		m.layout()
 		cmd = m.followSelection()
@@ -302,6 +309,7 @@ func (m *Model) syncKeys() {
 		filterApplied: m.list.filterApplied(),
 		items:         m.list.selected() != nil,
 		detailOpen:    m.detailOpen,
+		detailShown:   m.detailVisible(),
 		detailFocus:   m.detailOpen && m.focus == focusDetail,
 		compatOnly:    m.list.compatOnly,
 		fullHelp:      m.help.ShowAll,

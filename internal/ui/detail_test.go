@@ -1,0 +1,140 @@
+package ui
+
+import (
+	"errors"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/modelbrowser/modelbrowser/internal/compat"
+)
+
+func TestDetailLoadsInBackgroundAndIsCached(t *testing.T) {
+	f := newFake(fixtureModels(), 50)
+	m := started(t, f, 80, 24)
+
+	m, cmd := update(m, keyMsg("enter"))
+	assert.True(t, m.detailVisible())
+	assert.True(t, m.detail.loading)
+	assert.Contains(t, m.View(), "loading details")
+	details := messagesOfType[detailFetchedMsg](cmd)
+	require.Len(t, details, 1)
+	assert.Equal(t, "meta-llama/Llama-3.1-8B-Instruct", details[0].id)
+
+	m, _ = update(m, details[0])
+	assert.False(t, m.detail.loading)
+	it := m.list.selected()
+	require.True(t, it.detailed)
+	assert.Equal(t, int64(131072), it.judged.Model.ContextLength.Value)
+	assert.Equal(t, "128k", it.context, "the row is recomputed too")
+	view := m.View()
+	assert.Contains(t, view, "context length")
+
+	// Close and open again: no second request.
+	m = press(t, m, "esc", "enter")
+	_, calls := f.calls()
+	assert.Equal(t, []string{"meta-llama/Llama-3.1-8B-Instruct"}, calls)
+}
+
+func TestStaleDetailDropped(t *testing.T) {
+	f := newFake(fixtureModels(), 50)
+	m := started(t, f, 80, 24)
+	m, cmd := update(m, keyMsg("enter"))
+	late := messagesOfType[detailFetchedMsg](cmd)
+	require.Len(t, late, 1)
+
+	// A new search replaces the list before the answer arrives.
+	m = press(t, m, "r")
+	require.Len(t, m.list.all, 9)
+	m, _ = update(m, late[0])
+	assert.False(t, m.list.byID[late[0].id].detailed, "an answer to an older search is dropped")
+	assert.False(t, m.detailOpen)
+
+	// Opening it again asks again, under the new search.
+	m, cmd = update(m, keyMsg("enter"))
+	again := messagesOfType[detailFetchedMsg](cmd)
+	require.Len(t, again, 1)
+	assert.Equal(t, m.seq, again[0].seq)
+}
+
+func TestLateDetailForAnotherModelNotShown(t *testing.T) {
+	f := newFake(fixtureModels(), 50)
+	m := started(t, f, 140, 40) // wide: the detail follows the cursor
+	m, cmd := update(m, keyMsg("enter"))
+	first := messagesOfType[detailFetchedMsg](cmd)
+	require.Len(t, first, 1)
+	m, cmd = update(m, keyMsg("tab")) // back to the list, the detail stays beside it
+	m, cmd = update(m, keyMsg("down"))
+	second := messagesOfType[detailFetchedMsg](cmd)
+	require.Len(t, second, 1)
+	require.Equal(t, "Qwen/Qwen3-8B", m.detail.it.judged.Model.ID)
+
+	m, _ = update(m, first[0])
+	assert.Equal(t, "Qwen/Qwen3-8B", m.detail.it.judged.Model.ID, "the late answer does not take over the pane")
+	assert.True(t, m.detail.loading, "the pane still waits for its own model")
+	m, _ = update(m, second[0])
+	assert.False(t, m.detail.loading)
+}
+
+func TestWCyclesWorkersRecommendedFirst(t *testing.T) {
+	cat := compat.DefaultCatalog()
+	cat.Machine = compat.Machine{OS: "linux", Arch: "amd64", CUDA: true}
+	m := New(Options{Catalog: cat, Searcher: newFake(fixtureModels(), 50), Now: clock})
+	m, _ = update(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	m = run(t, m, m.Init())
+	m = press(t, m, "enter")
+	require.Equal(t, "llm-worker-rbee-cuda", m.detail.worker, "the recommended worker first")
+
+	var seen []string
+	for range 5 {
+		seen = append(seen, m.detail.worker)
+		m = press(t, m, "w")
+	}
+	assert.Equal(t, []string{"llm-worker-rbee-cuda", "llm-worker-rbee-cpu", "llm-worker-rbee-metal", "llm-worker-rbee-rocm", "llm-worker-rbee-cuda"}, seen)
+	assert.Contains(t, m.View(), "Worker llm-worker-rbee-cpu")
+	_, cmd := update(m, keyMsg("p"))
+	require.True(t, quits(cmd))
+	m2, _ := update(m, keyMsg("p"))
+	assert.Equal(t, "llm-worker-rbee-cpu", m2.result.Worker, "the pick carries the worker shown")
+}
+
+func TestDetailErrorInFooter(t *testing.T) {
+	f := newFake(fixtureModels(), 50)
+	f.detailErr["meta-llama/Llama-3.1-8B-Instruct"] = errors.New("403 gated repo")
+	m := started(t, f, 80, 24)
+	m = press(t, m, "enter")
+	assert.Equal(t, "could not load details of meta-llama/Llama-3.1-8B-Instruct: 403 gated repo", m.footerErr)
+	assert.Contains(t, m.View(), "error: could not load details of meta-llama/Llama-3.1-8B-Instruct: 403")
+	assert.True(t, m.detailOpen, "the pane stays, with what the search gave")
+	m = press(t, m, "j")
+	assert.Empty(t, m.footerErr)
+}
+
+func TestTabMovesFocus(t *testing.T) {
+	t.Run("wide: the detail stays beside the list", func(t *testing.T) {
+		m := started(t, newFake(fixtureModels(), 50), 140, 30)
+		m = press(t, m, "tab")
+		require.True(t, m.detailVisible())
+		require.Equal(t, focusDetail, m.focus)
+		m = press(t, m, "j", "j")
+		assert.Equal(t, 2, m.detail.vp.YOffset, "keys scroll the focused detail")
+		assert.Equal(t, 0, m.list.list.Index(), "not the list")
+
+		m = press(t, m, "tab", "j")
+		assert.Equal(t, focusList, m.focus)
+		assert.True(t, m.detailVisible())
+		assert.Equal(t, 1, m.list.list.Index())
+		assert.Equal(t, "Qwen/Qwen3-8B", m.detail.it.judged.Model.ID, "the detail follows the cursor")
+		assert.Equal(t, 0, m.detail.vp.YOffset, "from the top for a new model")
+	})
+	t.Run("narrow: one pane at a time", func(t *testing.T) {
+		m := started(t, newFake(fixtureModels(), 50), 80, 24)
+		m = press(t, m, "tab")
+		assert.True(t, m.detailVisible())
+		m = press(t, m, "tab")
+		assert.False(t, m.detailOpen)
+		assert.Contains(t, m.View(), "MODEL")
+	})
+}
