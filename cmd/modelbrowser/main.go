@@ -1,13 +1,137 @@
 // Command modelbrowser finds models on the Hugging Face Hub that local
 // inference workers can run, and explains why the others can't.
+//
+// Usage:
+//
+//	modelbrowser [QUERY]                 browse interactively (TUI)
+//	modelbrowser search [QUERY] [flags]  list models as a table or JSON
+//	modelbrowser check REPO_ID [flags]   explain one model's verdict
+//	modelbrowser workers [--json]        list the worker catalog in force
+//	modelbrowser cache info|clear|prune  manage the on-disk cache
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
+	"os/signal"
+	"strings"
+	"syscall"
 )
 
-func main() {
-	fmt.Fprintln(os.Stderr, "modelbrowser: not wired yet")
-	os.Exit(2)
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+// Exit codes shared by every command (policy section 6).
+const (
+	exitOK       = 0
+	exitNegative = 1 // incompatible (check) / nothing picked (TUI)
+	exitError    = 2 // bad input, network, not found
+)
+
+// env is everything a command reads from the outside world, injected so
+// commands can be tested without touching the real process.
+type env struct {
+	args   []string
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	// stdoutTTY says whether stdout is a terminal (colour, table width).
+	stdoutTTY bool
+	// width is the terminal width for tables (0 = unknown).
+	width int
 }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	e := env{
+		args:   os.Args[1:],
+		getenv: os.Getenv,
+		stdin:  os.Stdin,
+		stdout: os.Stdout,
+		stderr: os.Stderr,
+	}
+	e.stdoutTTY, e.width = terminalInfo(os.Stdout)
+	code := run(ctx, e)
+	stop()
+	os.Exit(code)
+}
+
+// usageError is a bad command line: printed with a hint, exit 2.
+type usageError struct{ msg string }
+
+func (u usageError) Error() string { return u.msg }
+
+func run(ctx context.Context, e env) int {
+	args := e.args
+	cmd := ""
+	if len(args) > 0 {
+		cmd = args[0]
+	}
+	var err error
+	code := exitOK
+	switch cmd {
+	case "search":
+		code, err = runSearch(ctx, e, args[1:])
+	case "check":
+		code, err = runCheck(ctx, e, args[1:])
+	case "workers":
+		err = runWorkers(e, args[1:])
+	case "cache":
+		err = runCache(e, args[1:])
+	case "version", "--version":
+		fmt.Fprintf(e.stdout, "modelbrowser %s\n", version)
+	case "help", "-h", "--help":
+		fmt.Fprint(e.stdout, usageText)
+	default:
+		code, err = runTUI(ctx, e, args)
+	}
+	if err != nil {
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(e.stderr, "modelbrowser: %s (see 'modelbrowser help')\n", oneLine(ue.msg))
+		} else {
+			fmt.Fprintf(e.stderr, "modelbrowser: %s\n", oneLine(err.Error()))
+		}
+		return exitError
+	}
+	return code
+}
+
+// oneLine keeps an error message to one line of plain text.
+func oneLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return sanitize(s)
+}
+
+const usageText = `modelbrowser: find Hugging Face models your local inference workers can run.
+
+Usage:
+  modelbrowser [QUERY] [flags]           browse interactively (p picks; the id goes to stdout)
+  modelbrowser search [QUERY] [flags]    list compatible models (--all for every model)
+  modelbrowser check REPO_ID [flags]     explain one model's verdict (exit 0 compatible, 1 not, 2 error)
+  modelbrowser workers [--json]          list the worker catalog in force and where it came from
+  modelbrowser cache info|clear|prune    show or manage the on-disk cache
+  modelbrowser version
+
+Common flags:
+  --workers FILE   worker catalog (TOML or JSON) replacing the built-in one
+  --offline        send no request; answer from the cache only (also HF_HUB_OFFLINE=1)
+  --refresh        revalidate cached answers with the Hub
+  --no-cache       neither read nor write the cache
+
+search flags:  --limit N (50) --all --scan N (1000) --sort downloads|likes|trending|updated|created
+               --author NAME --filter TAG (repeatable) --no-context --json
+check flags:   --worker NAME --revision REV --json
+TUI flags:     --sort ... --author NAME --filter TAG --all --pick-format id|json
+
+Environment: HF_ENDPOINT, HF_TOKEN, HUGGING_FACE_HUB_TOKEN, HF_TOKEN_PATH, HF_HOME,
+HF_HUB_ETAG_TIMEOUT, HF_HUB_OFFLINE, MODELBROWSER_CACHE_DIR, XDG_CACHE_HOME,
+XDG_CONFIG_HOME, NO_COLOR.
+`

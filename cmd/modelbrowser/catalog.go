@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/modelbrowser/modelbrowser/internal/compat"
+)
+
+// maxCatalogBytes bounds a user catalog file: it is a handful of workers.
+const maxCatalogBytes = 1 << 20
+
+// loadCatalog returns the worker catalog in force: the --workers file,
+// else $XDG_CONFIG_HOME/modelbrowser/workers.{toml,json} when present, else
+// the built-in default; with the machine the recommendation is made for.
+func loadCatalog(e env, file string) (compat.Catalog, error) {
+	var c compat.Catalog
+	switch {
+	case file != "":
+		var err error
+		if c, err = readCatalog(file); err != nil {
+			return c, err
+		}
+	default:
+		found := false
+		for _, name := range []string{"workers.toml", "workers.json"} {
+			p := filepath.Join(configDir(e), "modelbrowser", name)
+			if _, err := os.Stat(p); err == nil {
+				if c, err = readCatalog(p); err != nil {
+					return c, err
+				}
+				found = true
+				break
+			}
+		}
+		if !found {
+			c = compat.DefaultCatalog()
+		}
+	}
+	c.Machine = compat.DetectMachine(runtime.GOOS, runtime.GOARCH, execProber{})
+	return c, nil
+}
+
+func readCatalog(path string) (compat.Catalog, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return compat.Catalog{}, fmt.Errorf("worker catalog %s: no such file", path)
+		}
+		return compat.Catalog{}, fmt.Errorf("worker catalog %s: %v", path, errors.Unwrap(err))
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxCatalogBytes+1))
+	if err != nil {
+		return compat.Catalog{}, fmt.Errorf("worker catalog %s: %v", path, err)
+	}
+	if len(data) > maxCatalogBytes {
+		return compat.Catalog{}, fmt.Errorf("worker catalog %s: larger than %d bytes", path, maxCatalogBytes)
+	}
+	return compat.ParseCatalog(path, data)
+}
+
+func configDir(e env) string {
+	if d := e.getenv("XDG_CONFIG_HOME"); d != "" {
+		return d
+	}
+	if runtime.GOOS == "darwin" || runtime.GOOS == "windows" {
+		if d, err := os.UserConfigDir(); err == nil {
+			return d
+		}
+	}
+	return filepath.Join(e.getenv("HOME"), ".config")
+}
+
+// execProber runs nvidia-smi / rocm-smi briefly to learn whether the
+// machine has that accelerator.
+type execProber struct{}
+
+func (execProber) Answers(tool string) bool {
+	if _, err := exec.LookPath(tool); err != nil {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	return exec.CommandContext(ctx, tool).Run() == nil
+}

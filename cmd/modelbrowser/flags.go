@@ -1,0 +1,75 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// stringsFlag is a repeatable string flag (--filter a --filter b).
+type stringsFlag []string
+
+func (s *stringsFlag) String() string     { return strings.Join(*s, ",") }
+func (s *stringsFlag) Set(v string) error { *s = append(*s, v); return nil }
+
+// newFlagSet returns a flag set that reports errors instead of exiting or
+// printing, so every bad flag becomes one line on stderr and exit 2.
+func newFlagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	return fs
+}
+
+// parseInterleaved parses flags that may come before, between or after
+// positional arguments ("check org/model --json"), and returns the
+// positional ones. "--" ends flag parsing.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if err == flag.ErrHelp {
+				return nil, usageError{fmt.Sprintf("%s: see 'modelbrowser help'", fs.Name())}
+			}
+			return nil, usageError{fmt.Sprintf("%s: %v", fs.Name(), err)}
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+// commonFlags are the cache and catalog flags every Hub command takes.
+type commonFlags struct {
+	workersFile string
+	offline     bool
+	refresh     bool
+	noCache     bool
+}
+
+func (c *commonFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.workersFile, "workers", "", "worker catalog file (TOML or JSON)")
+	fs.BoolVar(&c.offline, "offline", false, "send no request; answer from the cache only")
+	fs.BoolVar(&c.refresh, "refresh", false, "revalidate cached answers with the Hub")
+	fs.BoolVar(&c.noCache, "no-cache", false, "neither read nor write the cache")
+}
+
+func (c *commonFlags) validate() error {
+	n := 0
+	for _, b := range []bool{c.offline, c.refresh, c.noCache} {
+		if b {
+			n++
+		}
+	}
+	if n > 1 {
+		return usageError{"--offline, --refresh and --no-cache exclude each other"}
+	}
+	return nil
+}

@@ -1,0 +1,182 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/hf"
+)
+
+// contextConcurrency bounds the config.json requests made at once.
+const contextConcurrency = 4
+
+// hubConn is the Hub client as the commands use it: configured from the
+// environment and flags, with the cache underneath.
+type hubConn struct {
+	client *hf.Client
+	// refresher is the same client in refresh mode, for the TUI's r key.
+	refresher *hf.Client
+	now       func() time.Time
+	offline   bool
+	// notes is where remarks about stale answers go (stderr).
+	notes io.Writer
+}
+
+func newHub(e env, common commonFlags) (*hubConn, error) {
+	cfg, err := hf.ConfigFromEnv(e.getenv, os.ReadFile)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Version = version
+	cfg.Offline = cfg.Offline || common.offline
+	cfg.Refresh = common.refresh
+	cfg.NoCache = common.noCache
+	if !common.noCache {
+		st, err := openCache(e)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Cache = st
+	}
+	client, err := hf.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	rcfg := cfg
+	rcfg.Refresh = !cfg.Offline
+	refresher, err := hf.New(rcfg)
+	if err != nil {
+		return nil, err
+	}
+	return &hubConn{client: client, refresher: refresher, now: time.Now, offline: cfg.Offline, notes: e.stderr}, nil
+}
+
+func (h *hubConn) close() {}
+
+func (h *hubConn) pick(refresh bool) *hf.Client {
+	if refresh {
+		return h.refresher
+	}
+	return h.client
+}
+
+// model fetches one model's info and, when it needs it, its config.json
+// for the context length.
+func (h *hubConn) model(ctx context.Context, id, revision string) (compat.Model, error) {
+	if err := hf.ValidateRepoID(id); err != nil {
+		return compat.Model{}, err
+	}
+	m, meta, err := h.client.ModelInfo(ctx, id, revision)
+	if err != nil {
+		return compat.Model{}, err
+	}
+	if meta.Stale {
+		fmt.Fprintf(h.notes, "modelbrowser: the Hub did not answer; using the cached answer from %s\n", ago(h.now(), meta.FetchedAt))
+	}
+	if compat.NeedsConfigJSON(m) {
+		if withCtx, err := h.client.ResolveContext(ctx, m); err == nil {
+			m = withCtx
+		}
+	}
+	return m, nil
+}
+
+type query struct {
+	text, author string
+	filters      []string
+	sort         string
+}
+
+type searchLimits struct {
+	limit, scan int
+	all         bool
+}
+
+type searchRes struct {
+	judged  []compat.Judged
+	scanned int
+	pages   int
+	stale   bool
+	oldest  time.Time
+	now     time.Time
+}
+
+// note is the stderr line that says answers came from an old cache.
+func (r searchRes) note() string {
+	if !r.stale {
+		return ""
+	}
+	return fmt.Sprintf("the Hub did not answer; showing cached results from %s", ago(r.now, r.oldest))
+}
+
+// pageSize is how many models one list request asks for: exactly what is
+// wanted when every model is printed, a full page when most may be
+// filtered out.
+func pageSize(l searchLimits) int {
+	if l.all {
+		return min(l.limit, 100)
+	}
+	return 100
+}
+
+// search pages through the Hub's results, judging each model once, until
+// it has limit results (compatible ones, unless all) or has scanned scan
+// models or the pages end. On an error the results so far are returned
+// with it.
+func (h *hubConn) search(ctx context.Context, q query, cat compat.Catalog, l searchLimits) (searchRes, error) {
+	res := searchRes{now: h.now()}
+	opts := hf.ListOptions{Search: q.text, Author: q.author, Filters: q.filters, Sort: q.sort, Limit: pageSize(l)}
+	next := ""
+	for {
+		page, err := h.client.ListPage(ctx, opts, next)
+		if err != nil {
+			return res, err
+		}
+		res.pages++
+		if page.Meta.Stale {
+			res.stale = true
+			if res.oldest.IsZero() || page.Meta.FetchedAt.Before(res.oldest) {
+				res.oldest = page.Meta.FetchedAt
+			}
+		}
+		for _, m := range page.Models {
+			res.scanned++
+			v := compat.Check(m, cat)
+			if l.all || v.Compatible {
+				res.judged = append(res.judged, compat.Judged{Model: m, Verdict: v})
+			}
+			if len(res.judged) >= l.limit || (!l.all && res.scanned >= l.scan) {
+				return res, nil
+			}
+		}
+		if page.Next == "" {
+			return res, nil
+		}
+		next = page.Next
+	}
+}
+
+// resolveContexts fetches config.json for the results that need it and
+// judges them again with the context length known.
+func (h *hubConn) resolveContexts(ctx context.Context, js []compat.Judged, cat compat.Catalog) []compat.Judged {
+	var need []compat.Model
+	var idx []int
+	for i, j := range js {
+		if compat.NeedsConfigJSON(j.Model) {
+			need = append(need, j.Model)
+			idx = append(idx, i)
+		}
+	}
+	if len(need) == 0 {
+		return js
+	}
+	resolved := h.client.ResolveContexts(ctx, need, contextConcurrency)
+	for k, m := range resolved {
+		js[idx[k]] = compat.Judged{Model: m, Verdict: compat.Check(m, cat)}
+	}
+	return js
+}
