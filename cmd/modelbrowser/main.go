@@ -17,6 +17,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 )
@@ -55,6 +56,11 @@ func main() {
 		stderr: os.Stderr,
 	}
 	e.stdoutTTY, e.width = terminalInfo(os.Stdout)
+	if len(e.args) > 0 && (e.args[0] == "search" || e.args[0] == "check") {
+		// A one-shot command allocates a few MB and exits: collecting
+		// garbage along the way costs more than the memory it frees.
+		debug.SetGCPercent(800)
+	}
 	code := run(ctx, e)
 	stop()
 	os.Exit(code)

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -86,11 +88,7 @@ func runSearch(ctx context.Context, e env, args []string) (int, error) {
 		fmt.Fprintf(e.stderr, "modelbrowser: %s\n", note)
 	}
 	if *asJSON {
-		out := make([]searchResult, len(res.judged))
-		for i, j := range res.judged {
-			out[i] = searchResult{Verdict: j.Verdict, Downloads: j.Model.Downloads, Likes: j.Model.Likes}
-		}
-		if err := writeJSON(e.stdout, out); err != nil {
+		if err := writeJSONLines(e.stdout, res.judged); err != nil {
 			return exitError, err
 		}
 	} else {
@@ -103,6 +101,27 @@ func runSearch(ctx context.Context, e env, args []string) (int, error) {
 		return exitError, nil
 	}
 	return exitOK, nil
+}
+
+// writeJSONLines prints the results as one JSON array with an element per
+// line: valid JSON for any parser, easy to grep, and without the cost of
+// re-indenting a megabyte of output.
+func writeJSONLines(w io.Writer, js []compat.Judged) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.WriteString("[")
+	enc := json.NewEncoder(bw)
+	for i, j := range js {
+		if i > 0 {
+			bw.WriteString(",")
+		}
+		bw.WriteString("\n")
+		// Encode appends a newline of its own; it is whitespace in JSON.
+		if err := enc.Encode(searchResult{Verdict: j.Verdict, Downloads: j.Model.Downloads, Likes: j.Model.Likes}); err != nil {
+			return err
+		}
+	}
+	bw.WriteString("]\n")
+	return bw.Flush()
 }
 
 // writeTable prints an aligned table that fits width (0 = no limit): the id
