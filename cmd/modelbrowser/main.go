@@ -135,7 +135,7 @@ Common flags:
 search flags:  --limit N (50) --all --scan N (1000) --sort downloads|likes|trending|updated|created
                --author NAME --filter TAG (repeatable) --no-context --json
 check flags:   --worker NAME --revision REV --json
-TUI flags:     --sort ... --author NAME --filter TAG --all --pick-format id|json
+TUI flags:     --sort ... --author NAME --filter TAG --pick-format id|json
 
 Environment: HF_ENDPOINT, HF_TOKEN, HUGGING_FACE_HUB_TOKEN, HF_TOKEN_PATH, HF_HOME,
 HF_HUB_ETAG_TIMEOUT, HF_HUB_OFFLINE, MODELBROWSER_CACHE_DIR, XDG_CACHE_HOME,
