@@ -25,13 +25,11 @@ func runCheck(ctx context.Context, e env, args []string) (int, error) {
 	if len(pos) != 1 {
 		return exitError, usageError{"check: want exactly one REPO_ID, e.g. modelbrowser check meta-llama/Llama-3.1-8B-Instruct"}
 	}
-	if err := common.validate(); err != nil {
-		return exitError, err
-	}
-	cat, err := loadCatalog(e, common.workersFile)
+	cat, hub, err := connect(e, common)
 	if err != nil {
 		return exitError, err
 	}
+	defer hub.close()
 	if *worker != "" {
 		w, ok := cat.Worker(*worker)
 		if !ok {
@@ -39,11 +37,6 @@ func runCheck(ctx context.Context, e env, args []string) (int, error) {
 		}
 		cat.Workers = []compat.Worker{w}
 	}
-	hub, err := newHub(e, common)
-	if err != nil {
-		return exitError, err
-	}
-	defer hub.close()
 	m, err := hub.model(ctx, pos[0], *revision)
 	if err != nil {
 		return exitError, err

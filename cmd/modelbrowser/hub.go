@@ -26,6 +26,20 @@ type hubConn struct {
 	notes io.Writer
 }
 
+// connect checks the common flags, loads the worker catalog and opens the
+// Hub client: what every Hub command does first.
+func connect(e env, common commonFlags) (compat.Catalog, *hubConn, error) {
+	if err := common.validate(); err != nil {
+		return compat.Catalog{}, nil, err
+	}
+	cat, err := loadCatalog(e, common.workersFile)
+	if err != nil {
+		return compat.Catalog{}, nil, err
+	}
+	hub, err := newHub(e, common)
+	return cat, hub, err
+}
+
 func newHub(e env, common commonFlags) (*hubConn, error) {
 	cfg, err := hf.ConfigFromEnv(e.getenv, os.ReadFile)
 	if err != nil {

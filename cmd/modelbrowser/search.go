@@ -60,14 +60,7 @@ func runSearch(ctx context.Context, e env, args []string) (int, error) {
 	case !validSort(*sortBy):
 		return exitError, usageError{fmt.Sprintf("search: --sort must be one of %s, got %q", strings.Join(sortNames, ", "), *sortBy)}
 	}
-	if err := common.validate(); err != nil {
-		return exitError, err
-	}
-	cat, err := loadCatalog(e, common.workersFile)
-	if err != nil {
-		return exitError, err
-	}
-	hub, err := newHub(e, common)
+	cat, hub, err := connect(e, common)
 	if err != nil {
 		return exitError, err
 	}

@@ -42,17 +42,10 @@ func runTUI(ctx context.Context, e env, args []string) (int, error) {
 	case !validSort(*sortBy) || *sortBy == "created":
 		return exitError, usageError{fmt.Sprintf("--sort must be downloads, likes, trending or updated, got %q", *sortBy)}
 	}
-	if err := common.validate(); err != nil {
-		return exitError, err
-	}
 	if !term.IsTerminal(os.Stdin.Fd()) || !term.IsTerminal(os.Stderr.Fd()) {
 		return exitError, fmt.Errorf("the interactive browser needs a terminal on stdin and stderr; in scripts use 'modelbrowser search' or 'modelbrowser check'")
 	}
-	cat, err := loadCatalog(e, common.workersFile)
-	if err != nil {
-		return exitError, err
-	}
-	hub, err := newHub(e, common)
+	cat, hub, err := connect(e, common)
 	if err != nil {
 		return exitError, err
 	}
