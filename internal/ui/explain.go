@@ -57,7 +57,7 @@ func explain(st *Styles, it *item, worker string, now time.Time, width int, load
 	if len(v.Recommendations) > 0 {
 		e.section("Recommendations")
 		for _, r := range v.Recommendations {
-			e.wrapped("  • "+sanitize(r), 4)
+			e.wrapped("  • "+Sanitize(r), 4)
 		}
 	}
 
@@ -97,7 +97,7 @@ func (e *explainer) worker(it *item, name string) {
 			at = i
 		}
 	}
-	title := "Worker " + sanitize(name)
+	title := "Worker " + Sanitize(name)
 	if name == v.RecommendedWorker {
 		title += " (recommended)"
 	}
@@ -113,7 +113,7 @@ func (e *explainer) worker(it *item, name string) {
 		parts = append(parts, e.st.Incompatible.Render("✗ not compatible"))
 	}
 	if r.Format != "" {
-		parts = append(parts, "loads "+sanitize(r.Format))
+		parts = append(parts, "loads "+Sanitize(r.Format))
 	}
 	if r.MaxContext > 0 {
 		parts = append(parts, "max context "+strconv.FormatInt(r.MaxContext, 10))
@@ -130,7 +130,7 @@ func (e *explainer) worker(it *item, name string) {
 // message is one reason or warning: its mark, code and sentence; a
 // context warning also says both numbers plainly.
 func (e *explainer) message(mark string, m compat.Message) {
-	e.wrapped("  "+mark+" "+e.st.Code.Render(sanitize(m.Code))+" "+sanitize(m.Message), 4)
+	e.wrapped("  "+mark+" "+e.st.Code.Render(Sanitize(m.Code))+" "+Sanitize(m.Message), 4)
 }
 
 // facts are the evidence rows in the order the pane shows them, with what
@@ -168,18 +168,18 @@ func (e *explainer) evidence(it *item) {
 			continue
 		}
 		delete(byFact, f.key)
-		value := sanitize(ev.Value)
+		value := Sanitize(ev.Value)
 		switch f.key {
 		case "parameters":
-			value = humanParams(m.Parameters.Value) + " (" + value + ")"
+			value = HumanParams(m.Parameters.Value) + " (" + value + ")"
 		case "context_length":
-			value = humanContext(m.ContextLength.Value) + " (" + value + ")"
+			value = HumanContext(m.ContextLength.Value) + " (" + value + ")"
 		}
-		e.fact(f.name, value+e.st.Subtle.Render(" · from "+sanitize(ev.Source)))
+		e.fact(f.name, value+e.st.Subtle.Render(" · from "+Sanitize(ev.Source)))
 	}
 	for _, ev := range v.Evidence { // facts this pane does not know yet
 		if _, ok := byFact[ev.Fact]; ok {
-			e.fact(sanitize(ev.Fact), sanitize(ev.Value)+e.st.Subtle.Render(" · from "+sanitize(ev.Source)))
+			e.fact(Sanitize(ev.Fact), Sanitize(ev.Value)+e.st.Subtle.Render(" · from "+Sanitize(ev.Source)))
 		}
 	}
 }
@@ -192,7 +192,7 @@ func (e *explainer) fact(name, value string) {
 func (e *explainer) workers(v compat.Verdict, shown string) {
 	nameW := len("WORKER")
 	for _, r := range v.Workers {
-		nameW = max(nameW, ansi.StringWidth(sanitize(r.Name)))
+		nameW = max(nameW, ansi.StringWidth(Sanitize(r.Name)))
 	}
 	row := func(mark, name, verdict, format, maxCtx string) string {
 		var b strings.Builder
@@ -219,24 +219,24 @@ func (e *explainer) workers(v compat.Verdict, shown string) {
 				verdict = "! " + string(r.Confidence)
 			}
 		}
-		format := sanitize(r.Format)
+		format := Sanitize(r.Format)
 		if format == "" {
 			format = "-"
 		}
-		e.line(ansi.Truncate(row(mark, sanitize(r.Name), verdict, format, strconv.FormatInt(r.MaxContext, 10)), e.width, "…"))
+		e.line(ansi.Truncate(row(mark, Sanitize(r.Name), verdict, format, strconv.FormatInt(r.MaxContext, 10)), e.width, "…"))
 	}
 }
 
 func (e *explainer) about(m compat.Model, now time.Time) {
 	or := func(s, def string) string {
-		if s = sanitize(s); s == "" {
+		if s = Sanitize(s); s == "" {
 			return def
 		}
 		return s
 	}
 	gated := "no"
 	if m.IsGated() {
-		gated = "yes (" + sanitize(m.Gated) + "): accept the licence on the Hub, set HF_TOKEN"
+		gated = "yes (" + Sanitize(m.Gated) + "): accept the licence on the Hub, set HF_TOKEN"
 	}
 	updated := Ago(now, m.LastModified)
 	if !m.LastModified.IsZero() {
@@ -244,8 +244,8 @@ func (e *explainer) about(m compat.Model, now time.Time) {
 	}
 	e.fact("license", or(m.License, "unknown"))
 	e.fact("gated", gated)
-	e.fact("downloads", humanCount(m.Downloads)+e.st.Subtle.Render(" ("+strconv.FormatInt(m.Downloads, 10)+")"))
-	e.fact("likes", humanCount(m.Likes))
+	e.fact("downloads", HumanCount(m.Downloads)+e.st.Subtle.Render(" ("+strconv.FormatInt(m.Downloads, 10)+")"))
+	e.fact("likes", HumanCount(m.Likes))
 	e.fact("updated", updated)
 	e.fact("pipeline", or(m.PipelineTag, "-"))
 	e.fact("library", or(m.LibraryName, "-"))
@@ -270,11 +270,11 @@ func (e *explainer) files(it *item, loading bool) {
 	e.section(fmt.Sprintf("Files (%d)", len(files)))
 	nameW := 0
 	for _, f := range files[:min(len(files), maxFilesShown)] {
-		nameW = max(nameW, ansi.StringWidth(sanitize(f)))
+		nameW = max(nameW, ansi.StringWidth(Sanitize(f)))
 	}
 	nameW = min(nameW, max(10, e.width-12))
 	for _, f := range files[:min(len(files), maxFilesShown)] {
-		name := sanitize(f)
+		name := Sanitize(f)
 		var b strings.Builder
 		b.WriteString("  ")
 		if q := ggufQuant(f); q != "" {
@@ -296,7 +296,7 @@ func ggufQuant(name string) string {
 	if !strings.HasSuffix(strings.ToLower(name), ".gguf") {
 		return ""
 	}
-	return quantLabel(sanitize(name))
+	return quantLabel(Sanitize(name))
 }
 
 func (e *explainer) section(title string) {

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -11,12 +10,13 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// sanitize makes Hub text safe to draw: it removes escape sequences (CSI,
+// Sanitize makes Hub text safe to draw: it removes escape sequences (CSI,
 // OSC, DCS, in their 7-bit and 8-bit forms) and then every remaining control
 // character (C0 including ESC and BEL, DEL, C1) and bidi override, turns
 // tabs and newlines into spaces, and drops invalid UTF-8. Everything
-// the Hub says goes through it before it reaches the screen.
-func sanitize(s string) string {
+// the Hub says goes through it before it reaches the screen, the TUI's or
+// the CLI's.
+func Sanitize(s string) string {
 	if isPlainASCII(s) {
 		return s
 	}
@@ -105,9 +105,9 @@ func Ago(now, t time.Time) string {
 	return plural(int(d/(365*24*time.Hour)), "year")
 }
 
-// humanCount shortens a count the way the Hub shows it: 999, 12.3k, 1.2M,
-// 3.4B.
-func humanCount(n int64) string {
+// HumanCount shortens a count the way the Hub shows it: 999, 12.3k, 1.2M,
+// 3.4B; "?" for a negative count.
+func HumanCount(n int64) string {
 	switch {
 	case n < 0:
 		return "?"
@@ -121,33 +121,38 @@ func humanCount(n int64) string {
 	return scaled(float64(n)/1e9, "B")
 }
 
-// humanParams shortens a parameter count: 8.0B, 494M, 1.5T.
-func humanParams(n int64) string {
+// HumanParams shortens a parameter count: 125K, 494M, 8.0B, 1.5T; "?" when
+// unknown (0 or less). The unit is chosen after rounding, so 999,885,952
+// reads 1.0B, not 1000M.
+func HumanParams(n int64) string {
 	switch {
 	case n <= 0:
 		return "?"
-	case n < 1_000_000:
+	case n < 999_500:
 		return scaled(float64(n)/1e3, "K")
-	case n < 1_000_000_000:
-		return fmt.Sprintf("%.0fM", float64(n)/1e6)
-	case n < 1_000_000_000_000:
-		return fmt.Sprintf("%.1fB", float64(n)/1e9)
+	case n < 999_500_000:
+		return strconv.FormatFloat(float64(n)/1e6, 'f', 0, 64) + "M"
+	case n < 999_950_000_000:
+		return strconv.FormatFloat(float64(n)/1e9, 'f', 1, 64) + "B"
 	}
-	return fmt.Sprintf("%.1fT", float64(n)/1e12)
+	return strconv.FormatFloat(float64(n)/1e12, 'f', 1, 64) + "T"
 }
 
-// humanContext shortens a context length in tokens: 131072 → 128k,
-// 1048576 → 1M, 1000 → 1000.
-func humanContext(n int64) string {
+// HumanContext shortens a context length in tokens without hiding its
+// value: a multiple of 1024 reads as Nk (131072 → 128k), of 1024² as NM
+// (1048576 → 1M); any other length is the number itself (8000, 1010000);
+// "?" when unknown (0 or less).
+func HumanContext(n int64) string {
+	const k, m = 1024, 1024 * 1024
 	switch {
 	case n <= 0:
 		return "?"
-	case n < 1024:
-		return strconv.FormatInt(n, 10)
-	case n < 1024*1024:
-		return strconv.FormatInt((n+512)/1024, 10) + "k"
+	case n%m == 0:
+		return strconv.FormatInt(n/m, 10) + "M"
+	case n%k == 0:
+		return strconv.FormatInt(n/k, 10) + "k"
 	}
-	return scaled(float64(n)/(1024*1024), "M")
+	return strconv.FormatInt(n, 10)
 }
 
 // scaled prints one decimal below 100 (1.2M, 12.3k) and none above (123k).

@@ -4,7 +4,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/stretchr/testify/assert"
+
+	"github.com/modelbrowser/modelbrowser/internal/compat"
 )
 
 func TestSanitize(t *testing.T) {
@@ -33,7 +36,7 @@ func TestSanitize(t *testing.T) {
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			assert.Equal(t, tt.want, sanitize(tt.in))
+			assert.Equal(t, tt.want, Sanitize(tt.in))
 		})
 	}
 }
@@ -67,16 +70,31 @@ func TestHumanNumbers(t *testing.T) {
 	counts := map[int64]string{0: "0", 999: "999", 1000: "1k", 12_345: "12.3k", 123_456: "123k", 999_999: "1M",
 		1_234_567: "1.2M", 12_000_000: "12M", 3_400_000_000: "3.4B", -1: "?"}
 	for n, want := range counts {
-		assert.Equal(t, want, humanCount(n), "humanCount(%d)", n)
+		assert.Equal(t, want, HumanCount(n), "HumanCount(%d)", n)
 	}
-	params := map[int64]string{0: "?", 125_000: "125K", 494_032_768: "494M", 8_030_261_248: "8.0B", 70_553_706_496: "70.6B", 1_500_000_000_000: "1.5T"}
+	params := map[int64]string{0: "?", -5: "?", 125_000: "125K", 999_499: "999K", 999_500: "1M", 494_032_768: "494M",
+		999_499_999: "999M", 999_885_952: "1.0B", 1_235_814_400: "1.2B", 8_030_261_248: "8.0B", 70_553_706_496: "70.6B",
+		999_949_999_999: "999.9B", 999_950_000_000: "1.0T", 1_500_000_000_000: "1.5T"}
 	for n, want := range params {
-		assert.Equal(t, want, humanParams(n), "humanParams(%d)", n)
+		assert.Equal(t, want, HumanParams(n), "HumanParams(%d)", n)
 	}
-	contexts := map[int64]string{0: "?", 512: "512", 2048: "2k", 4096: "4k", 32768: "32k", 40960: "40k", 131072: "128k", 1_048_576: "1M", 8000: "8k"}
+	contexts := map[int64]string{0: "?", -1: "?", 512: "512", 1000: "1000", 2048: "2k", 4096: "4k", 8000: "8000", 32768: "32k",
+		40960: "40k", 131072: "128k", 163840: "160k", 1_048_576: "1M", 1_572_864: "1536k", 1_010_000: "1010000", 10_485_760: "10M"}
 	for n, want := range contexts {
-		assert.Equal(t, want, humanContext(n), "humanContext(%d)", n)
+		assert.Equal(t, want, HumanContext(n), "HumanContext(%d)", n)
 	}
+}
+
+// TestParamsRoundBeforeTheUnit is the lead's report: google/gemma-3-1b-it
+// (999,885,952 parameters) read "1000M" in the list and the detail.
+func TestParamsRoundBeforeTheUnit(t *testing.T) {
+	m := model(compat.Raw{ID: "google/gemma-3-1b-it", ConfigModelType: "gemma3", HasSafetensors: true, SafetensorsTotal: 999_885_952,
+		HasSiblings: true, Siblings: []string{"model.safetensors"}})
+	it := newItem(m, compatCatalog())
+	assert.Equal(t, "1.0B", it.params)
+	text := ansi.Strip(explain(&Styles{}, it, it.shownWorker(""), testNow, 100, false))
+	assert.Contains(t, text, "1.0B (999885952)")
+	assert.NotContains(t, text, "1000M")
 }
 
 func TestQuantLabel(t *testing.T) {

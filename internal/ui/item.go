@@ -51,7 +51,7 @@ type item struct {
 func newItem(m compat.Model, cat compat.Catalog) *item {
 	v := compat.Check(m, cat)
 	it := &item{judged: compat.Judged{Model: m, Verdict: v}}
-	it.id = sanitize(m.ID)
+	it.id = Sanitize(m.ID)
 	it.filter = strings.ToLower(it.id)
 	switch {
 	case !v.Compatible:
@@ -63,26 +63,26 @@ func newItem(m compat.Model, cat compat.Catalog) *item {
 	}
 	switch {
 	case v.Family != "":
-		it.family = sanitize(v.Family)
+		it.family = Sanitize(v.Family)
 	case v.Architecture != "":
-		it.family = sanitize(v.Architecture)
+		it.family = Sanitize(v.Architecture)
 	default:
 		it.family = "?"
 	}
 	if len(v.Formats) == 0 {
 		it.formats = "?"
 	} else {
-		it.formats = sanitize(strings.Join(v.Formats, " "))
+		it.formats = Sanitize(strings.Join(v.Formats, " "))
 	}
 	it.params = "?"
 	if v.Parameters != nil {
-		it.params = humanParams(*v.Parameters)
+		it.params = HumanParams(*v.Parameters)
 	}
 	it.context = "?"
 	if v.ContextLength != nil {
-		it.context = humanContext(*v.ContextLength)
+		it.context = HumanContext(*v.ContextLength)
 	}
-	it.downloads = humanCount(m.Downloads)
+	it.downloads = HumanCount(m.Downloads)
 	return it
 }
 

@@ -58,7 +58,7 @@ func (m Model) pageFetched(msg pageFetchedMsg) (Model, tea.Cmd) {
 	}
 	m.pageLoading = false
 	if msg.err != nil {
-		text := sanitize(msg.err.Error())
+		text := Sanitize(msg.err.Error())
 		if len(m.list.all) == 0 && msg.next == "" {
 			m.fatal = text
 			return m, nil
@@ -118,7 +118,7 @@ func (m Model) detailFetched(msg detailFetchedMsg) (Model, tea.Cmd) {
 	shown := m.detailVisible() && m.detail.showing(msg.id)
 	if msg.err != nil {
 		if shown {
-			m.footerErr = "could not load details of " + it.id + ": " + sanitize(msg.err.Error())
+			m.footerErr = "could not load details of " + it.id + ": " + Sanitize(msg.err.Error())
 			m.detail.show(it, it.shownWorker(m.worker), false, m.now)
 		}
 		return m, nil

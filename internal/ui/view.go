@@ -90,13 +90,13 @@ func (m Model) headerView() string {
 func queryText(q Query) string {
 	s := "all models"
 	if q.Text != "" {
-		s = "“" + sanitize(q.Text) + "”"
+		s = "“" + Sanitize(q.Text) + "”"
 	}
 	if q.Author != "" {
-		s += " from " + sanitize(q.Author)
+		s += " from " + Sanitize(q.Author)
 	}
 	if len(q.Filters) > 0 {
-		s += " [" + sanitize(strings.Join(q.Filters, ",")) + "]"
+		s += " [" + Sanitize(strings.Join(q.Filters, ",")) + "]"
 	}
 	return s
 }
@@ -154,7 +154,7 @@ func (m Model) statusView() string {
 	shown := m.list.visibleCount()
 	var parts []string
 	if v := m.list.list.FilterValue(); v != "" && (m.list.filtering() || m.list.filterApplied()) {
-		parts = append(parts, fmt.Sprintf("%d of %d shown match “%s”", shown, len(m.list.list.Items()), sanitize(v)))
+		parts = append(parts, fmt.Sprintf("%d of %d shown match “%s”", shown, len(m.list.list.Items()), Sanitize(v)))
 	} else {
 		parts = append(parts, fmt.Sprintf("%d shown", shown))
 	}
