@@ -120,3 +120,18 @@ func TestQuantLabel(t *testing.T) {
 	}
 	assert.Empty(t, ggufQuant("model-Q4_K_M.safetensors"), "only GGUF files carry quant labels")
 }
+
+// TestContextColumnHoldsExactLengths: a context that is not a multiple of
+// 1024 is printed whole (HumanContext), and the CTX column is wide enough
+// not to cut it, down to the narrowest width that keeps the column.
+func TestContextColumnHoldsExactLengths(t *testing.T) {
+	m := model(compat.Raw{ID: "Qwen/Qwen2.5-7B-Instruct-1M", HasGGUF: true, GGUFArchitecture: "qwen2", GGUFContextLength: 1_010_000,
+		HasSiblings: true, Siblings: []string{"q.Q4_K_M.gguf"}})
+	it := newItem(m, compatCatalog())
+	for _, w := range []int{60, 80, 120} {
+		c := layoutColumns(w)
+		if assert.Positive(t, c.context, "width %d keeps CTX", w) {
+			assert.Contains(t, c.row(it), " 1010000 ", "width %d", w)
+		}
+	}
+}

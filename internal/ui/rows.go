@@ -30,7 +30,7 @@ const (
 // layoutColumns fits the columns into width, dropping the least useful ones
 // first until the model id has room.
 func layoutColumns(width int) columns {
-	c := columns{width: width, family: 8, formats: 12, params: 6, context: 5, downloads: 9}
+	c := columns{width: width, family: 8, formats: 12, params: 6, context: 7, downloads: 9} // context: "1010000"
 	for _, drop := range []*int{&c.formats, &c.family, &c.context, &c.params, &c.downloads} {
 		if width-c.fixed() >= minIDWidth {
 			break
