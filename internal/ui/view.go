@@ -68,7 +68,7 @@ func (m Model) headerView() string {
 	if m.list.compatOnly {
 		info = append(info, "compatible only")
 	} else {
-		info = append(info, "all models")
+		info = append(info, "showing all")
 	}
 	if c := m.cache.text(m.now); c != "" {
 		info = append(info, c)
@@ -85,10 +85,11 @@ func (m Model) headerView() string {
 	return spread(left, right, m.width)
 }
 
-// queryText is the search as the header shows it: “qwen” by meta-llama
-// [gguf]. Hub-bound text the user typed is sanitized like Hub text.
+// queryText is the search as the header shows it: “qwen” from meta-llama
+// [gguf], or "top models" without search text. Hub-bound text the user
+// typed is sanitized like Hub text.
 func queryText(q Query) string {
-	s := "all models"
+	s := "top models"
 	if q.Text != "" {
 		s = "“" + Sanitize(q.Text) + "”"
 	}

@@ -2,11 +2,13 @@ package ui
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -119,4 +121,29 @@ func TestViewResizeReflows(t *testing.T) {
 	m, _ = update(m, tea.WindowSizeMsg{Width: 120, Height: 40})
 	m, _ = update(m, tea.WindowSizeMsg{Width: 80, Height: 24})
 	require.Equal(t, narrow, m.View(), "a size round trip draws the same screen")
+}
+
+// TestHeaderNamesQueryAndFilter: the header says what was searched ("top
+// models" without text) and what the list shows, each once.
+func TestHeaderNamesQueryAndFilter(t *testing.T) {
+	tests := map[string]struct {
+		q    Query
+		keys []string
+		want string
+	}{
+		"no text, all shown":  {Query{}, []string{"c"}, "modelbrowser  top models · by downloads · showing all · cached 3 min ago"},
+		"no text, compatible": {Query{Sort: SortLikes}, nil, "modelbrowser  top models · by likes · compatible only · cached 3 min ago"},
+		"text and author":     {Query{Text: "qwen", Author: "Qwen"}, []string{"c"}, "modelbrowser  “qwen” from Qwen · by downloads · showing all · cached 3 min ago"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			m := New(Options{Query: tt.q, Catalog: compatCatalog(), Searcher: newFake(fixtureModels(), 50), Now: clock})
+			m, _ = update(m, tea.WindowSizeMsg{Width: 120, Height: 30})
+			m = run(t, m, m.Init())
+			m = press(t, m, tt.keys...)
+			head := strings.TrimRight(strings.SplitN(ansi.Strip(m.View()), "\n", 2)[0], " ")
+			assert.Equal(t, tt.want, head)
+			assert.LessOrEqual(t, strings.Count(head, "models"), 1, "never \"all models\" twice")
+		})
+	}
 }
