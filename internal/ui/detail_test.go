@@ -138,3 +138,64 @@ func TestTabMovesFocus(t *testing.T) {
 		assert.Contains(t, m.View(), "MODEL")
 	})
 }
+
+// TestBadgeIgnoresUnknownContext: a context nobody looked up yet is no
+// warning in the list ("!" on every safetensors row said nothing); other
+// warnings are, and a context the details resolve updates badge and CTX.
+func TestBadgeIgnoresUnknownContext(t *testing.T) {
+	f := newFake(fixtureModels(), 50)
+	m := started(t, f, 80, 24)
+	badges := func(m Model) map[string]string {
+		out := map[string]string{}
+		for _, it := range m.list.all {
+			out[it.judged.Model.ID] = it.badge.symbol() + " " + it.context
+		}
+		return out
+	}
+	before := badges(m)
+	assert.Equal(t, "✓ ?", before["Qwen/Qwen3-8B"], "only CTX_UNKNOWN: no warning in the list")
+	assert.Equal(t, "✓ ?", before["microsoft/Phi-3-mini-4k-instruct"])
+	assert.Equal(t, "! ?", before["meta-llama/Llama-3.1-8B-Instruct"], "GATED still warns")
+	assert.Equal(t, "! ?", before["google/gemma-3-4b-it"], "GATED still warns")
+	assert.Equal(t, "✓ 32k", before["bartowski/Qwen2.5-7B-Instruct-GGUF"])
+	assert.Contains(t, m.View(), "✓ Qwen/Qwen3-8B")
+
+	// The details resolve the contexts: 40960 is over the workers' 32768.
+	m = press(t, m, "j", "enter", "esc", "j", "j", "j", "enter")
+	after := badges(m)
+	assert.Equal(t, "! 40k", after["Qwen/Qwen3-8B"], "CTX_EXCEEDS_WORKER warns")
+	assert.Equal(t, "✓ 4k", after["microsoft/Phi-3-mini-4k-instruct"])
+	assert.Contains(t, m.View(), "4k", "the row shows it")
+}
+
+// TestDetailListsUnknownContextOnceLookedUp: the detail pane does not
+// list CTX_UNKNOWN while the context is being read, and does once the
+// lookup is over and it is still unknown (config.json gated or missing, or
+// the request failed).
+func TestDetailListsUnknownContextOnceLookedUp(t *testing.T) {
+	const qwen, phi = "Qwen/Qwen3-8B", "microsoft/Phi-3-mini-4k-instruct"
+	f := newFake(fixtureModels(), 50)
+	f.noConfig[qwen] = true
+	f.detailErr[phi] = errors.New("502 Bad Gateway")
+	m := started(t, f, 80, 40)
+
+	m, cmd := update(m, keyMsg("j"))
+	m = run(t, m, cmd)
+	m, cmd = update(m, keyMsg("enter"))
+	require.True(t, m.detail.loading)
+	loading := m.View()
+	assert.NotContains(t, loading, "CTX_UNKNOWN", "not a warning while the lookup runs")
+	assert.Contains(t, loading, "✓ Compatible · confidence")
+	assert.Contains(t, loading, "not read yet (needs config.json)")
+
+	m = run(t, m, cmd)
+	done := m.View()
+	assert.Contains(t, done, "CTX_UNKNOWN", "config.json could not be read: a real warning")
+	assert.Contains(t, done, "! Compatible, with warnings")
+	assert.Contains(t, done, "could not be read")
+	assert.Equal(t, badgeCompatible, m.list.selected().badge, "the list still does not count it")
+
+	m = press(t, m, "esc", "j", "j", "j", "enter") // Phi-3: the request fails
+	require.Equal(t, phi, m.detail.it.judged.Model.ID)
+	assert.Contains(t, m.View(), "CTX_UNKNOWN")
+}

@@ -41,9 +41,9 @@ func explain(st *Styles, it *item, worker string, now time.Time, width int, load
 		}
 		e.message(mark, r)
 	}
-	if len(v.Warnings) > 0 {
+	if ws := it.warnings(); len(ws) > 0 {
 		e.section("Warnings")
-		for _, w := range v.Warnings {
+		for _, w := range ws {
 			e.message(e.st.Warning.Render("!"), w)
 		}
 	}
@@ -71,13 +71,13 @@ func explain(st *Styles, it *item, worker string, now time.Time, width int, load
 func (e *explainer) verdictLine(it *item) string {
 	v := it.judged.Verdict
 	var s string
-	switch it.badge {
-	case badgeCompatible:
-		s = e.st.Compatible.Render("✓ Compatible")
-	case badgeWarnings:
+	switch {
+	case !v.Compatible:
+		s = e.st.Incompatible.Render("✗ Not compatible")
+	case len(it.warnings()) > 0: // as listed under Warnings
 		s = e.st.Warning.Render("! Compatible, with warnings")
 	default:
-		s = e.st.Incompatible.Render("✗ Not compatible")
+		s = e.st.Compatible.Render("✓ Compatible")
 	}
 	return s + " · confidence " + string(v.Confidence)
 }
@@ -158,7 +158,7 @@ func (e *explainer) evidence(it *item) {
 			why := f.unknown
 			if f.key == "context_length" {
 				why = "not read yet (needs config.json)"
-				if it.detailed {
+				if it.lookedUp() {
 					why = "could not be read"
 				}
 			}

@@ -116,6 +116,7 @@ type fakeSearcher struct {
 	pages       map[string]Page
 	searchErr   map[string]error // by token
 	detailErr   map[string]error // by model id
+	noConfig    map[string]bool  // by model id: config.json gated or missing, the context stays unknown
 	searches    []searchCall
 	detailCalls []string
 }
@@ -129,7 +130,7 @@ type searchCall struct {
 // newFake serves models in pages of size, linked by tokens "2", "3", ...;
 // each page was cached 3 minutes before testNow.
 func newFake(models []compat.Model, size int) *fakeSearcher {
-	f := &fakeSearcher{pages: map[string]Page{}, searchErr: map[string]error{}, detailErr: map[string]error{}}
+	f := &fakeSearcher{pages: map[string]Page{}, searchErr: map[string]error{}, detailErr: map[string]error{}, noConfig: map[string]bool{}}
 	for i, n := 0, 1; i < len(models) || i == 0; i, n = i+size, n+1 {
 		tok := ""
 		if n > 1 {
@@ -167,6 +168,10 @@ func (f *fakeSearcher) Detail(_ context.Context, m compat.Model, _ bool) (compat
 	f.detailCalls = append(f.detailCalls, m.ID)
 	if err := f.detailErr[m.ID]; err != nil {
 		return compat.Model{}, err
+	}
+	if f.noConfig[m.ID] {
+		m.Files = append(append([]string{}, m.Files...), "tokenizer.json")
+		return m, nil
 	}
 	return detailOf(m), nil
 }

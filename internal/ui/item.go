@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
@@ -33,6 +34,9 @@ type item struct {
 	// detailed is true once Searcher.Detail's answer is in: opening the
 	// detail again does not fetch it again.
 	detailed bool
+	// detailFailed is true once Searcher.Detail answered with an error: the
+	// list does not ask again by itself (opening the detail does).
+	detailFailed bool
 	// pos is the item's place in load order, to keep the cursor near it
 	// when it is hidden.
 	pos int
@@ -56,7 +60,7 @@ func newItem(m compat.Model, cat compat.Catalog) *item {
 	switch {
 	case !v.Compatible:
 		it.badge = badgeIncompatible
-	case v.HasWarnings():
+	case hasWarning(v.Warnings, compat.CodeCtxUnknown):
 		it.badge = badgeWarnings
 	default:
 		it.badge = badgeCompatible
@@ -84,6 +88,39 @@ func newItem(m compat.Model, cat compat.Catalog) *item {
 	}
 	it.downloads = HumanCount(m.Downloads)
 	return it
+}
+
+// hasWarning reports a warning other than the codes in except.
+func hasWarning(ws []compat.Message, except ...string) bool {
+	for _, w := range ws {
+		if !slices.Contains(except, w.Code) {
+			return true
+		}
+	}
+	return false
+}
+
+// lookedUp reports whether Searcher.Detail has answered for the model,
+// with or without its details: a context still unknown is then a fact
+// (config.json unreadable or gated), not a question nobody asked yet.
+func (it *item) lookedUp() bool { return it.detailed || it.detailFailed }
+
+// warnings are the verdict's warnings as the detail pane lists them:
+// CTX_UNKNOWN only once the context was looked up. The list's badge
+// never counts CTX_UNKNOWN: before the lookup nearly every safetensors
+// model has it, and "!" on every row says nothing.
+func (it *item) warnings() []compat.Message {
+	ws := it.judged.Verdict.Warnings
+	if it.lookedUp() || !hasWarning(ws) {
+		return ws
+	}
+	out := make([]compat.Message, 0, len(ws))
+	for _, w := range ws {
+		if w.Code != compat.CodeCtxUnknown {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // FilterValue is what the list's filter matches: the lower-cased id.

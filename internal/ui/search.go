@@ -117,6 +117,7 @@ func (m Model) detailFetched(msg detailFetchedMsg) (Model, tea.Cmd) {
 	}
 	shown := m.detailVisible() && m.detail.showing(msg.id)
 	if msg.err != nil {
+		it.detailFailed = true
 		if shown {
 			m.footerErr = "could not load details of " + it.id + ": " + Sanitize(msg.err.Error())
 			m.detail.show(it, it.shownWorker(m.worker), false, m.now)
