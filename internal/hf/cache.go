@@ -55,17 +55,31 @@ func (cl class) ttl() time.Duration {
 // keptHeaders are the response headers stored with an entry.
 var keptHeaders = []string{"Link", "ETag", "Content-Type", "X-Repo-Commit", "X-Error-Code"}
 
-// get answers a GET of u, through the cache when there is one:
+// decoder turns an answer's body into what the caller wants (a model, a
+// page, a config). An answer that does not decode is never stored, and a
+// stored one that no longer decodes is fetched again: a malformed answer
+// the Hub sent once must not be served from the cache for its whole TTL
+// (forever, for config.json at a commit).
+type decoder func(body []byte) (any, error)
+
+// errUnusable marks a cached entry whose body does not decode.
+var errUnusable = errors.New("the cached answer does not decode")
+
+// get answers a GET of u, through the cache when there is one, with the
+// body decoded by dec into answer.value:
 //   - Offline: only the cache answers (stale entries marked), never the Hub;
 //   - a fresh entry is served with no request, unless Refresh;
 //   - otherwise the Hub is asked, with If-None-Match when an entry has an
 //     ETag; a 304 refreshes the entry, a 200 replaces it, a 404 is
-//     remembered for TTLNotFound; 401/403/429/5xx are never stored;
-//   - if the Hub cannot answer (network, timeout, 429, 5xx) the stale
-//     entry is served, marked Stale, with the error in Meta.Err.
+//     remembered for TTLNotFound; 401/403/429/5xx and answers that do not
+//     decode are never stored;
+//   - if the Hub cannot answer (network, timeout, 429, 5xx, an unusable
+//     answer) the stale entry is served, marked Stale, with the error in
+//     Meta.Err.
 //
-// Identical requests in flight at once share one round trip.
-func (c *Client) get(ctx context.Context, u string, cl class) (*answer, error) {
+// Identical requests in flight at once share one round trip; each caller
+// gets its own decoded value.
+func (c *Client) get(ctx context.Context, u string, cl class, dec decoder) (*answer, error) {
 	key := cache.Key(http.MethodGet, u, cache.TokenFingerprint(c.cfg.Token))
 	useCache := c.cfg.Cache != nil && !c.cfg.NoCache
 	var cached *cache.Entry
@@ -75,17 +89,36 @@ func (c *Client) get(ctx context.Context, u string, cl class) (*answer, error) {
 		}
 	}
 	if c.cfg.Offline {
-		if cached == nil {
-			return nil, newError(Offline, nil, "offline mode (HF_HUB_OFFLINE) and nothing cached for this request")
+		if cached != nil {
+			ans, err := c.fromEntry(*cached, !c.fresh(*cached, cl), nil, dec)
+			if !errors.Is(err, errUnusable) {
+				return ans, err
+			}
 		}
-		return c.fromEntry(*cached, !c.fresh(*cached, cl), nil)
+		return nil, newError(Offline, nil, "offline mode (HF_HUB_OFFLINE) and nothing cached for this request")
 	}
 	if cached != nil && !c.cfg.Refresh && c.fresh(*cached, cl) {
-		return c.fromEntry(*cached, false, nil)
+		ans, err := c.fromEntry(*cached, false, nil, dec)
+		if !errors.Is(err, errUnusable) {
+			return ans, err
+		}
+		cached = nil // damaged: fetch it whole, without its ETag
 	}
-	return c.flight.do(ctx, key, func(ctx context.Context) (*answer, error) {
-		return c.fetch(ctx, u, key, cached, useCache)
+	led := false
+	ans, err := c.flight.do(ctx, key, func(ctx context.Context) (*answer, error) {
+		led = true
+		return c.fetch(ctx, u, key, cached, useCache, dec)
 	})
+	if err != nil || led {
+		return ans, err
+	}
+	// Another call's answer: decode a value of our own, so no two callers
+	// share the slices and maps of one.
+	shared := *ans
+	if shared.value, err = dec(shared.body); err != nil {
+		return nil, err
+	}
+	return &shared, nil
 }
 
 // fresh reports whether an entry is within its time to live.
@@ -102,7 +135,7 @@ func (c *Client) fresh(e cache.Entry, cl class) bool {
 }
 
 // fetch asks the Hub and keeps the cache up to date.
-func (c *Client) fetch(ctx context.Context, u, key string, cached *cache.Entry, useCache bool) (*answer, error) {
+func (c *Client) fetch(ctx context.Context, u, key string, cached *cache.Entry, useCache bool, dec decoder) (*answer, error) {
 	etag := ""
 	if cached != nil && cached.Status == http.StatusOK {
 		etag = cached.ETag
@@ -115,15 +148,23 @@ func (c *Client) fetch(ctx context.Context, u, key string, cached *cache.Entry, 
 		}
 		e := *cached
 		e.FetchedAt = now
+		out, derr := c.fromEntry(e, false, nil, dec)
+		if derr != nil { // the cached body is damaged: ask for it whole
+			return c.fetch(ctx, u, key, nil, useCache, dec)
+		}
 		c.put(useCache, e)
-		out, _ := c.fromEntry(e, false, nil)
 		out.meta.RequestID = ans.meta.RequestID
 		return out, nil
 	}
 	if err == nil {
-		c.put(useCache, cache.Entry{Key: key, FetchedAt: now, ETag: ans.header.Get("ETag"), Status: http.StatusOK,
-			Header: keep(ans.header), Body: ans.body})
-		return ans, nil
+		v, derr := dec(ans.body)
+		if derr == nil {
+			ans.value = v
+			c.put(useCache, cache.Entry{Key: key, FetchedAt: now, ETag: ans.header.Get("ETag"), Status: http.StatusOK,
+				Header: keep(ans.header), Body: ans.body})
+			return ans, nil
+		}
+		err = c.withRequest(derr, ans) // never stored; the old entry, if any, stands
 	}
 	var he *Error
 	if !errors.As(err, &he) {
@@ -135,8 +176,10 @@ func (c *Client) fetch(ctx context.Context, u, key string, cached *cache.Entry, 
 	}
 	if cached != nil {
 		switch he.Kind {
-		case Network, Timeout, RateLimited, Unavailable:
-			return c.fromEntry(*cached, true, err)
+		case Network, Timeout, RateLimited, Unavailable, BadResponse:
+			if out, serr := c.fromEntry(*cached, true, err, dec); serr == nil {
+				return out, nil
+			}
 		}
 	}
 	return nil, err
@@ -159,8 +202,8 @@ func keep(h http.Header) map[string]string {
 }
 
 // fromEntry turns a cached entry into an answer (or, for a remembered
-// 404, the NotFound error).
-func (c *Client) fromEntry(e cache.Entry, stale bool, cause error) (*answer, error) {
+// 404, the NotFound error); a body that dec refuses is errUnusable.
+func (c *Client) fromEntry(e cache.Entry, stale bool, cause error, dec decoder) (*answer, error) {
 	if e.Status == http.StatusNotFound {
 		what := "the repository"
 		switch e.Header["X-Error-Code"] {
@@ -172,11 +215,15 @@ func (c *Client) fromEntry(e cache.Entry, stale bool, cause error) (*answer, err
 		return nil, &Error{Kind: NotFound, Status: http.StatusNotFound, RequestID: e.Header["X-Request-Id"], code: e.Header["X-Error-Code"],
 			Message: what + " was not found on the Hub (answer cached " + e.FetchedAt.UTC().Format(time.RFC3339) + ")"}
 	}
+	v, err := dec(e.Body)
+	if err != nil {
+		return nil, errUnusable
+	}
 	h := http.Header{}
 	for k, v := range e.Header {
 		h.Set(k, v)
 	}
-	return &answer{status: http.StatusOK, header: h, body: e.Body,
+	return &answer{status: http.StatusOK, header: h, body: e.Body, value: v,
 		meta: Meta{FromCache: true, Stale: stale, FetchedAt: e.FetchedAt, Err: cause}}, nil
 }
 

@@ -97,6 +97,9 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 // Extract decodes one Hub model object (GET /api/models/{id}) into the
 // engine's raw facts.
 func Extract(body []byte) (compat.Raw, error) {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return compat.Raw{}, decodeError("the model", io.EOF) // an empty 200
+	}
 	var w wireModel
 	if err := json.Unmarshal(body, &w); err != nil {
 		return compat.Raw{}, decodeError("the model", err)

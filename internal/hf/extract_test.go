@@ -160,6 +160,7 @@ func TestDecodeErrors(t *testing.T) {
 		"trailing data":        {`[] []`, true, "after its end"},
 		"not json":             {`<!DOCTYPE html><html>`, true, "not valid JSON"},
 		"empty":                {``, true, "empty or cut short"},
+		"empty model":          {` `, false, "the model is empty or cut short"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

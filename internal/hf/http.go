@@ -16,7 +16,9 @@ type answer struct {
 	status int
 	header http.Header
 	body   []byte
-	meta   Meta
+	// value is the body decoded by the request's decoder.
+	value any
+	meta  Meta
 }
 
 // Meta says where an answer came from.

@@ -29,16 +29,14 @@ func (c *Client) ModelInfo(ctx context.Context, id, revision string) (compat.Mod
 		u += "/revision/" + url.PathEscape(revision)
 	}
 	q := url.Values{"expand[]": ListExpand}
-	ans, err := c.get(ctx, u+"?"+q.Encode(), classInfo)
+	ans, err := c.get(ctx, u+"?"+q.Encode(), classInfo, decodeModel)
 	if err != nil {
 		return compat.Model{}, Meta{}, err
 	}
-	m, err := DecodeModel(ans.body)
-	if err != nil {
-		return compat.Model{}, ans.meta, c.withRequest(err, ans)
-	}
-	return m, ans.meta, nil
+	return ans.value.(compat.Model), ans.meta, nil
 }
+
+func decodeModel(body []byte) (any, error) { return DecodeModel(body) }
 
 // validateRevision refuses a revision that cannot name a git ref.
 func validateRevision(rev string) error {
@@ -84,18 +82,20 @@ func (c *Client) ResolveContext(ctx context.Context, m compat.Model) (compat.Mod
 		rev, cl = m.SHA, classConfigAtSHA
 	}
 	u := c.cfg.Endpoint + "/" + repoPath(m.ID) + "/resolve/" + rev + "/config.json"
-	ans, err := c.get(ctx, u, cl)
+	ans, err := c.get(ctx, u, cl, func(body []byte) (any, error) {
+		var cfg map[string]any
+		if err := json.Unmarshal(body, &cfg); err != nil {
+			return nil, decodeError("config.json of "+oneLine(m.ID, 100), err)
+		}
+		return cfg, nil
+	})
 	if err != nil {
 		if IsKind(err, NotFound) || IsKind(err, Gated) {
 			return m, nil
 		}
 		return m, err
 	}
-	var cfg map[string]any
-	if err := json.Unmarshal(ans.body, &cfg); err != nil {
-		return m, c.withRequest(decodeError("config.json of "+oneLine(m.ID, 100), err), ans)
-	}
-	return compat.WithConfigJSON(m, cfg), nil
+	return compat.WithConfigJSON(m, ans.value.(map[string]any)), nil
 }
 
 // ResolveContexts runs ResolveContext over models, at most concurrency at

@@ -98,15 +98,11 @@ func (c *Client) ListPage(ctx context.Context, opts ListOptions, next string) (P
 	if err != nil {
 		return Page{}, err
 	}
-	ans, err := c.get(ctx, u, classList)
+	ans, err := c.get(ctx, u, classList, func(body []byte) (any, error) { return DecodeList(body) })
 	if err != nil {
 		return Page{}, err
 	}
-	models, err := DecodeList(ans.body)
-	if err != nil {
-		return Page{}, c.withRequest(err, ans)
-	}
-	p := Page{Models: models, Meta: ans.meta}
+	p := Page{Models: ans.value.([]compat.Model), Meta: ans.meta}
 	link, ok := nextLink(ans.header.Values("Link"))
 	if !ok {
 		return p, nil
