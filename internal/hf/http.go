@@ -1,12 +1,12 @@
 package hf
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -78,26 +78,43 @@ func (c *Client) once(ctx context.Context, u, etag string) (*answer, error) {
 }
 
 // readBody reads at most limit bytes; more is errTooLarge, a body shorter
-// than its Content-Length is errTruncated.
+// than its Content-Length is errTruncated. The buffer never grows past
+// limit+1 bytes (a bytes.Buffer would double to twice the cap, and an
+// endless answer would cost three times the cap in memory at its peak).
 func readBody(resp *http.Response, limit int64) ([]byte, error) {
 	if resp.ContentLength > limit {
 		return nil, errTooLarge
 	}
-	var buf bytes.Buffer
-	if resp.ContentLength > 0 {
-		buf.Grow(int(resp.ContentLength) + bytes.MinRead)
+	size := int64(bodyChunk)
+	if resp.ContentLength >= 0 {
+		size = resp.ContentLength + 1 // +1: the EOF needs no growth
 	}
-	_, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
-	switch {
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return nil, errTruncated
-	case err != nil:
-		return nil, err
-	case int64(buf.Len()) > limit:
-		return nil, errTooLarge
+	buf := make([]byte, 0, min(size, limit+1))
+	for {
+		if len(buf) == cap(buf) {
+			if int64(len(buf)) > limit {
+				return nil, errTooLarge
+			}
+			buf = slices.Grow(buf, int(min(int64(cap(buf)), limit+1-int64(cap(buf)))))
+		}
+		n, err := resp.Body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		switch {
+		case err == io.EOF:
+			if int64(len(buf)) > limit {
+				return nil, errTooLarge
+			}
+			return buf, nil
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return nil, errTruncated
+		case err != nil:
+			return nil, err
+		}
 	}
-	return buf.Bytes(), nil
 }
+
+// bodyChunk is the first buffer of an answer of unknown length.
+const bodyChunk = 64 << 10
 
 // statusError maps a non-2xx answer to an *Error, following the Hub's own
 // conventions (X-Error-Code, 401 for missing repos when anonymous).
