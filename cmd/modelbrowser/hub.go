@@ -140,17 +140,17 @@ func pageSize(l searchLimits) int {
 // search pages through the Hub's results, judging each model once, until
 // it has limit results (compatible ones, unless all) or has scanned scan
 // models or the pages end. On an error the results so far are returned
-// with it.
+// with it, including those of a page that came with the error (a bad next
+// link); a next link back to a page already read ends the paging with an
+// error, and no model is judged twice.
 func (h *hubConn) search(ctx context.Context, q query, cat compat.Catalog, l searchLimits) (searchRes, error) {
 	res := searchRes{now: h.now()}
 	opts := hf.ListOptions{Search: q.text, Author: q.author, Filters: q.filters, Sort: q.sort, Limit: pageSize(l)}
-	next := ""
-	for {
-		page, err := h.client.ListPage(ctx, opts, next)
-		if err != nil {
-			return res, err
+	seen := map[string]bool{}
+	for page, err := range h.client.Pages(ctx, opts) {
+		if len(page.Models) > 0 {
+			res.pages++
 		}
-		res.pages++
 		if page.Meta.Stale {
 			res.stale = true
 			if res.oldest.IsZero() || page.Meta.FetchedAt.Before(res.oldest) {
@@ -158,6 +158,10 @@ func (h *hubConn) search(ctx context.Context, q query, cat compat.Catalog, l sea
 			}
 		}
 		for _, m := range page.Models {
+			if seen[m.ID] {
+				continue
+			}
+			seen[m.ID] = true
 			res.scanned++
 			v := compat.Check(m, cat)
 			if l.all || v.Compatible {
@@ -167,11 +171,11 @@ func (h *hubConn) search(ctx context.Context, q query, cat compat.Catalog, l sea
 				return res, nil
 			}
 		}
-		if page.Next == "" {
-			return res, nil
+		if err != nil {
+			return res, err
 		}
-		next = page.Next
 	}
+	return res, nil
 }
 
 // resolveContexts fetches config.json for the results that need it and
