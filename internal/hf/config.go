@@ -127,7 +127,7 @@ func parseEndpoint(raw string) (string, error) {
 	v = strings.TrimRight(v, "/")
 	u, err := url.Parse(v)
 	bad := func(why string) error {
-		return fmt.Errorf("HF_ENDPOINT must be an absolute http(s) URL such as %s (%s), got %q", DefaultEndpoint, why, oneLine(raw, 80))
+		return fmt.Errorf("HF_ENDPOINT must be an absolute http(s) URL such as %s (%s), got %q", DefaultEndpoint, why, oneLine(hideUserinfo(raw), 80))
 	}
 	switch {
 	case err != nil:
@@ -142,6 +142,25 @@ func parseEndpoint(raw string) (string, error) {
 		return "", bad("it must not have a query or fragment")
 	}
 	return v, nil
+}
+
+// hideUserinfo replaces the user:password@ of a URL-like text, parsed or
+// not, so a refused HF_ENDPOINT never echoes credentials (often a token).
+func hideUserinfo(s string) string {
+	start := 0
+	if i := strings.Index(s, "://"); i >= 0 {
+		start = i + 3
+	}
+	rest := s[start:]
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	at := strings.LastIndex(rest[:end], "@")
+	if at < 0 {
+		return s
+	}
+	return s[:start] + "[credentials]" + rest[at:]
 }
 
 func tokenFromEnv(getenv func(string) string, readFile func(string) ([]byte, error)) (string, error) {

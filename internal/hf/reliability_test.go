@@ -420,3 +420,29 @@ func TestTokenNeverInErrors(t *testing.T) {
 		})
 	}
 }
+
+// A refused HF_ENDPOINT never echoes its credentials, parsed or not.
+func TestEndpointErrorHidesCredentials(t *testing.T) {
+	for _, raw := range []string{
+		"https://user:hf_SecretInURL@example.com",
+		"https://hf_SecretInURL@example.com/path",
+		"http://hf_SecretInURL:x@[::1",        // does not parse
+		"ftp://me:hf_SecretInURL@example.com", // wrong scheme
+		"https://a:hf_SecretInURL@example.com/?q=1",
+	} {
+		_, err := ConfigFromEnv(func(k string) string {
+			if k == "HF_ENDPOINT" {
+				return raw
+			}
+			return ""
+		}, nil)
+		require.Error(t, err, raw)
+		assert.Contains(t, err.Error(), "HF_ENDPOINT")
+		assert.NotContains(t, err.Error(), "hf_SecretInURL", raw)
+		_, err = New(Config{Endpoint: raw})
+		require.Error(t, err, raw)
+		assert.NotContains(t, err.Error(), "hf_SecretInURL", raw)
+	}
+	assert.Equal(t, "https://[credentials]@h/p@q", hideUserinfo("https://u:p@h/p@q"))
+	assert.Equal(t, "no at sign", hideUserinfo("no at sign"))
+}
