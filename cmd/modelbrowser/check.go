@@ -64,7 +64,7 @@ func workerNames(c compat.Catalog) string {
 }
 
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	enc := json.NewEncoder(jsonInert{w})
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
 }
@@ -111,7 +111,7 @@ func writeExplanation(w io.Writer, m compat.Model, v compat.Verdict) {
 	fmt.Fprintf(tw, "  parameters\t%s\t%s\n", params, sourceOf(m.Parameters.Source))
 	gated := "no"
 	if v.Gated {
-		gated = "yes (" + m.Gated + ")"
+		gated = "yes (" + s(m.Gated) + ")"
 	}
 	fmt.Fprintf(tw, "  gated\t%s\t\n", gated)
 	if m.License != "" {

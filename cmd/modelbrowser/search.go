@@ -102,7 +102,7 @@ func runSearch(ctx context.Context, e env, args []string) (int, error) {
 func writeJSONLines(w io.Writer, js []compat.Judged) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	bw.WriteString("[")
-	enc := json.NewEncoder(bw)
+	enc := json.NewEncoder(jsonInert{bw})
 	for i, j := range js {
 		if i > 0 {
 			bw.WriteString(",")

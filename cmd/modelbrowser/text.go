@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/term"
 )
@@ -55,6 +58,43 @@ func isUnsafe(r rune) bool {
 	}
 	return false
 }
+
+// jsonInert escapes, in JSON text, the characters encoding/json leaves raw
+// but a terminal acts on: DEL, the C1 controls (U+0080..U+009F; U+009B is a
+// one-character CSI) and the bidirectional overrides. encoding/json already
+// escapes C0 controls such as ESC and BEL. Such characters only occur
+// inside JSON strings, where \uXXXX is the same character: a parser reads
+// the same value, a terminal shows plain text. Every Write must hold whole
+// UTF-8 sequences, as json.Encoder's do.
+type jsonInert struct{ w io.Writer }
+
+func (j jsonInert) Write(p []byte) (int, error) {
+	if !bytes.ContainsFunc(p, isUnsafeInJSON) {
+		return j.w.Write(p)
+	}
+	out := make([]byte, 0, len(p)+32)
+	for rest := p; len(rest) > 0; {
+		r, n := utf8.DecodeRune(rest)
+		if n > 1 || r != utf8.RuneError {
+			if isUnsafeInJSON(r) {
+				out = fmt.Appendf(out, `\u%04x`, r)
+				rest = rest[n:]
+				continue
+			}
+		}
+		out = append(out, rest[:n]...)
+		rest = rest[n:]
+	}
+	if _, err := j.w.Write(out); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// isUnsafeInJSON is isUnsafe but for C0 controls, which are JSON's own
+// whitespace (newlines, indent) when raw and escaped by encoding/json in
+// strings.
+func isUnsafeInJSON(r rune) bool { return r >= 0x20 && isUnsafe(r) }
 
 // humanCount prints 1234567 as 1.2M.
 func humanCount(n int64) string {

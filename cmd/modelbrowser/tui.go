@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -65,9 +64,7 @@ func runTUI(ctx context.Context, e env, args []string) (int, error) {
 		return exitNegative, nil
 	}
 	if *pickFormat == "json" {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(pickJSON{Verdict: res.Judged.Verdict, Worker: res.Worker}); err != nil {
+		if err := writeJSON(e.stdout, pickJSON{Verdict: res.Judged.Verdict, Worker: res.Worker}); err != nil {
 			return exitError, err
 		}
 		return exitOK, nil
