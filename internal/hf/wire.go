@@ -82,6 +82,7 @@ type wireReader struct {
 	mism   *wireFault
 	path   []string // the object keys leading to the current value
 	buf    []byte   // scratch for strings with escapes
+	single bool     // the body is one model, not a list
 }
 
 func (r *wireReader) ws() {
@@ -881,9 +882,13 @@ func (r *wireReader) license() string {
 }
 
 // fault turns what went wrong into the error for what ("the model",
-// "model 3 of the list"); nil when nothing did.
+// "model 3 of the list"); nil when nothing did. A list cut short says so;
+// a single model cut short is invalid JSON at its end, as encoding/json
+// put it.
 func (r *wireReader) fault(what string) error {
 	switch f := r.syntax; {
+	case f != nil && f.eof && r.single:
+		return newError(BadResponse, nil, "%s is not valid JSON (at byte %d)", what, len(r.b))
 	case f != nil && f.eof:
 		return newError(BadResponse, nil, "%s is empty or cut short", what)
 	case f != nil:
@@ -958,7 +963,7 @@ func (r *wireReader) atEnd() bool {
 
 // readModel decodes one model object that is the whole body.
 func readModel(body []byte) (compat.Raw, error) {
-	r := wireReader{b: body}
+	r := wireReader{b: body, single: true}
 	if r.atEnd() {
 		return compat.Raw{}, newError(BadResponse, nil, "the model is empty or cut short") // an empty 200
 	}
