@@ -127,3 +127,37 @@ func BenchmarkFilter10k(b *testing.B) {
 		})
 	}
 }
+
+// TestTenThousandModelsLookUpOnlyRowsOnScreen: with 10,000 models loaded,
+// a key asks for the contexts of rows on screen only, a few at a time,
+// never one per loaded model.
+func TestTenThousandModelsLookUpOnlyRowsOnScreen(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads 10,000 models")
+	}
+	m := loaded10k(t)
+	f := m.searcher.(*fakeSearcher)
+	m.lookups, m.inflight = 0, nil // loaded10k dropped the lookups its pages started
+	m, _ = update(m, keyMsg("c"))  // all shown; the lookups it starts are dropped too
+	m.lookups, m.inflight = 0, nil
+
+	seen := map[string]bool{}
+	for range 20 {
+		var cmd tea.Cmd
+		m, cmd = update(m, keyMsg("pgdown"))
+		msgs := messages(cmd)
+		require.LessOrEqual(t, len(ofType[detailFetchedMsg](msgs)), defaultLookups, "a few at a time")
+		for _, li := range m.list.onScreen() {
+			seen[li.(*item).judged.Model.ID] = true
+		}
+		m = feed(t, m, msgs...)
+		require.Zero(t, m.lookups)
+	}
+	_, calls := f.calls()
+	t.Logf("%d lookups for the %d rows seen", len(calls), len(seen))
+	require.NotEmpty(t, calls)
+	require.Less(t, len(calls), 21*m.list.list.Paginator.PerPage)
+	for _, id := range calls {
+		require.True(t, seen[id], "%s was never on screen", id)
+	}
+}

@@ -13,7 +13,7 @@ import (
 
 func TestDetailLoadsInBackgroundAndIsCached(t *testing.T) {
 	f := newFake(fixtureModels(), 50)
-	m := started(t, f, 80, 24)
+	m := startedPaneOnly(t, f, 80, 24)
 
 	m, cmd := update(m, keyMsg("enter"))
 	assert.True(t, m.detailVisible())
@@ -40,7 +40,7 @@ func TestDetailLoadsInBackgroundAndIsCached(t *testing.T) {
 
 func TestStaleDetailDropped(t *testing.T) {
 	f := newFake(fixtureModels(), 50)
-	m := started(t, f, 80, 24)
+	m := startedPaneOnly(t, f, 80, 24)
 	m, cmd := update(m, keyMsg("enter"))
 	late := messagesOfType[detailFetchedMsg](cmd)
 	require.Len(t, late, 1)
@@ -61,7 +61,7 @@ func TestStaleDetailDropped(t *testing.T) {
 
 func TestLateDetailForAnotherModelNotShown(t *testing.T) {
 	f := newFake(fixtureModels(), 50)
-	m := started(t, f, 140, 40) // wide: the detail follows the cursor
+	m := startedPaneOnly(t, f, 140, 40) // wide: the detail follows the cursor
 	m, cmd := update(m, keyMsg("enter"))
 	first := messagesOfType[detailFetchedMsg](cmd)
 	require.Len(t, first, 1)
@@ -141,10 +141,11 @@ func TestTabMovesFocus(t *testing.T) {
 
 // TestBadgeIgnoresUnknownContext: a context nobody looked up yet is no
 // warning in the list ("!" on every safetensors row said nothing); other
-// warnings are, and a context the details resolve updates badge and CTX.
+// warnings are, and a context the list looks up by itself updates the
+// badge and the CTX column, without opening the model.
 func TestBadgeIgnoresUnknownContext(t *testing.T) {
 	f := newFake(fixtureModels(), 50)
-	m := started(t, f, 80, 24)
+	m, lookups := firstPageIn(t, f, 80, 24)
 	badges := func(m Model) map[string]string {
 		out := map[string]string{}
 		for _, it := range m.list.all {
@@ -160,12 +161,16 @@ func TestBadgeIgnoresUnknownContext(t *testing.T) {
 	assert.Equal(t, "✓ 32k", before["bartowski/Qwen2.5-7B-Instruct-GGUF"])
 	assert.Contains(t, m.View(), "✓ Qwen/Qwen3-8B")
 
-	// The details resolve the contexts: 40960 is over the workers' 32768.
-	m = press(t, m, "j", "enter", "esc", "j", "j", "j", "enter")
+	// The lookups answer: 40960 is over the workers' 32768.
+	m = run(t, m, lookups)
 	after := badges(m)
 	assert.Equal(t, "! 40k", after["Qwen/Qwen3-8B"], "CTX_EXCEEDS_WORKER warns")
 	assert.Equal(t, "✓ 4k", after["microsoft/Phi-3-mini-4k-instruct"])
-	assert.Contains(t, m.View(), "4k", "the row shows it")
+	assert.Equal(t, "! 128k", after["meta-llama/Llama-3.1-8B-Instruct"])
+	assert.False(t, m.detailOpen, "no model was opened")
+	view := m.View()
+	assert.Contains(t, view, "! Qwen/Qwen3-8B")
+	assert.Contains(t, view, "40k")
 }
 
 // TestDetailListsUnknownContextOnceLookedUp: the detail pane does not
@@ -177,25 +182,40 @@ func TestDetailListsUnknownContextOnceLookedUp(t *testing.T) {
 	f := newFake(fixtureModels(), 50)
 	f.noConfig[qwen] = true
 	f.detailErr[phi] = errors.New("502 Bad Gateway")
-	m := started(t, f, 80, 40)
+	m, lookups := firstPageIn(t, f, 80, 40)
 
-	m, cmd := update(m, keyMsg("j"))
-	m = run(t, m, cmd)
-	m, cmd = update(m, keyMsg("enter"))
-	require.True(t, m.detail.loading)
+	m, _ = update(m, keyMsg("j"))
+	m, cmd := update(m, keyMsg("enter"))
+	require.True(t, m.detail.loading, "the list's lookup of Qwen3-8B is on its way")
+	assert.Empty(t, messagesOfType[detailFetchedMsg](cmd), "and is not asked twice")
 	loading := m.View()
 	assert.NotContains(t, loading, "CTX_UNKNOWN", "not a warning while the lookup runs")
 	assert.Contains(t, loading, "✓ Compatible · confidence")
 	assert.Contains(t, loading, "not read yet (needs config.json)")
 
-	m = run(t, m, cmd)
+	m = run(t, m, lookups)
+	assert.False(t, m.detail.loading)
+	assert.Empty(t, m.footerErr, "a lookup the list made by itself fails quietly")
 	done := m.View()
 	assert.Contains(t, done, "CTX_UNKNOWN", "config.json could not be read: a real warning")
 	assert.Contains(t, done, "! Compatible, with warnings")
 	assert.Contains(t, done, "could not be read")
 	assert.Equal(t, badgeCompatible, m.list.selected().badge, "the list still does not count it")
 
-	m = press(t, m, "esc", "j", "j", "j", "enter") // Phi-3: the request fails
+	m = press(t, m, "esc", "j", "j", "j", "enter") // Phi-3: its lookup failed; opening asks again
 	require.Equal(t, phi, m.detail.it.judged.Model.ID)
+	assert.Contains(t, m.footerErr, "502 Bad Gateway")
 	assert.Contains(t, m.View(), "CTX_UNKNOWN")
+	_, calls := f.calls()
+	assert.Equal(t, 2, count(calls, phi), "once by the list, once by the pane")
+}
+
+func count(ss []string, s string) int {
+	n := 0
+	for _, x := range ss {
+		if x == s {
+			n++
+		}
+	}
+	return n
 }

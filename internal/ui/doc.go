@@ -5,9 +5,10 @@
 //
 // Where things live: run.go the API (Options, Searcher, Result, Run);
 // model.go the root model, which owns the search and hands keys to the
-// focused pane; search.go paging and the answers to requests; view.go the
-// screen and its layout; list.go, rows.go and item.go the results pane;
-// detail.go and explain.go the detail pane; keys.go the keymap; styles.go
-// the styles; messages.go every message; commands.go every command that
-// does I/O; format.go sanitizing and formatting Hub data for display.
+// focused pane; search.go paging, the list's context lookups and the
+// answers to requests; view.go the screen and its layout; list.go, rows.go
+// and item.go the results pane; detail.go and explain.go the detail pane;
+// keys.go the keymap; styles.go the styles; messages.go every message;
+// commands.go every command that does I/O; format.go sanitizing and
+// formatting Hub data for display, for the TUI and the CLI.
 package ui

@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -133,4 +134,40 @@ func TestE2EAgainstFakeHub(t *testing.T) {
 	assert.True(t, fm.result.Judged.Verdict.Compatible, "compatible-only is on")
 	assert.True(t, fm.result.Judged.Model.ContextLength.Known(), "the context came from config.json")
 	t.Logf("picked %s on %s", fm.result.Judged.Model.ID, fm.result.Worker)
+}
+
+// TestPagingAgainstFakeHub drives the model with the real Hub client, whose
+// page tokens are the Hub's full next-page URLs, against the fake Hub with
+// pages of 20: the screen fills by itself, j pages through everything, each
+// page is asked once, and the contexts of the rows on screen fill in.
+func TestPagingAgainstFakeHub(t *testing.T) {
+	hub := hubtest.New(t, hubtest.Options{PageSize: 20, Synthetic: 200})
+	client, err := hf.New(hf.Config{Endpoint: hub.URL, Transport: hub.Client().Transport, Now: clock})
+	require.NoError(t, err)
+	m := New(Options{Catalog: compat.DefaultCatalog(), Searcher: hubSearcher{client}, Now: clock})
+	m, _ = update(m, tea.WindowSizeMsg{Width: 120, Height: 40})
+	m = run(t, m, m.Init())
+
+	assert.Greater(t, hub.Count(hubtest.RouteList), 1, "the first page did not fill the screen")
+	assert.GreaterOrEqual(t, m.list.visibleCount(), m.list.list.Paginator.PerPage)
+	for _, li := range m.list.onScreen() {
+		it := li.(*item)
+		assert.True(t, it.lookedUp() || it.judged.Model.ContextLength.Known(), "%s: context looked up", it.id)
+	}
+
+	m = press(t, m, "c")
+	for range hub.Len() + 10 {
+		m = press(t, m, "j")
+	}
+	assert.Len(t, m.list.all, hub.Len())
+	assert.Empty(t, m.next)
+	assert.Equal(t, (hub.Len()+19)/20, hub.Count(hubtest.RouteList), "each page once")
+	assert.Equal(t, hub.Len()-1, m.list.list.Index())
+	view := m.View()
+	assert.Contains(t, view, fmt.Sprintf("%d/%d", hub.Len(), hub.Len()))
+	assert.NotContains(t, view, "more on the Hub")
+	for _, li := range m.list.onScreen() {
+		it := li.(*item)
+		assert.True(t, it.lookedUp() || it.judged.Model.ContextLength.Known(), "%s: context looked up", it.id)
+	}
 }

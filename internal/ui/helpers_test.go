@@ -197,6 +197,28 @@ func started(t testing.TB, s Searcher, w, h int) Model {
 	return run(t, m, m.Init())
 }
 
+// startedPaneOnly is started without the list's own context lookups, for
+// tests of the detail pane's fetch by itself.
+func startedPaneOnly(t testing.TB, s Searcher, w, h int) Model {
+	t.Helper()
+	m := newTestModel(s, w, h)
+	m.maxLookups = 0
+	return run(t, m, m.Init())
+}
+
+// firstPageIn is newTestModel with its first page in and nothing else: the
+// context lookups that page starts are on their way, unanswered. It returns
+// them too.
+func firstPageIn(t testing.TB, s Searcher, w, h int) (Model, tea.Cmd) {
+	t.Helper()
+	m := newTestModel(s, w, h)
+	pages := messagesOfType[pageFetchedMsg](m.Init())
+	if len(pages) != 1 {
+		t.Fatalf("firstPageIn: %d first pages", len(pages))
+	}
+	return update(m, pages[0])
+}
+
 func update(m Model, msg tea.Msg) (Model, tea.Cmd) {
 	nm, cmd := m.Update(msg)
 	return nm.(Model), cmd

@@ -187,9 +187,23 @@ func (l listModel) filterApplied() bool { return l.list.FilterState() == list.Fi
 func (l listModel) visibleCount() int   { return len(l.list.VisibleItems()) }
 
 // nearEnd reports whether the cursor is within n rows of the last visible
-// row: time to load the next page.
+// row.
 func (l listModel) nearEnd(n int) bool {
 	return l.visibleCount()-1-l.list.Index() < n
+}
+
+// wantsMore reports whether the list should have more rows: the page on
+// screen is not full, or the cursor is within n rows of the last one.
+func (l listModel) wantsMore(n int) bool {
+	p := l.list.Paginator
+	return l.visibleCount() < (p.Page+1)*p.PerPage || l.nearEnd(n)
+}
+
+// onScreen is the rows the list draws now.
+func (l listModel) onScreen() []list.Item {
+	vis := l.list.VisibleItems()
+	start, end := l.list.Paginator.GetSliceBounds(len(vis))
+	return vis[start:end]
 }
 
 // hidden is how many loaded models compatible-only hides.

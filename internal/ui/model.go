@@ -22,6 +22,7 @@ const (
 	wideWidth           = 110 // from here the detail sits beside the list
 	loadMoreWithin      = 10  // rows from the end at which the next page loads
 	maxAutoPages        = 5   // pages loaded in a row without a key press
+	defaultLookups      = 4   // Searcher.Detail calls out at once when the list asks by itself
 )
 
 type focus int
@@ -63,6 +64,11 @@ type Model struct {
 	detailOpen bool
 	focus      focus
 	inflight   map[string]bool // models whose details are being fetched; copied on write
+	// lookups counts the Searcher.Detail calls not answered yet, for any
+	// search; the list looks up contexts by itself only below maxLookups
+	// (defaultLookups; tests of the detail pane's own fetch set 0).
+	lookups    int
+	maxLookups int
 
 	prompting bool
 	prompt    textinput.Model
@@ -106,6 +112,7 @@ func New(opt Options) Model {
 		seq:      1,
 		// Init asks for the first page.
 		pageLoading: true,
+		maxLookups:  defaultLookups,
 		prompt:      pr,
 	}
 	m.list = newListModel(m.styles, keys)
@@ -119,11 +126,18 @@ func (m Model) Init() tea.Cmd {
 	return tea.Batch(fetchPage(m.ctx, m.searcher, m.catalog, m.query, m.seq, "", m.refresh), m.spinner.Tick)
 }
 
-// Update reads the clock once, lets the message's owner handle it, and
-// re-enables the keys for the state it leaves.
+// Update reads the clock once, lets the message's owner handle it, then,
+// whatever the message was, asks for what the rows on screen lack: the
+// next page while the list does not fill the screen or the cursor nears
+// its end, and the contexts of the rows in view. Last, it re-enables the
+// keys for the state it leaves.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m.now = m.clock()
 	m, cmd := m.update(msg)
+	_, pressed := msg.(tea.KeyMsg)
+	if more, look := m.maybeLoadMore(!pressed), m.lookUpContexts(); more != nil || look != nil {
+		cmd = tea.Batch(cmd, more, look)
+	}
 	m.syncKeys()
 	return m, cmd
 }
@@ -212,7 +226,7 @@ func (m Model) updateKey(k tea.KeyMsg) (Model, tea.Cmd) {
 		m.cycleWorker()
 	case key.Matches(k, m.keys.Toggle):
 		cmd = m.list.setCompatOnly(!m.list.compatOnly)
-		cmd = tea.Batch(cmd, m.followSelection(), m.maybeLoadMore(false))
+		cmd = tea.Batch(cmd, m.followSelection())
 	case key.Matches(k, m.keys.Search):
 		m.prompting = true
 		m.prompt.SetValue(m.query.Text)
@@ -250,20 +264,16 @@ func (m Model) promptKey(k tea.KeyMsg) (Model, tea.Cmd) {
 	return m, cmd
 }
 
-// updateList hands msg to the list, then lets the detail follow the cursor
-// and the next page load when the cursor nears the end.
+// updateList hands msg to the list, then lets the detail follow the
+// cursor. (Update asks for more rows after any message, this one too.)
 func (m Model) updateList(msg tea.Msg) (Model, tea.Cmd) {
 	before := m.list.selected()
 	var cmd tea.Cmd
 	m.list, cmd = m.list.Update(msg)
-	cmds := []tea.Cmd{cmd}
 	if m.list.selected() != before {
-		cmds = append(cmds, m.followSelection())
+		cmd = tea.Batch(cmd, m.followSelection())
 	}
-	if _, ok := msg.(tea.KeyMsg); ok {
-		cmds = append(cmds, m.maybeLoadMore(false))
-	}
-	return m, tea.Batch(cmds...)
+	return m, cmd
 }
 
 func (m Model) pick() (Model, tea.Cmd) {
@@ -316,10 +326,18 @@ func (m *Model) syncKeys() {
 	})
 }
 
-// busy reports whether anything is loading (the spinner turns).
-func (m Model) busy() bool { return m.pageLoading || len(m.inflight) > 0 }
+// busy reports whether a spinner is on screen: a page on its way, or the
+// details of the model the pane shows. The list's own context lookups show
+// none (the CTX column fills in), so they keep no tick loop running.
+func (m Model) busy() bool { return m.pageLoading || m.detailVisible() && m.detail.loading }
 
 func (m Model) wide() bool { return m.width >= wideWidth }
+
+// listVisible reports whether the list is on screen: always, but when the
+// detail takes the whole of a narrow terminal or an error screen is up.
+func (m Model) listVisible() bool {
+	return m.fatal == "" && !(m.detailVisible() && !m.wide())
+}
 
 // detailVisible reports whether the detail pane is on screen: beside the
 // list when wide, instead of it when focused on a narrow terminal.

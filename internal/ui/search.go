@@ -5,7 +5,10 @@ import (
 	"slices"
 	"time"
 
+	"github.com/charmbracelet/bubbles/list"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/modelbrowser/modelbrowser/internal/compat"
 )
 
 // search starts a new search for q: a new sequence number, so that answers
@@ -25,29 +28,71 @@ func (m Model) search(q Query, refresh bool) (Model, tea.Cmd) {
 	return m, tea.Batch(fetchPage(m.ctx, m.searcher, m.catalog, m.query, m.seq, "", refresh), m.spinner.Tick)
 }
 
-// maybeLoadMore asks for the next page when the cursor is near the end, a
-// next page exists and none is on its way. auto marks a load nobody pressed
-// a key for (a page that left the cursor near the end); a few in a row at
-// most, so that a search whose models are all hidden does not page forever.
+// maybeLoadMore asks for the next page when the list wants more rows (the
+// page on screen is not full, or the cursor is within loadMoreWithin rows
+// of the end), a next page exists and none is on its way. auto marks a
+// load nobody pressed a key for (a page arrived, the window grew); a few
+// in a row at most, so that a search whose models are all hidden does not
+// page forever.
 //
-// After a failed page, only the last row asks again: holding a key near
-// the end must not hammer a Hub that just refused.
+// After a failed page, only a key on the last row asks again: neither a
+// timer nor a key elsewhere may hammer a Hub that just refused. Nothing
+// loads while a new search is being typed: its list will replace this one.
 func (m *Model) maybeLoadMore(auto bool) tea.Cmd {
-	within := loadMoreWithin
-	if m.pageFailed {
-		within = 1
-	}
-	if m.pageLoading || m.next == "" || m.fatal != "" || !m.list.nearEnd(within) {
+	if m.pageLoading || m.next == "" || m.fatal != "" || m.prompting {
 		return nil
 	}
-	if auto {
-		if m.autoPages >= maxAutoPages {
+	switch {
+	case m.pageFailed:
+		if auto || !m.list.nearEnd(1) {
 			return nil
 		}
+	case !m.list.wantsMore(loadMoreWithin):
+		return nil
+	case auto && m.autoPages >= maxAutoPages:
+		return nil
+	case auto:
 		m.autoPages++
 	}
 	m.pageLoading = true
 	return tea.Batch(fetchPage(m.ctx, m.searcher, m.catalog, m.query, m.seq, m.next, m.refresh), m.spinner.Tick)
+}
+
+// lookUpContexts asks, in the background, for the details of the rows in
+// view whose context length is unknown, so that the CTX column and its
+// warnings fill in without opening each model: the highlighted row first,
+// then top to bottom; each model once (an answer, even an error, is kept
+// with it); at most m.maxLookups Detail calls out at a time, whatever asked
+// for them. The answers arrive as detailFetchedMsg, like the pane's.
+func (m *Model) lookUpContexts() tea.Cmd {
+	if m.fatal != "" || m.lookups >= m.maxLookups || !m.listVisible() {
+		return nil
+	}
+	rows := m.list.onScreen()
+	if it := m.list.selected(); it != nil {
+		rows = append([]list.Item{it}, rows...)
+	}
+	var cmds []tea.Cmd
+	for _, li := range rows {
+		if m.lookups >= m.maxLookups {
+			break
+		}
+		it := li.(*item)
+		id := it.judged.Model.ID
+		if it.lookedUp() || m.inflight[id] || !compat.NeedsConfigJSON(it.judged.Model) {
+			continue
+		}
+		if len(cmds) == 0 {
+			m.inflight = maps.Clone(m.inflight)
+			if m.inflight == nil {
+				m.inflight = map[string]bool{}
+			}
+		}
+		m.inflight[id] = true
+		m.lookups++
+		cmds = append(cmds, fetchDetail(m.ctx, m.searcher, m.catalog, it.judged.Model, m.seq, m.refresh))
+	}
+	return tea.Batch(cmds...)
 }
 
 // pageFetched takes a page of the current search; an answer to an older
@@ -71,7 +116,7 @@ func (m Model) pageFetched(msg pageFetchedMsg) (Model, tea.Cmd) {
 	m.next = msg.page.Next
 	m.cache = m.cache.add(msg.page)
 	cmd := m.list.appendItems(msg.items)
-	return m, tea.Batch(cmd, m.followSelection(), m.maybeLoadMore(true))
+	return m, tea.Batch(cmd, m.followSelection())
 }
 
 // followSelection shows the highlighted model in the detail pane, when the
@@ -94,12 +139,16 @@ func (m *Model) followSelection() tea.Cmd {
 			m.inflight = map[string]bool{}
 		}
 		m.inflight[id] = true
+		m.lookups++
 	}
 	m.detail.show(it, it.shownWorker(m.worker), m.inflight[id], m.now)
-	if !need {
-		return nil
+	switch {
+	case need:
+		return tea.Batch(fetchDetail(m.ctx, m.searcher, m.catalog, it.judged.Model, m.seq, m.refresh), m.spinner.Tick)
+	case m.inflight[id]:
+		return m.spinner.Tick // the list asked already: the pane's spinner turns until it answers
 	}
-	return tea.Batch(fetchDetail(m.ctx, m.searcher, m.catalog, it.judged.Model, m.seq, m.refresh), m.spinner.Tick)
+	return nil
 }
 
 // detailFetched keeps a model's details with the model, so they are not
@@ -107,12 +156,16 @@ func (m *Model) followSelection() tea.Cmd {
 // search replaced it) is dropped; one for a loaded model the pane no longer
 // shows is kept for later but not shown.
 func (m Model) detailFetched(msg detailFetchedMsg) (Model, tea.Cmd) {
+	m.lookups = max(0, m.lookups-1)
+	if msg.seq != m.seq {
+		return m, nil // the same model may be on its way for this search
+	}
 	if m.inflight[msg.id] {
 		m.inflight = maps.Clone(m.inflight)
 		delete(m.inflight, msg.id)
 	}
 	it := m.list.byID[msg.id]
-	if msg.seq != m.seq || it == nil {
+	if it == nil {
 		return m, nil
 	}
 	shown := m.detailVisible() && m.detail.showing(msg.id)

@@ -58,7 +58,8 @@ func TestViewDetail(t *testing.T) {
 		requireGolden(t, m)
 	})
 	t.Run("120x40 loading", func(t *testing.T) {
-		m := started(t, newFake(fixtureModels(), 50), 120, 40)
+		// The first page is in; the list's context lookups are on their way.
+		m, _ := firstPageIn(t, newFake(fixtureModels(), 50), 120, 40)
 		m, _ = update(m, keyMsg("enter")) // the details are on their way
 		requireGolden(t, m)
 	})
