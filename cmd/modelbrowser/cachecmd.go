@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/modelbrowser/modelbrowser/internal/cache"
+	"github.com/modelbrowser/modelbrowser/internal/ui"
 )
 
 // openCache opens the on-disk cache at its configured place. A disk that
@@ -67,8 +68,8 @@ func runCache(e env, args []string) error {
 		fmt.Fprintf(e.stdout, "size:     %s\n", humanBytes(info.Bytes))
 		if info.Entries > 0 {
 			now := time.Now()
-			fmt.Fprintf(e.stdout, "oldest:   %s (%s)\n", info.Oldest.Format(time.RFC3339), ago(now, info.Oldest))
-			fmt.Fprintf(e.stdout, "newest:   %s (%s)\n", info.Newest.Format(time.RFC3339), ago(now, info.Newest))
+			fmt.Fprintf(e.stdout, "oldest:   %s (%s)\n", info.Oldest.Format(time.RFC3339), ui.Ago(now, info.Oldest))
+			fmt.Fprintf(e.stdout, "newest:   %s (%s)\n", info.Newest.Format(time.RFC3339), ui.Ago(now, info.Newest))
 		}
 	case "clear":
 		if err := st.Clear(); err != nil {
@@ -98,18 +99,4 @@ func humanBytes(n int64) string {
 		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d B", n)
-}
-
-// ago says how long before now t was, for people ("12 min ago").
-func ago(now, t time.Time) string {
-	d := now.Sub(t)
-	switch {
-	case d < time.Minute:
-		return "just now"
-	case d < time.Hour:
-		return fmt.Sprintf("%d min ago", int(d.Minutes()))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%d h ago", int(d.Hours()))
-	}
-	return fmt.Sprintf("%d days ago", int(d.Hours()/24))
 }

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/ui"
 )
 
 func runCheck(ctx context.Context, e env, args []string) (int, error) {
@@ -72,7 +73,7 @@ func writeJSON(w io.Writer, v any) error {
 // writeExplanation prints the whole verdict for a person: the answer, why,
 // the facts with their sources, every worker, warnings and what to do.
 func writeExplanation(w io.Writer, m compat.Model, v compat.Verdict) {
-	s := sanitize
+	s := ui.Sanitize
 	fmt.Fprintln(w, s(v.ID))
 	verdict := "✗ incompatible"
 	if v.Compatible {
@@ -106,7 +107,7 @@ func writeExplanation(w io.Writer, m compat.Model, v compat.Verdict) {
 	fmt.Fprintf(tw, "  context length\t%s\t%s\n", ctx, sourceOf(m.ContextLength.Source))
 	params := "unknown"
 	if v.Parameters != nil {
-		params = fmt.Sprintf("%s (%d)", humanParams(*v.Parameters), *v.Parameters)
+		params = fmt.Sprintf("%s (%d)", ui.HumanParams(*v.Parameters), *v.Parameters)
 	}
 	fmt.Fprintf(tw, "  parameters\t%s\t%s\n", params, sourceOf(m.Parameters.Source))
 	gated := "no"
@@ -117,8 +118,8 @@ func writeExplanation(w io.Writer, m compat.Model, v compat.Verdict) {
 	if m.License != "" {
 		fmt.Fprintf(tw, "  license\t%s\t\n", s(m.License))
 	}
-	fmt.Fprintf(tw, "  downloads\t%s\t\n", humanCount(m.Downloads))
-	fmt.Fprintf(tw, "  likes\t%s\t\n", humanCount(m.Likes))
+	fmt.Fprintf(tw, "  downloads\t%s\t\n", ui.HumanCount(m.Downloads))
+	fmt.Fprintf(tw, "  likes\t%s\t\n", ui.HumanCount(m.Likes))
 	tw.Flush()
 
 	fmt.Fprintln(w, "\nWorkers")

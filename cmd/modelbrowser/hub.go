@@ -9,6 +9,7 @@ import (
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 	"github.com/modelbrowser/modelbrowser/internal/hf"
+	"github.com/modelbrowser/modelbrowser/internal/ui"
 )
 
 // contextConcurrency bounds the config.json requests made at once.
@@ -89,7 +90,7 @@ func (h *hubConn) model(ctx context.Context, id, revision string) (compat.Model,
 		return compat.Model{}, err
 	}
 	if meta.Stale {
-		fmt.Fprintf(h.notes, "modelbrowser: the Hub did not answer; using the cached answer from %s\n", ago(h.now(), meta.FetchedAt))
+		fmt.Fprintf(h.notes, "modelbrowser: the Hub did not answer; using the cached answer from %s\n", ui.Ago(h.now(), meta.FetchedAt))
 	}
 	if compat.NeedsConfigJSON(m) {
 		if withCtx, err := h.client.ResolveContext(ctx, m); err == nil {
@@ -124,7 +125,7 @@ func (r searchRes) note() string {
 	if !r.stale {
 		return ""
 	}
-	return fmt.Sprintf("the Hub did not answer; showing cached results from %s", ago(r.now, r.oldest))
+	return fmt.Sprintf("the Hub did not answer; showing cached results from %s", ui.Ago(r.now, r.oldest))
 }
 
 // pageSize is how many models one list request asks for: exactly what is

@@ -20,6 +20,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
+
+	"github.com/modelbrowser/modelbrowser/internal/ui"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -113,7 +115,7 @@ func oneLine(s string) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		s = s[:i]
 	}
-	return sanitize(s)
+	return ui.Sanitize(s)
 }
 
 const usageText = `modelbrowser: find Hugging Face models your local inference workers can run.

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/ui"
 )
 
 // searchResult is one element of `search --json`: the check shape plus the
@@ -127,18 +128,18 @@ func writeTable(w io.Writer, js []compat.Judged, width int) {
 		v := j.Verdict
 		r := row{
 			verdict:   verdictWord(v),
-			id:        sanitize(v.ID),
+			id:        ui.Sanitize(v.ID),
 			family:    orDash(v.Family),
-			formats:   orDash(sanitize(strings.Join(v.Formats, ","))),
+			formats:   orDash(ui.Sanitize(strings.Join(v.Formats, ","))),
 			params:    "?",
 			ctx:       "?",
-			downloads: humanCount(j.Model.Downloads),
+			downloads: ui.HumanCount(j.Model.Downloads),
 		}
 		if v.Parameters != nil {
-			r.params = humanParams(*v.Parameters)
+			r.params = ui.HumanParams(*v.Parameters)
 		}
 		if v.ContextLength != nil {
-			r.ctx = humanContext(*v.ContextLength)
+			r.ctx = ui.HumanContext(*v.ContextLength)
 		}
 		rows = append(rows, r)
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -24,29 +23,8 @@ func terminalInfo(f *os.File) (bool, int) {
 	return true, w
 }
 
-// sanitize makes Hub text inert before it reaches a terminal: control
-// characters (C0, DEL, C1 such as U+009B CSI) and bidirectional overrides
-// are dropped, so an escape sequence in a tag or file name is shown as
-// harmless text, never interpreted.
-func sanitize(s string) string {
-	clean := true
-	for _, r := range s {
-		if isUnsafe(r) {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		if isUnsafe(r) {
-			return -1
-		}
-		return r
-	}, s)
-}
-
+// isUnsafe reports the characters a terminal acts on that must never reach
+// it raw from Hub text: C0 and C1 controls, DEL and bidi overrides.
 func isUnsafe(r rune) bool {
 	switch {
 	case r == unicode.ReplacementChar:
@@ -95,37 +73,3 @@ func (j jsonInert) Write(p []byte) (int, error) {
 // whitespace (newlines, indent) when raw and escaped by encoding/json in
 // strings.
 func isUnsafeInJSON(r rune) bool { return r >= 0x20 && isUnsafe(r) }
-
-// humanCount prints 1234567 as 1.2M.
-func humanCount(n int64) string {
-	switch {
-	case n >= 1_000_000_000:
-		return trimZero(fmt.Sprintf("%.1f", float64(n)/1e9)) + "B"
-	case n >= 1_000_000:
-		return trimZero(fmt.Sprintf("%.1f", float64(n)/1e6)) + "M"
-	case n >= 1_000:
-		return trimZero(fmt.Sprintf("%.1f", float64(n)/1e3)) + "k"
-	}
-	return fmt.Sprint(n)
-}
-
-// humanParams prints a parameter count as 8.0B or 494M.
-func humanParams(n int64) string {
-	switch {
-	case n >= 950_000_000: // 999,885,952 reads 1.0B, not 1000M
-		return fmt.Sprintf("%.1fB", float64(n)/1e9)
-	case n >= 1_000_000:
-		return fmt.Sprintf("%.0fM", float64(n)/1e6)
-	}
-	return humanCount(n)
-}
-
-// humanContext prints a context length as 128k (131072) or 2048.
-func humanContext(n int64) string {
-	if n >= 1024 && n%1024 == 0 {
-		return fmt.Sprintf("%dk", n/1024)
-	}
-	return fmt.Sprint(n)
-}
-
-func trimZero(s string) string { return strings.TrimSuffix(s, ".0") }
