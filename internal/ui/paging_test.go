@@ -265,3 +265,26 @@ func TestNoPagingWhileANewSearchIsTyped(t *testing.T) {
 	assert.Greater(t, len(searchTokens(f)), before)
 	assert.False(t, m.prompting)
 }
+
+// TestStaleAnswerKeepsTheNewSearchInFlight: the old search's answer for a
+// model the new search is fetching too does not make the new search ask
+// again.
+func TestStaleAnswerKeepsTheNewSearchInFlight(t *testing.T) {
+	const llama = "meta-llama/Llama-3.1-8B-Instruct"
+	f := newFake(fixtureModels(), 50)
+	m, cmd := firstPageIn(t, f, 80, 24)
+	late := messagesOfType[detailFetchedMsg](cmd)
+	require.Equal(t, llama, late[0].id)
+
+	m, cmd = update(m, keyMsg("r")) // a new search, the old lookups still out
+	m = run(t, m, cmd)
+	m, cmd = update(m, keyMsg("enter")) // the pane asks for Llama under the new search
+	require.Len(t, messagesOfType[detailFetchedMsg](cmd), 1)
+
+	m, cmd = update(m, late[0])
+	assert.True(t, m.inflight[llama], "still on its way for the new search")
+	assert.True(t, m.detail.loading)
+	for _, d := range messagesOfType[detailFetchedMsg](cmd) {
+		assert.NotEqual(t, llama, d.id, "not asked a second time")
+	}
+}
