@@ -1,6 +1,7 @@
 package hf
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http"
@@ -186,9 +187,27 @@ func (c *Client) fetch(ctx context.Context, u, key string, cached *cache.Entry, 
 }
 
 func (c *Client) put(useCache bool, e cache.Entry) {
-	if useCache {
+	if useCache && !holdsToken(e, c.cfg.Token) {
 		_ = c.cfg.Cache.Put(e) // best effort: a cache that cannot write degrades to none
 	}
+}
+
+// holdsToken reports whether an answer quotes the token (a Hub echoing it
+// in a Link, an ETag or a body): such an answer is served but never
+// stored, so the token never reaches the disk.
+func holdsToken(e cache.Entry, token string) bool {
+	if token == "" {
+		return false
+	}
+	if strings.Contains(e.ETag, token) || bytes.Contains(e.Body, []byte(token)) {
+		return true
+	}
+	for k, v := range e.Header {
+		if strings.Contains(k, token) || strings.Contains(v, token) {
+			return true
+		}
+	}
+	return false
 }
 
 func keep(h http.Header) map[string]string {

@@ -446,3 +446,30 @@ func TestEndpointErrorHidesCredentials(t *testing.T) {
 	assert.Equal(t, "https://[credentials]@h/p@q", hideUserinfo("https://u:p@h/p@q"))
 	assert.Equal(t, "no at sign", hideUserinfo("no at sign"))
 }
+
+// An answer quoting the token (in a Link, an ETag, a body) is served but
+// never stored: the token never reaches the disk.
+func TestAnswerQuotingTheTokenNotStored(t *testing.T) {
+	ctx := context.Background()
+	for name, f := range map[string]hubtest.Fault{
+		"next link": {Route: hubtest.RouteList, NextLink: "http://HOST/api/models?cursor=" + testToken},
+		"ETag":      {Route: hubtest.RouteList, Status: 200, Body: `[]`, Header: map[string]string{"ETag": `"` + testToken + `"`}},
+		"body":      {Route: hubtest.RouteList, Status: 200, Body: `[{"id": "a/b", "tags": ["` + testToken + `"]}]`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			hub := hubtest.New(t)
+			f.NextLink = strings.Replace(f.NextLink, "http://HOST", hub.URL, 1)
+			hub.Fail(f)
+			mc := newMemCache()
+			c := cachedClient(t, hub.URL, mc, newClock())
+			_, err := c.ListPage(ctx, ListOptions{Search: "qwen"}, "")
+			require.NoError(t, err)
+			assert.Zero(t, mc.len(), "not stored")
+			// Anonymous answers have no token to leak: stored as usual.
+			ac := cachedClient(t, hub.URL, mc, newClock(), anonymous)
+			_, err = ac.ListPage(ctx, ListOptions{Search: "qwen"}, "")
+			require.NoError(t, err)
+			assert.Equal(t, 1, mc.len())
+		})
+	}
+}
