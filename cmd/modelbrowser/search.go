@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -99,23 +97,30 @@ func runSearch(ctx context.Context, e env, args []string) (int, error) {
 
 // writeJSONLines prints the results as one JSON array with an element per
 // line: valid JSON for any parser, easy to grep, and without the cost of
-// re-indenting a megabyte of output.
+// re-indenting a megabyte of output. Each element is the bytes json.Encoder
+// would write through jsonInert (see appendSearchResult), written 64 KB at
+// a time.
 func writeJSONLines(w io.Writer, js []compat.Judged) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	bw.WriteString("[")
-	enc := json.NewEncoder(jsonInert{bw})
-	for i, j := range js {
+	const chunk = 64 << 10
+	buf := make([]byte, 0, chunk+8<<10)
+	buf = append(buf, '[')
+	for i := range js {
 		if i > 0 {
-			bw.WriteString(",")
+			buf = append(buf, ',')
 		}
-		bw.WriteString("\n")
-		// Encode appends a newline of its own; it is whitespace in JSON.
-		if err := enc.Encode(searchResult{Verdict: j.Verdict, Downloads: j.Model.Downloads, Likes: j.Model.Likes}); err != nil {
-			return err
+		buf = append(buf, '\n')
+		// The element ends with a newline of its own; it is whitespace in JSON.
+		buf = appendSearchResult(buf, searchResult{Verdict: js[i].Verdict, Downloads: js[i].Model.Downloads, Likes: js[i].Model.Likes})
+		if len(buf) >= chunk {
+			if _, err := w.Write(buf); err != nil {
+				return err
+			}
+			buf = buf[:0]
 		}
 	}
-	bw.WriteString("]\n")
-	return bw.Flush()
+	buf = append(buf, "]\n"...)
+	_, err := w.Write(buf)
+	return err
 }
 
 // writeTable prints an aligned table that fits width (0 = no limit): the id

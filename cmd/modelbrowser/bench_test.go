@@ -1,0 +1,52 @@
+package main
+
+import (
+	"context"
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest"
+)
+
+// searchBench runs `search "" --all --limit 500 --json --no-context` in
+// process against a fake Hub on loopback (pages of 100, full expand
+// fields): budgets A and B of BENCHMARKS.md without the process start.
+// bench/compare.sh measures the same thing as whole processes.
+func searchBench(b *testing.B, warm bool) {
+	hub := hubtest.New(b, hubtest.Options{PageSize: 100, Synthetic: 500, NoFixtures: true})
+	home := b.TempDir()
+	vars := map[string]string{
+		"HF_ENDPOINT":            hub.URL,
+		"HOME":                   home,
+		"XDG_CONFIG_HOME":        filepath.Join(home, "config"),
+		"MODELBROWSER_CACHE_DIR": filepath.Join(home, "cache"),
+	}
+	e := env{
+		args:   []string{"search", "", "--all", "--limit", "500", "--json", "--no-context"},
+		getenv: func(k string) string { return vars[k] },
+		stdin:  strings.NewReader(""),
+		stdout: io.Discard,
+		stderr: io.Discard,
+	}
+	n := 0
+	if warm {
+		if code := run(context.Background(), e); code != exitOK {
+			b.Fatalf("exit %d", code)
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if !warm {
+			n++
+			vars["MODELBROWSER_CACHE_DIR"] = filepath.Join(home, "cache", strings.Repeat("c", n%200+1))
+		}
+		if code := run(context.Background(), e); code != exitOK {
+			b.Fatalf("exit %d", code)
+		}
+	}
+}
+
+func BenchmarkSearchCold(b *testing.B) { searchBench(b, false) }
+func BenchmarkSearchWarm(b *testing.B) { searchBench(b, true) }
