@@ -67,18 +67,18 @@ func TestBinaryHubTextIsInert(t *testing.T) {
 		code int
 		show []string // the printable rest of the text, still shown
 	}{
-		{"check text", []string{"check", "evil/escapes-ok"}, exitOK, []string{"mit]0;pwned[2J2J"}},
-		{"check arch text", []string{"check", "evil/escapes-arch"}, exitNegative, []string{"architecture    llama]0;pwned[2j2j"}}, // model_type is lower-cased
-		{"check gguf text", []string{"check", "evil/escapes-gguf"}, exitNegative, []string{"llama]0;pwned"}},
+		{"check text", []string{"check", "evil/escapes-ok"}, exitOK, []string{"license         mit"}},
+		{"check arch text", []string{"check", "evil/escapes-arch"}, exitNegative, []string{"architecture    llama"}},
+		{"check gguf text", []string{"check", "evil/escapes-gguf"}, exitNegative, []string{"architecture    llama"}},
 		{"check json", []string{"check", "evil/escapes-ok", "--json"}, exitOK, nil},
 		{"check arch json", []string{"check", "evil/escapes-arch", "--json"}, exitNegative, nil},
 		{"check gguf json", []string{"check", "evil/escapes-gguf", "--json"}, exitNegative, nil},
-		{"search table", []string{"search", "evil", "--all"}, exitOK, []string{"evil/[2Jid]0;pwned", "evil/c12Jid"}},
-		{"search compatible", []string{"search", "evil"}, exitOK, []string{"evil/[2Jid]0;pwned"}},
+		{"search table", []string{"search", "evil", "--all"}, exitOK, []string{"evil/escapes-ok", "evil/escapes-arch", "evil/escapes-gguf"}},
+		{"search compatible", []string{"search", "evil"}, exitOK, []string{"evil/escapes-ok"}},
 		{"search json", []string{"search", "evil", "--all", "--json"}, exitOK, nil},
 		{"search json no ctx", []string{"search", "evil", "--all", "--json", "--no-context"}, exitOK, nil},
 		{"search table no ctx", []string{"search", "evil", "--all", "--no-context"}, exitOK, nil},
-		{"check text, from the cache", []string{"check", "evil/escapes-ok", "--offline"}, exitOK, []string{"mit]0;pwned[2J2J"}},
+		{"check text, from the cache", []string{"check", "evil/escapes-ok", "--offline"}, exitOK, []string{"license         mit"}},
 		{"search json, from the cache", []string{"search", "evil", "--all", "--json", "--offline"}, exitOK, nil},
 	}
 	for _, tc := range runs {
@@ -90,6 +90,11 @@ func TestBinaryHubTextIsInert(t *testing.T) {
 			assert.Empty(t, r.stderr)
 			for _, s := range tc.show {
 				assert.Contains(t, r.stdout, s)
+			}
+			if strings.HasPrefix(tc.name, "search table") {
+				// Every model has its row, the escaped ids included.
+				assert.Equal(t, 1+len(escapeRepos()), strings.Count(r.stdout, "\n"), "%s", r)
+				assert.Equal(t, 2, strings.Count(r.stdout, "evil/c1")+strings.Count(r.stdout, "evil/id")+strings.Count(r.stdout, "evil/[2J"), "%s", r)
 			}
 			if !strings.Contains(tc.name, "json") {
 				return
