@@ -83,26 +83,52 @@ func (o ListOptions) Query() (url.Values, error) {
 // Page is one page of a listing.
 type Page struct {
 	Models []compat.Model
+	// Value is what the ListDecoder of ListPageWith or PagesWith made of
+	// the page (Models is then nil).
+	Value any
 	// Next is the URL of the next page ("" on the last): pass it to
 	// ListPage as is.
 	Next string
 	Meta Meta
 }
 
+// A ListDecoder turns the body of a list answer into the value of a page,
+// in place of DecodeList: for example into models already judged, kept in
+// a cache of its own. It must refuse what DecodeList refuses; a body it
+// refuses is handled as one DecodeList refuses (never stored, a stale
+// entry served instead when there is one).
+type ListDecoder func(body []byte) (any, error)
+
 // ListPage fetches one page of models: the first when next is "", else
 // the page at next, a URL taken verbatim from the previous Page (it must
 // be on the endpoint's host). On an error after the body was read (a next
 // link to another host) the page's models are still returned.
 func (c *Client) ListPage(ctx context.Context, opts ListOptions, next string) (Page, error) {
+	return c.ListPageWith(ctx, opts, next, nil)
+}
+
+// ListPageWith is ListPage with the body turned into Page.Value by decode;
+// a nil decode is DecodeList, into Page.Models. The cache, its freshness
+// and the errors are those of ListPage.
+func (c *Client) ListPageWith(ctx context.Context, opts ListOptions, next string, decode ListDecoder) (Page, error) {
 	u, err := c.pageURL(opts, next)
 	if err != nil {
 		return Page{}, err
 	}
-	ans, err := c.get(ctx, u, classList, func(body []byte) (any, error) { return DecodeList(body) })
+	dec := decode
+	if dec == nil {
+		dec = func(body []byte) (any, error) { return DecodeList(body) }
+	}
+	ans, err := c.get(ctx, u, classList, decoder(dec))
 	if err != nil {
 		return Page{}, err
 	}
-	p := Page{Models: ans.value.([]compat.Model), Meta: ans.meta}
+	p := Page{Meta: ans.meta}
+	if decode == nil {
+		p.Models = ans.value.([]compat.Model)
+	} else {
+		p.Value = ans.value
+	}
 	link, ok := nextLink(ans.header.Values("Link"))
 	if !ok {
 		return p, nil
@@ -198,6 +224,12 @@ func relNext(params string) bool {
 // after an error (yielded with the page's models when it has some) and
 // when a next link comes back to a page already read.
 func (c *Client) Pages(ctx context.Context, opts ListOptions) iter.Seq2[Page, error] {
+	return c.PagesWith(ctx, opts, nil)
+}
+
+// PagesWith is Pages with each page's body turned into Page.Value by
+// decode (see ListPageWith).
+func (c *Client) PagesWith(ctx context.Context, opts ListOptions, decode ListDecoder) iter.Seq2[Page, error] {
 	return func(yield func(Page, error) bool) {
 		first, err := c.pageURL(opts, "")
 		if err != nil {
@@ -207,7 +239,7 @@ func (c *Client) Pages(ctx context.Context, opts ListOptions) iter.Seq2[Page, er
 		seen := map[string]bool{first: true}
 		next := ""
 		for n := 1; ; n++ {
-			p, err := c.ListPage(ctx, opts, next)
+			p, err := c.ListPageWith(ctx, opts, next, decode)
 			if err == nil && p.Next != "" && seen[p.Next] {
 				err = newError(BadResponse, nil, "the Hub's next-page link after page %d points back to a page already read; stopping", n)
 				p.Next = ""
