@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 )
@@ -78,9 +77,10 @@ func (c *Client) once(ctx context.Context, u, etag string) (*answer, error) {
 }
 
 // readBody reads at most limit bytes; more is errTooLarge, a body shorter
-// than its Content-Length is errTruncated. The buffer never grows past
-// limit+1 bytes (a bytes.Buffer would double to twice the cap, and an
-// endless answer would cost three times the cap in memory at its peak).
+// than its Content-Length is errTruncated. The buffer doubles up to limit
+// bytes and no further (a bytes.Buffer would double past the cap, and an
+// endless answer would cost four times the cap): reading an endless body
+// allocates about twice the cap in all.
 func readBody(resp *http.Response, limit int64) ([]byte, error) {
 	if resp.ContentLength > limit {
 		return nil, errTooLarge
@@ -89,28 +89,55 @@ func readBody(resp *http.Response, limit int64) ([]byte, error) {
 	if resp.ContentLength >= 0 {
 		size = resp.ContentLength + 1 // +1: the EOF needs no growth
 	}
-	buf := make([]byte, 0, min(size, limit+1))
+	buf := make([]byte, 0, min(size, limit))
 	for {
 		if len(buf) == cap(buf) {
-			if int64(len(buf)) > limit {
-				return nil, errTooLarge
+			if int64(len(buf)) >= limit {
+				if err := endOfBody(resp.Body); err != nil {
+					return nil, err
+				}
+				return buf, nil
 			}
-			buf = slices.Grow(buf, int(min(int64(cap(buf)), limit+1-int64(cap(buf)))))
+			grown := make([]byte, len(buf), min(2*int64(cap(buf)), limit))
+			copy(grown, buf)
+			buf = grown
 		}
 		n, err := resp.Body.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
-		switch {
-		case err == io.EOF:
-			if int64(len(buf)) > limit {
-				return nil, errTooLarge
+		if err != nil {
+			if err = bodyReadError(err); err != nil {
+				return nil, err
 			}
 			return buf, nil
-		case errors.Is(err, io.ErrUnexpectedEOF):
-			return nil, errTruncated
-		case err != nil:
-			return nil, err
 		}
 	}
+}
+
+// endOfBody checks that a body read up to the limit has ended: one byte
+// more is errTooLarge.
+func endOfBody(body io.Reader) error {
+	var one [1]byte
+	for {
+		n, err := body.Read(one[:])
+		if n > 0 {
+			return errTooLarge
+		}
+		if err != nil {
+			return bodyReadError(err)
+		}
+	}
+}
+
+// bodyReadError maps the error that ended a body: io.EOF is the end (nil),
+// io.ErrUnexpectedEOF a body cut short of its Content-Length.
+func bodyReadError(err error) error {
+	switch {
+	case err == io.EOF:
+		return nil
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return errTruncated
+	}
+	return err
 }
 
 // bodyChunk is the first buffer of an answer of unknown length.
