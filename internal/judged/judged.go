@@ -1,0 +1,394 @@
+// Package judged stores judged models (compat.Judged: a model's facts and
+// its verdict) in a compact binary form, so that a page of search results
+// judged once can be read back without decoding the Hub's JSON or running
+// the engine again. What the bytes mean, and when they may be reused, is
+// the caller's business: this package only encodes and decodes, and never
+// panics on damaged input.
+//
+// The form: the magic "MBJ1", a table of the distinct strings (a count, each
+// length, then the bytes of them all), the number of models, then each
+// model's fields in declaration order: strings as indexes into the table,
+// integers as varints, booleans as a byte, a slice as its length plus one
+// (0 for nil, which JSON prints as null), a pointer as a flag then its value,
+// a time as time.Time's binary form.
+package judged
+
+import (
+	"encoding/binary"
+	"errors"
+
+	"github.com/modelbrowser/modelbrowser/internal/compat"
+)
+
+const magic = "MBJ1"
+
+// ErrCorrupt is returned by Decode for bytes it did not write.
+var ErrCorrupt = errors.New("judged: corrupt data")
+
+type encoder struct {
+	b     []byte
+	index map[string]uint64
+	table []string
+}
+
+func (e *encoder) str(s string) {
+	i, ok := e.index[s]
+	if !ok {
+		i = uint64(len(e.table))
+		e.index[s] = i
+		e.table = append(e.table, s)
+	}
+	e.b = binary.AppendUvarint(e.b, i)
+}
+
+func (e *encoder) strs(ss []string) {
+	if ss == nil {
+		e.b = append(e.b, 0)
+		return
+	}
+	e.b = binary.AppendUvarint(e.b, uint64(len(ss))+1)
+	for _, s := range ss {
+		e.str(s)
+	}
+}
+
+func (e *encoder) int(n int64) { e.b = binary.AppendVarint(e.b, n) }
+
+func (e *encoder) bool(v bool) {
+	if v {
+		e.b = append(e.b, 1)
+	} else {
+		e.b = append(e.b, 0)
+	}
+}
+
+func (e *encoder) intPtr(n *int64) {
+	e.bool(n != nil)
+	if n != nil {
+		e.int(*n)
+	}
+}
+
+func (e *encoder) messages(ms []compat.Message) {
+	if ms == nil {
+		e.b = append(e.b, 0)
+		return
+	}
+	e.b = binary.AppendUvarint(e.b, uint64(len(ms))+1)
+	for _, m := range ms {
+		e.str(m.Code)
+		e.str(m.Message)
+	}
+}
+
+func (e *encoder) model(m *compat.Model) {
+	e.str(m.ID)
+	e.str(m.Architecture.Value)
+	e.str(m.Architecture.Source)
+	e.strs(m.Formats.Values)
+	e.str(m.Formats.Source)
+	e.int(m.ContextLength.Value)
+	e.str(m.ContextLength.Source)
+	e.int(m.Parameters.Value)
+	e.str(m.Parameters.Source)
+	e.str(m.Gated)
+	e.str(m.Author)
+	e.int(m.Downloads)
+	e.int(m.Likes)
+	e.strs(m.Tags)
+	e.str(m.PipelineTag)
+	e.str(m.LibraryName)
+	e.str(m.License)
+	t, _ := m.LastModified.MarshalBinary() // fails only for offsets no Hub date has
+	e.b = binary.AppendUvarint(e.b, uint64(len(t)))
+	e.b = append(e.b, t...)
+	e.str(m.SHA)
+	e.strs(m.Files)
+}
+
+func (e *encoder) verdict(v *compat.Verdict) {
+	e.str(v.ID)
+	e.bool(v.Compatible)
+	e.str(string(v.Confidence))
+	e.str(v.Architecture)
+	e.str(v.Family)
+	e.strs(v.Formats)
+	e.intPtr(v.ContextLength)
+	e.intPtr(v.Parameters)
+	e.bool(v.Gated)
+	e.messages(v.Reasons)
+	e.messages(v.Warnings)
+	e.strs(v.Recommendations)
+	if v.Evidence == nil {
+		e.b = append(e.b, 0)
+	} else {
+		e.b = binary.AppendUvarint(e.b, uint64(len(v.Evidence))+1)
+		for _, ev := range v.Evidence {
+			e.str(ev.Fact)
+			e.str(ev.Value)
+			e.str(ev.Source)
+		}
+	}
+	if v.Workers == nil {
+		e.b = append(e.b, 0)
+	} else {
+		e.b = binary.AppendUvarint(e.b, uint64(len(v.Workers))+1)
+		for i := range v.Workers {
+			w := &v.Workers[i]
+			e.str(w.Name)
+			e.bool(w.Compatible)
+			e.str(string(w.Confidence))
+			e.str(w.Format)
+			e.messages(w.Reasons)
+			e.messages(w.Warnings)
+			e.int(w.MaxContext)
+		}
+	}
+	e.str(v.RecommendedWorker)
+}
+
+// Encode returns the compact form of js.
+func Encode(js []compat.Judged) []byte {
+	e := encoder{index: map[string]uint64{}, b: make([]byte, 0, 64*len(js)+16)}
+	e.b = binary.AppendUvarint(e.b, uint64(len(js)))
+	for i := range js {
+		e.model(&js[i].Model)
+		e.verdict(&js[i].Verdict)
+	}
+	size := len(magic) + binary.MaxVarintLen64*(1+len(e.table)) + len(e.b)
+	for _, s := range e.table {
+		size += len(s)
+	}
+	out := make([]byte, 0, size)
+	out = append(out, magic...)
+	out = binary.AppendUvarint(out, uint64(len(e.table)))
+	for _, s := range e.table {
+		out = binary.AppendUvarint(out, uint64(len(s)))
+	}
+	for _, s := range e.table {
+		out = append(out, s...)
+	}
+	return append(out, e.b...)
+}
+
+// decoder reads what encoder wrote. The first fault sets bad; every read
+// after it returns zero values, so Decode checks once at the end.
+type decoder struct {
+	b     []byte
+	table []string
+	bad   bool
+	// backing arrays shared by the page's slices, carved with full slice
+	// expressions so that appending to one never writes into another
+	strs []string
+	msgs []compat.Message
+}
+
+func (d *decoder) uvarint() uint64 {
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.bad = true
+		d.b = nil
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) int() int64 {
+	v, n := binary.Varint(d.b)
+	if n <= 0 {
+		d.bad = true
+		d.b = nil
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) bool() bool {
+	if len(d.b) == 0 || d.b[0] > 1 {
+		d.bad = true
+		d.b = nil
+		return false
+	}
+	v := d.b[0] == 1
+	d.b = d.b[1:]
+	return v
+}
+
+func (d *decoder) str() string {
+	i := d.uvarint()
+	if i >= uint64(len(d.table)) {
+		d.bad = true
+		return ""
+	}
+	return d.table[i]
+}
+
+// count reads a slice length plus one: -1 for nil. A length longer than
+// what is left to read (every element takes a byte at least) is a fault,
+// so damaged data never makes Decode allocate much.
+func (d *decoder) count() int {
+	n := d.uvarint()
+	switch {
+	case n == 0:
+		return -1
+	case n-1 > uint64(len(d.b)):
+		d.bad = true
+		d.b = nil
+		return -1
+	}
+	return int(n - 1)
+}
+
+func (d *decoder) strings() []string {
+	n := d.count()
+	if n < 0 {
+		return nil
+	}
+	if len(d.strs) < n {
+		d.strs = make([]string, max(n, 256))
+	}
+	out := d.strs[:n:n]
+	d.strs = d.strs[n:]
+	for i := range out {
+		out[i] = d.str()
+	}
+	return out
+}
+
+func (d *decoder) messages() []compat.Message {
+	n := d.count()
+	if n < 0 {
+		return nil
+	}
+	if len(d.msgs) < n {
+		d.msgs = make([]compat.Message, max(n, 128))
+	}
+	out := d.msgs[:n:n]
+	d.msgs = d.msgs[n:]
+	for i := range out {
+		out[i] = compat.Message{Code: d.str(), Message: d.str()}
+	}
+	return out
+}
+
+func (d *decoder) intPtr() *int64 {
+	if !d.bool() {
+		return nil
+	}
+	n := d.int()
+	return &n
+}
+
+func (d *decoder) model(m *compat.Model) {
+	m.ID = d.str()
+	m.Architecture = compat.String{Value: d.str(), Source: d.str()}
+	m.Formats.Values = d.strings()
+	m.Formats.Source = d.str()
+	m.ContextLength = compat.Int{Value: d.int(), Source: d.str()}
+	m.Parameters = compat.Int{Value: d.int(), Source: d.str()}
+	m.Gated = d.str()
+	m.Author = d.str()
+	m.Downloads = d.int()
+	m.Likes = d.int()
+	m.Tags = d.strings()
+	m.PipelineTag = d.str()
+	m.LibraryName = d.str()
+	m.License = d.str()
+	n := d.uvarint()
+	if n > uint64(len(d.b)) {
+		d.bad = true
+		return
+	}
+	if err := m.LastModified.UnmarshalBinary(d.b[:n]); err != nil {
+		d.bad = true
+		return
+	}
+	d.b = d.b[n:]
+	m.SHA = d.str()
+	m.Files = d.strings()
+}
+
+func (d *decoder) verdict(v *compat.Verdict) {
+	v.ID = d.str()
+	v.Compatible = d.bool()
+	v.Confidence = compat.Confidence(d.str())
+	v.Architecture = d.str()
+	v.Family = d.str()
+	v.Formats = d.strings()
+	v.ContextLength = d.intPtr()
+	v.Parameters = d.intPtr()
+	v.Gated = d.bool()
+	v.Reasons = d.messages()
+	v.Warnings = d.messages()
+	v.Recommendations = d.strings()
+	if n := d.count(); n >= 0 {
+		v.Evidence = make([]compat.Evidence, n)
+		for i := range v.Evidence {
+			v.Evidence[i] = compat.Evidence{Fact: d.str(), Value: d.str(), Source: d.str()}
+		}
+	}
+	if n := d.count(); n >= 0 {
+		v.Workers = make([]compat.WorkerResult, n)
+		for i := range v.Workers {
+			w := &v.Workers[i]
+			w.Name = d.str()
+			w.Compatible = d.bool()
+			w.Confidence = compat.Confidence(d.str())
+			w.Format = d.str()
+			w.Reasons = d.messages()
+			w.Warnings = d.messages()
+			w.MaxContext = d.int()
+		}
+	}
+	v.RecommendedWorker = d.str()
+}
+
+// Decode reads what Encode wrote. Bytes it did not write are ErrCorrupt
+// (never a panic); a caller that checksums its storage will see that only
+// for data of another version.
+func Decode(b []byte) ([]compat.Judged, error) {
+	if len(b) < len(magic) || string(b[:len(magic)]) != magic {
+		return nil, ErrCorrupt
+	}
+	d := decoder{b: b[len(magic):]}
+	n := d.uvarint()
+	if d.bad || n > uint64(len(d.b)) {
+		return nil, ErrCorrupt
+	}
+	lens := make([]uint64, n)
+	total := uint64(0)
+	for i := range lens {
+		lens[i] = d.uvarint()
+		total += lens[i]
+		if d.bad || total > uint64(len(d.b)) {
+			return nil, ErrCorrupt
+		}
+	}
+	// One string holds every string of the page; the table slices it.
+	blob := string(d.b[:total])
+	d.b = d.b[total:]
+	d.table = make([]string, n)
+	off := uint64(0)
+	for i, l := range lens {
+		d.table[i] = blob[off : off+l]
+		off += l
+	}
+	count := d.uvarint()
+	if d.bad || count > uint64(len(d.b)) {
+		return nil, ErrCorrupt
+	}
+	js := make([]compat.Judged, count)
+	for i := range js {
+		d.model(&js[i].Model)
+		d.verdict(&js[i].Verdict)
+		if d.bad {
+			return nil, ErrCorrupt
+		}
+	}
+	if len(d.b) != 0 {
+		return nil, ErrCorrupt
+	}
+	return js, nil
+}
