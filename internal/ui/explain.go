@@ -24,27 +24,20 @@ type explainer struct {
 	b     strings.Builder
 }
 
-// explain is the detail text for it, the verdict shown for worker.
+// explain is the detail text for it, the verdict shown for worker: what
+// is wrong and what to do about it first, then the evidence.
 func explain(st *Styles, it *item, worker string, now time.Time, width int, loading bool) string {
 	e := &explainer{st: st, width: max(10, width)}
 	v, m := it.judged.Verdict, it.judged.Model
 
 	e.line(e.verdictLine(it))
-	e.wrapped(v.Headline().Message, 0)
-	e.worker(it, worker)
+	listed := e.findings(it)
+	e.worker(it, worker, listed)
 
-	e.section("Reasons")
-	for _, r := range v.Reasons {
-		mark := e.st.Incompatible.Render("✗")
-		if r.Code == compat.CodeOK {
-			mark = e.st.Compatible.Render("✓")
-		}
-		e.message(mark, r)
-	}
-	if ws := it.warnings(); len(ws) > 0 {
-		e.section("Warnings")
-		for _, w := range ws {
-			e.message(e.st.Warning.Render("!"), w)
+	if len(v.Recommendations) > 0 {
+		e.section("Recommendations")
+		for _, r := range v.Recommendations {
+			e.wrapped("  • "+Sanitize(r), 4)
 		}
 	}
 
@@ -54,13 +47,6 @@ func explain(st *Styles, it *item, worker string, now time.Time, width int, load
 	e.section("Workers")
 	e.workers(v, worker)
 
-	if len(v.Recommendations) > 0 {
-		e.section("Recommendations")
-		for _, r := range v.Recommendations {
-			e.wrapped("  • "+Sanitize(r), 4)
-		}
-	}
-
 	e.section("About")
 	e.about(m, now)
 
@@ -68,22 +54,40 @@ func explain(st *Styles, it *item, worker string, now time.Time, width int, load
 	return strings.TrimRight(e.b.String(), "\n")
 }
 
-func (e *explainer) verdictLine(it *item) string {
-	v := it.judged.Verdict
-	var s string
-	switch {
-	case !v.Compatible:
-		s = e.st.Incompatible.Render("✗ Not compatible")
-	case len(it.warnings()) > 0: // as listed under Warnings
-		s = e.st.Warning.Render("! Compatible, with warnings")
-	default:
-		s = e.st.Compatible.Render("✓ Compatible")
+// findings lists the verdict's reasons and warnings under the verdict
+// line, each with its mark and code, and returns them, so that the worker
+// section does not say them again.
+func (e *explainer) findings(it *item) map[compat.Message]bool {
+	listed := map[compat.Message]bool{}
+	for _, r := range it.judged.Verdict.Reasons {
+		mark := e.st.Incompatible.Render("✗")
+		if r.Code == compat.CodeOK {
+			mark = e.st.Compatible.Render("✓")
+		}
+		e.message(mark, r)
+		listed[r] = true
 	}
-	return s + " · confidence " + string(v.Confidence)
+	for _, w := range it.warnings() {
+		e.message(e.st.Warning.Render("!"), w)
+		listed[w] = true
+	}
+	return listed
 }
 
-// worker explains the verdict for the worker `w` selected.
-func (e *explainer) worker(it *item, name string) {
+func (e *explainer) verdictLine(it *item) string {
+	v := it.judged.Verdict
+	switch {
+	case !v.Compatible: // no confidence to speak of: "none" says nothing
+		return e.st.Incompatible.Render("✗ Not compatible")
+	case len(it.warnings()) > 0: // as listed under it
+		return e.st.Warning.Render("! Compatible, with warnings") + " · confidence " + string(v.Confidence)
+	}
+	return e.st.Compatible.Render("✓ Compatible") + " · confidence " + string(v.Confidence)
+}
+
+// worker explains the verdict for the worker `w` selected, but for what
+// the findings above already say.
+func (e *explainer) worker(it *item, name string, listed map[compat.Message]bool) {
 	v := it.judged.Verdict
 	order := it.workerOrder()
 	if len(order) == 0 {
@@ -101,7 +105,16 @@ func (e *explainer) worker(it *item, name string) {
 	if name == v.RecommendedWorker {
 		title += " (recommended)"
 	}
-	e.section(title + e.st.Subtle.Render(fmt.Sprintf("  %d of %d · w next", at+1, len(order))))
+	e.b.WriteString("\n")
+	head := e.st.Section.Render(ansi.Truncate(title, e.width, "…"))
+	// Where it is in the cycle, and how to move on, as far as the pane has room.
+	for _, pos := range []string{fmt.Sprintf("%d of %d · w next", at+1, len(order)), fmt.Sprintf("%d of %d", at+1, len(order))} {
+		if ansi.StringWidth(title)+2+ansi.StringWidth(pos) <= e.width {
+			head += e.st.Subtle.Render("  " + pos)
+			break
+		}
+	}
+	e.line(head)
 	r, ok := v.WorkerResult(name)
 	if !ok {
 		return
@@ -109,22 +122,39 @@ func (e *explainer) worker(it *item, name string) {
 	parts := []string{}
 	if r.Compatible {
 		parts = append(parts, e.st.Compatible.Render("✓ compatible"), "confidence "+string(r.Confidence))
+		if r.Format != "" {
+			parts = append(parts, "loads "+Sanitize(r.Format))
+		}
 	} else {
 		parts = append(parts, e.st.Incompatible.Render("✗ not compatible"))
-	}
-	if r.Format != "" {
-		parts = append(parts, "loads "+Sanitize(r.Format))
+		if r.Format != "" {
+			parts = append(parts, "would load "+Sanitize(r.Format))
+		}
 	}
 	if r.MaxContext > 0 {
-		parts = append(parts, "max context "+strconv.FormatInt(r.MaxContext, 10))
+		parts = append(parts, "max context "+exactContext(r.MaxContext))
 	}
 	e.wrapped("  "+strings.Join(parts, " · "), 4)
 	for _, m := range r.Reasons {
-		e.message(e.st.Incompatible.Render("✗"), m)
+		if !listed[m] {
+			e.message(e.st.Incompatible.Render("✗"), m)
+		}
 	}
 	for _, m := range r.Warnings {
-		e.message(e.st.Warning.Render("!"), m)
+		if !listed[m] {
+			e.message(e.st.Warning.Render("!"), m)
+		}
 	}
+}
+
+// exactContext is a context length short and exact: "128k (131072)", or
+// "8000" when the short form is the number itself.
+func exactContext(n int64) string {
+	h, exact := HumanContext(n), strconv.FormatInt(n, 10)
+	if h == exact || n <= 0 {
+		return h
+	}
+	return h + " (" + exact + ")"
 }
 
 // message is one reason or warning: its mark, code and sentence; a
@@ -157,8 +187,12 @@ func (e *explainer) evidence(it *item) {
 		if !ok {
 			why := f.unknown
 			if f.key == "context_length" {
-				why = "not read yet (needs config.json)"
-				if it.lookedUp() {
+				switch {
+				case !it.lookedUp():
+					why = "not read yet (needs config.json)"
+				case m.IsGated():
+					why = "could not be read: config.json is gated (accept the licence on the Hub, set HF_TOKEN)"
+				default:
 					why = "could not be read"
 				}
 			}
@@ -173,7 +207,9 @@ func (e *explainer) evidence(it *item) {
 		case "parameters":
 			value = HumanParams(m.Parameters.Value) + " (" + value + ")"
 		case "context_length":
-			value = HumanContext(m.ContextLength.Value) + " (" + value + ")"
+			if h := HumanContext(m.ContextLength.Value); h != value {
+				value = h + " (" + value + ")"
+			}
 		}
 		e.fact(f.name, value+e.st.Subtle.Render(" · from "+Sanitize(ev.Source)))
 	}
@@ -189,41 +225,73 @@ func (e *explainer) fact(name, value string) {
 	e.wrapped("  "+e.st.Label.Render(fmt.Sprintf("%-*s", w, name))+value, w+2)
 }
 
+// workers is the table of every worker's verdict. It fits the pane
+// without cutting a number: contexts read short (32k, as in the list),
+// and when the pane is narrow the context title shortens, then the format
+// column goes (the worker line above names it), then the worker names lose
+// their start, keeping the end that tells them apart.
 func (e *explainer) workers(v compat.Verdict, shown string) {
-	nameW := len("WORKER")
-	for _, r := range v.Workers {
-		nameW = max(nameW, ansi.StringWidth(Sanitize(r.Name)))
-	}
-	row := func(mark, name, verdict, format, maxCtx string) string {
-		var b strings.Builder
-		b.WriteString(mark)
-		cell(&b, name, nameW, false)
-		b.WriteByte(' ')
-		cell(&b, verdict, 10, false)
-		b.WriteByte(' ')
-		cell(&b, format, 12, false)
-		b.WriteByte(' ')
-		cell(&b, maxCtx, 7, true)
-		return b.String()
-	}
-	e.line(e.st.Label.Render(ansi.Truncate(row("  ", "WORKER", "VERDICT", "FORMAT", "MAX CTX"), e.width, "")))
-	for _, r := range v.Workers {
-		mark := "  "
+	type row struct{ mark, name, verdict, format, ctx string }
+	rows := make([]row, len(v.Workers))
+	nameW, verdictW, formatW, ctxW := len("WORKER"), len("VERDICT"), len("FORMAT"), 0
+	for i, r := range v.Workers {
+		x := row{mark: "  ", name: Sanitize(r.Name), verdict: "✗ no", format: Sanitize(r.Format), ctx: HumanContext(r.MaxContext)}
 		if r.Name == shown {
-			mark = "› "
+			x.mark = "› "
 		}
-		verdict := "✗ none"
 		if r.Compatible {
-			verdict = "✓ " + string(r.Confidence)
+			x.verdict = "✓ " + string(r.Confidence)
 			if len(r.Warnings) > 0 {
-				verdict = "! " + string(r.Confidence)
+				x.verdict = "! " + string(r.Confidence)
 			}
 		}
-		format := Sanitize(r.Format)
-		if format == "" {
-			format = "-"
+		if x.format == "" {
+			x.format = "-"
 		}
-		e.line(ansi.Truncate(row(mark, Sanitize(r.Name), verdict, format, strconv.FormatInt(r.MaxContext, 10)), e.width, "…"))
+		nameW = max(nameW, ansi.StringWidth(x.name))
+		verdictW = max(verdictW, ansi.StringWidth(x.verdict))
+		formatW = max(formatW, ansi.StringWidth(x.format))
+		ctxW = max(ctxW, ansi.StringWidth(x.ctx))
+		rows[i] = x
+	}
+	ctxTitle := "MAX CTX"
+	width := func() int {
+		n := 2 + nameW + 1 + verdictW + 1 + max(ctxW, len(ctxTitle))
+		if formatW > 0 {
+			n += formatW + 1
+		}
+		return n
+	}
+	if width() > e.width {
+		ctxTitle = "CTX"
+	}
+	if width() > e.width {
+		formatW = 0
+	}
+	if over := width() - e.width; over > 0 {
+		nameW = max(len("WORKER"), nameW-over)
+	}
+	ctxW = max(ctxW, len(ctxTitle))
+	line := func(x row) string {
+		var b strings.Builder
+		b.WriteString(x.mark)
+		if sw := ansi.StringWidth(x.name); sw > nameW {
+			x.name = ansi.TruncateLeft(x.name, sw-nameW+1, "…")
+		}
+		cell(&b, x.name, nameW, false)
+		b.WriteByte(' ')
+		cell(&b, x.verdict, verdictW, false)
+		if formatW > 0 {
+			b.WriteByte(' ')
+			cell(&b, x.format, formatW, false)
+		}
+		b.WriteByte(' ')
+		cell(&b, x.ctx, ctxW, true)
+		return ansi.Truncate(b.String(), e.width, "…")
+	}
+	e.line(e.st.Label.Render(line(row{mark: "  ", name: "WORKER", verdict: "VERDICT", format: "FORMAT", ctx: ctxTitle})))
+	for _, x := range rows {
+		e.line(line(x))
 	}
 }
 
@@ -235,7 +303,11 @@ func (e *explainer) about(m compat.Model, now time.Time) {
 		return s
 	}
 	gated := "no"
-	if m.IsGated() {
+	switch {
+	case m.IsGated() && strings.HasPrefix(m.ContextLength.Source, compat.ConfigJSONSource("")):
+		// Its config.json was read: the token has access.
+		gated = "yes (" + Sanitize(m.Gated) + "), and your token has access (config.json was read)"
+	case m.IsGated():
 		gated = "yes (" + Sanitize(m.Gated) + "): accept the licence on the Hub, set HF_TOKEN"
 	}
 	updated := Ago(now, m.LastModified)
@@ -268,18 +340,21 @@ func (e *explainer) files(it *item, loading bool) {
 		return
 	}
 	e.section(fmt.Sprintf("Files (%d)", len(files)))
-	nameW := 0
-	for _, f := range files[:min(len(files), maxFilesShown)] {
+	shown := files[:min(len(files), maxFilesShown)]
+	nameW, noteW := 0, 0
+	for _, f := range shown {
 		nameW = max(nameW, ansi.StringWidth(Sanitize(f)))
+		noteW = max(noteW, ansi.StringWidth(fileNote(f)))
 	}
-	nameW = min(nameW, max(10, e.width-12))
-	for _, f := range files[:min(len(files), maxFilesShown)] {
+	// The notes (quantization, projector) matter more than a long name's end.
+	nameW = min(nameW, max(10, e.width-3-noteW))
+	for _, f := range shown {
 		name := Sanitize(f)
 		var b strings.Builder
 		b.WriteString("  ")
-		if q := ggufQuant(f); q != "" {
+		if note := fileNote(f); note != "" {
 			cell(&b, name, nameW, false)
-			b.WriteString(" " + e.st.Code.Render(q))
+			b.WriteString(" " + e.st.Code.Render(note))
 		} else {
 			b.WriteString(name)
 		}
@@ -288,6 +363,23 @@ func (e *explainer) files(it *item, loading bool) {
 	if n := len(files) - maxFilesShown; n > 0 {
 		e.line(e.st.Subtle.Render(fmt.Sprintf("  … and %d more", n)))
 	}
+}
+
+// fileNote is what the Files section says beside a GGUF file: its
+// quantization label, and "vision projector" for an mmproj file, which
+// is no model by itself; "" for any other file.
+func fileNote(name string) string {
+	if !strings.HasSuffix(strings.ToLower(name), ".gguf") {
+		return ""
+	}
+	var notes []string
+	if q := ggufQuant(name); q != "" {
+		notes = append(notes, q)
+	}
+	if base := strings.ToLower(name[strings.LastIndexByte(name, '/')+1:]); strings.HasPrefix(base, "mmproj") {
+		notes = append(notes, "vision projector")
+	}
+	return strings.Join(notes, " · ")
 }
 
 // ggufQuant is the quantization label of a GGUF weight file, "" for any

@@ -47,6 +47,20 @@ func TestViewDetail(t *testing.T) {
 		m = press(t, m, "enter", "pgdown")
 		requireGolden(t, m)
 	})
+	// The pane beside the list at its narrowest terminal, scrolled to the
+	// Workers table, and the same full screen: every limit whole.
+	t.Run("110x24 workers", func(t *testing.T) {
+		m := started(t, newFake(fixtureModels(), 50), 110, 24)
+		m = press(t, m, "enter", "pgdown")
+		require.Contains(t, m.View(), "› llm-worker-rbee-cpu   ! high  safetensors     32k")
+		requireGolden(t, m)
+	})
+	t.Run("80x24 workers", func(t *testing.T) {
+		m := started(t, newFake(fixtureModels(), 50), 80, 24)
+		m = press(t, m, "enter", "pgdown")
+		require.Contains(t, m.View(), "› llm-worker-rbee-cpu   ! high  safetensors     32k")
+		requireGolden(t, m)
+	})
 	t.Run("120x40", func(t *testing.T) {
 		m := started(t, newFake(fixtureModels(), 50), 120, 40)
 		m = press(t, m, "j", "j", "enter")
