@@ -38,6 +38,10 @@ type KeyMap struct {
 	Retry  key.Binding // the error screen
 
 	pickDesc string // Pick's description in the full help
+	// focusShort puts Focus in the short help: only while the detail is
+	// open, where it is the way between the panes (without it, enter says
+	// the same).
+	focusShort bool
 }
 
 // defaultKeyMap is the keymap with every binding enabled; setState narrows
@@ -117,6 +121,12 @@ func (k *KeyMap) setState(s keyState) {
 
 	k.Open.SetEnabled(onList && s.items)
 	k.Focus.SetEnabled(browsing && (s.items || s.detailOpen))
+	k.focusShort = s.detailOpen
+	if s.detailFocus {
+		k.Focus.SetHelp("tab", "focus list")
+	} else {
+		k.Focus.SetHelp("tab", "focus details")
+	}
 	k.Back.SetEnabled(browsing && s.detailOpen)
 	k.Worker.SetEnabled(browsing && s.detailShown && s.items)
 
@@ -150,9 +160,13 @@ func (k *KeyMap) setState(s keyState) {
 // ShortHelp is the one-line help: the keys that work now, most useful first,
 // since the help line cuts what does not fit.
 func (k KeyMap) ShortHelp() []key.Binding {
+	focus := k.Focus
+	if !k.focusShort {
+		focus.SetEnabled(false)
+	}
 	return []key.Binding{
 		k.Retry, k.Submit, k.Cancel, k.AcceptFilter, k.CancelFilter,
-		k.Open, k.Back, k.Worker, k.Filter, k.ClearFilter, k.Pick, k.Help, k.Quit,
+		k.Open, k.Back, focus, k.Worker, k.Filter, k.ClearFilter, k.Pick, k.Help, k.Quit,
 		k.Toggle, k.Search, k.Sort, k.Refresh,
 	}
 }

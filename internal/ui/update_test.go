@@ -309,6 +309,62 @@ func TestShortHelpFollowsState(t *testing.T) {
 	assert.Contains(t, help(m), "c compatible only")
 }
 
+// TestShortHelpNamesTheWayOn: in every state the short help line names
+// the keys that get the user out of it or on, first, so that a narrow
+// terminal's cut keeps them; the too-small screen, which has no help line,
+// says how to quit itself.
+func TestShortHelpNamesTheWayOn(t *testing.T) {
+	failing := func() *fakeSearcher {
+		f := newFake(nil, 50)
+		f.searchErr[""] = errors.New("dial tcp: no such host")
+		return f
+	}
+	tests := map[string]struct {
+		s    *fakeSearcher
+		w, h int
+		keys []string
+		want []string // in this order, at the start of the help line
+	}{
+		"list":                        {nil, 80, 24, nil, []string{"enter details", "/ filter", "p pick", "? help", "q quit"}},
+		"detail full screen":          {nil, 80, 24, []string{"enter"}, []string{"esc back", "tab focus list", "w next worker", "p pick", "? help", "q quit"}},
+		"detail beside, focused":      {nil, 110, 24, []string{"enter"}, []string{"esc back", "tab focus list", "w next worker"}},
+		"detail beside, list focused": {nil, 110, 24, []string{"enter", "tab"}, []string{"enter details", "esc back", "tab focus details", "w next worker"}},
+		"filtering":                   {nil, 80, 24, []string{"/", "q"}, []string{"enter apply filter", "esc cancel filter"}},
+		"filter applied":              {nil, 80, 24, []string{"/", "q", "enter"}, []string{"enter details", "/ filter", "esc clear filter"}},
+		"search prompt":               {nil, 80, 24, []string{"s"}, []string{"enter search", "esc cancel"}},
+		"error screen":                {failing(), 80, 24, nil, []string{"r retry", "q quit"}},
+		"full help, detail focused":   {nil, 80, 24, []string{"enter", "?"}, []string{"tab", "focus list"}},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			if tt.s == nil {
+				tt.s = newFake(fixtureModels(), 50)
+			}
+			m := started(t, tt.s, tt.w, tt.h)
+			m = press(t, m, tt.keys...)
+			view := ansi.Strip(m.View())
+			help := lastLine(view)
+			if m.help.ShowAll {
+				help = view // the full help takes several lines
+			}
+			at := 0
+			for _, w := range tt.want {
+				i := strings.Index(help[at:], w)
+				require.GreaterOrEqual(t, i, 0, "%q after %q in %q", w, help[:at], help)
+				at += i + len(w)
+			}
+		})
+	}
+	t.Run("too small", func(t *testing.T) {
+		m := started(t, newFake(fixtureModels(), 50), 30, 8)
+		assert.Contains(t, strings.Join(strings.Fields(m.View()), " "), "q quits")
+		m, _ = update(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+		m = press(t, m, "/")
+		m, _ = update(m, tea.WindowSizeMsg{Width: 30, Height: 8})
+		assert.Contains(t, strings.Join(strings.Fields(m.View()), " "), "ctrl+c quits", "q is filter text now")
+	})
+}
+
 func TestEverySizeRendersWithoutPanic(t *testing.T) {
 	m := started(t, newFake(genModels(0, 60), 60), 80, 24)
 	withDetail := press(t, m, "enter")

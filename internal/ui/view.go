@@ -42,7 +42,12 @@ func (m Model) View() string {
 	case m.width <= 0 || m.height <= 0:
 		return ""
 	case m.width < minWidth || m.height < minHeight:
-		msg := fmt.Sprintf("terminal too small (need %dx%d)", minWidth, minHeight)
+		// No room for the help line: say the way out here.
+		out := "ctrl+c quits"
+		if m.keys.Quit.Enabled() {
+			out = "q quits"
+		}
+		msg := fmt.Sprintf("terminal too small (need %dx%d); %s", minWidth, minHeight, out)
 		return fit(ansi.Wrap(msg, m.width, ""), m.width, m.height)
 	}
 	var b strings.Builder
