@@ -25,6 +25,9 @@ type listModel struct {
 	compatOnly bool
 	width      int
 	height     int
+	// beforeFilter is the model highlighted when the filter was opened,
+	// where cancelling it goes back to.
+	beforeFilter *item
 }
 
 func newListModel(st *Styles, keys KeyMap) listModel {
@@ -64,13 +67,26 @@ func (l *listModel) SetSize(w, h int) {
 	l.list.SetSize(w, max(1, h-1))
 }
 
-// Update passes a key or the filter's matches to the bubbles list.
+// Update passes a key or the filter's matches to the bubbles list. When
+// the filter goes, the cursor stays on a model, not on a row number: the
+// one highlighted when the filter was opened if it was cancelled, the one
+// highlighted now if an applied filter was cleared.
 func (l listModel) Update(msg tea.Msg) (listModel, tea.Cmd) {
+	state, sel := l.list.FilterState(), l.selected()
 	var cmd tea.Cmd
 	l.list, cmd = l.list.Update(msg)
 	if _, ok := msg.(list.FilterMatchesMsg); ok {
 		// The list does not repaginate on its matches; make it.
 		l.list.SetSize(l.list.Width(), l.list.Height())
+	}
+	switch now := l.list.FilterState(); {
+	case now == state:
+	case now == list.Filtering:
+		l.beforeFilter = sel
+	case now == list.Unfiltered && state == list.Filtering:
+		l.selectItem(l.beforeFilter)
+	case now == list.Unfiltered:
+		l.selectItem(sel)
 	}
 	return l, cmd
 }
@@ -79,6 +95,7 @@ func (l listModel) Update(msg tea.Msg) (listModel, tea.Cmd) {
 func (l *listModel) reset() {
 	l.all, l.every, l.compat = nil, nil, nil
 	l.byID = map[string]*item{}
+	l.beforeFilter = nil
 	l.list.ResetFilter()
 	l.list.SetItems(nil)
 	l.list.ResetSelected()

@@ -105,8 +105,8 @@ func cell(b *strings.Builder, s string, w int, right bool) {
 
 // fastFilter is the list's filter over lower-cased ids. Every space-separated
 // word of the term must occur in the id, as a substring or failing that as a
-// subsequence (fuzzy). Ids whose name (after the "/") starts with the first
-// word come first, then other substring matches, then fuzzy ones, each group
+// subsequence (fuzzy). Ids whose org or name (after the "/") starts with the
+// first word come first, then other substring matches, then fuzzy ones, each group
 // in load order, which keeps the Hub's sort. It is linear and allocation-light:
 // the bubbles default (sahilm/fuzzy plus a sort) is several times slower on
 // 10,000 ids.
@@ -144,7 +144,9 @@ func matchGroup(words []string, target string) int {
 			group = 2
 		case at < 0:
 			return -1
-		case i == 0 && (at == 0 || target[at-1] == '/'):
+		case i == 0 && (at == 0 || target[at-1] == '/' || strings.HasPrefix(target[strings.LastIndexByte(target, '/')+1:], w)):
+			// The org or the name starts with it, even when it occurs
+			// earlier too: "llama" in meta-llama/llama-3.1-8b.
 		default:
 			group = max(group, 1)
 		}

@@ -95,6 +95,34 @@ func TestFastFilterRanks(t *testing.T) {
 	assert.Len(t, fastFilter("", targets), 5)
 	assert.Empty(t, fastFilter("zzz", targets))
 	assert.Len(t, fastFilter("qwen gguf", targets), 1, "every word must match")
+
+	// The name starts with the word even though the org holds it first.
+	ranks = fastFilter("llama", []string{"org/model-7-llama", "meta-llama/llama-3.1-8b"})
+	require.Len(t, ranks, 2)
+	assert.Equal(t, 1, ranks[0].Index, "meta-llama/Llama-3.1 before a mere substring")
+}
+
+// TestFilterGoesAwayCursorStays: clearing an applied filter keeps the
+// cursor on the model it was on; cancelling the filter being typed puts it
+// back on the model it was on before, not on the same row number.
+func TestFilterGoesAwayCursorStays(t *testing.T) {
+	m := started(t, newFake(fixtureModels(), 50), 80, 24)
+	m = press(t, m, "/", "q", "w", "enter", "j")
+	require.Equal(t, "bartowski/Qwen2.5-7B-Instruct-GGUF", selectedID(m))
+	m = press(t, m, "esc")
+	require.False(t, m.list.filterApplied())
+	assert.Equal(t, "bartowski/Qwen2.5-7B-Instruct-GGUF", selectedID(m), "cleared: on the same model")
+	assert.Equal(t, 2, m.list.list.Index())
+
+	m = press(t, m, "j", "/", "q", "w")
+	require.True(t, m.list.filtering())
+	require.Equal(t, "Qwen/Qwen3-8B", selectedID(m))
+	m = press(t, m, "esc")
+	assert.Equal(t, "google/gemma-3-4b-it", selectedID(m), "cancelled: back where it was")
+
+	m = press(t, m, "/", "z", "z", "z", "enter") // matches nothing: the filter is dropped
+	require.False(t, m.list.filterApplied())
+	assert.Equal(t, "google/gemma-3-4b-it", selectedID(m))
 }
 
 func TestPagingNearTheEndOneRequestInFlight(t *testing.T) {
