@@ -129,7 +129,7 @@ func TestContextColumnHoldsExactLengths(t *testing.T) {
 		HasSiblings: true, Siblings: []string{"q.Q4_K_M.gguf"}})
 	it := newItem(m, compatCatalog())
 	for _, w := range []int{60, 80, 120} {
-		c := layoutColumns(w)
+		c := layoutColumns(w, SortDownloads)
 		if assert.Positive(t, c.context, "width %d keeps CTX", w) {
 			assert.Contains(t, c.row(it), " 1010000 ", "width %d", w)
 		}

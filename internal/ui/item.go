@@ -49,6 +49,8 @@ type item struct {
 	params    string
 	context   string
 	downloads string
+	likes     string
+	updated   string // the last change's date, UTC
 }
 
 // newItem judges m against cat and prepares its row.
@@ -87,6 +89,11 @@ func newItem(m compat.Model, cat compat.Catalog) *item {
 		it.context = HumanContext(*v.ContextLength)
 	}
 	it.downloads = HumanCount(m.Downloads)
+	it.likes = HumanCount(m.Likes)
+	it.updated = "?"
+	if !m.LastModified.IsZero() {
+		it.updated = m.LastModified.UTC().Format("2006-01-02")
+	}
 	return it
 }
 

@@ -23,6 +23,7 @@ type listModel struct {
 	byID   map[string]*item
 
 	compatOnly bool
+	sort       string // the search's order, which the last column shows
 	width      int
 	height     int
 	// beforeFilter is the model highlighted when the filter was opened,
@@ -62,9 +63,17 @@ func newListModel(st *Styles, keys KeyMap) listModel {
 // SetSize gives the pane its size: one line of column titles, the rest rows.
 func (l *listModel) SetSize(w, h int) {
 	l.width, l.height = w, h
-	l.cols = layoutColumns(w)
+	l.cols = layoutColumns(w, l.sort)
 	l.list.SetDelegate(rowDelegate{styles: l.styles, cols: l.cols})
 	l.list.SetSize(w, max(1, h-1))
+}
+
+// setSort names the order of the models to come, for the last column.
+func (l *listModel) setSort(sort string) {
+	l.sort = sort
+	if l.width > 0 {
+		l.SetSize(l.width, l.height)
+	}
 }
 
 // Update passes a key or the filter's matches to the bubbles list. When

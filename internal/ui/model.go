@@ -116,6 +116,7 @@ func New(opt Options) Model {
 		prompt:      pr,
 	}
 	m.list = newListModel(m.styles, keys)
+	m.list.setSort(q.Sort)
 	m.detail = newDetailModel(m.styles)
 	m.syncKeys()
 	return m

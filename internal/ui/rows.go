@@ -10,13 +10,58 @@ import (
 // columns is the row layout for one width: how wide each column is, 0 for a
 // column dropped because the width cannot hold it.
 type columns struct {
-	width     int
-	id        int
-	family    int
-	formats   int
-	params    int
-	context   int
-	downloads int
+	width   int
+	id      int
+	family  int
+	formats int
+	params  int
+	context int
+	stat    int
+	// statOf is what the last column shows: the figure the Hub sorts by,
+	// so that the order can be seen.
+	statOf stat
+}
+
+// stat is a figure the last column can show.
+type stat int
+
+const (
+	statDownloads stat = iota
+	statLikes
+	statUpdated
+)
+
+// statFor is the last column for a sort order. Trending has no figure of
+// its own on the Hub's model list: downloads stand in.
+func statFor(sort string) stat {
+	switch sort {
+	case SortLikes:
+		return statLikes
+	case SortUpdated:
+		return statUpdated
+	}
+	return statDownloads
+}
+
+func (s stat) title() string {
+	return [...]string{statDownloads: "DOWNLOADS", statLikes: "LIKES", statUpdated: "UPDATED"}[s]
+}
+
+func (s stat) width() int {
+	if s == statUpdated {
+		return len("2006-01-02")
+	}
+	return len("DOWNLOADS")
+}
+
+func (s stat) of(it *item) string {
+	switch s {
+	case statLikes:
+		return it.likes
+	case statUpdated:
+		return it.updated
+	}
+	return it.downloads
 }
 
 const (
@@ -28,10 +73,12 @@ const (
 )
 
 // layoutColumns fits the columns into width, dropping the least useful ones
-// first until the model id has room.
-func layoutColumns(width int) columns {
-	c := columns{width: width, family: 8, formats: 12, params: 6, context: 7, downloads: 9} // context: "1010000"
-	for _, drop := range []*int{&c.formats, &c.family, &c.context, &c.params, &c.downloads} {
+// first until the model id has room. The last column shows what sort
+// orders by.
+func layoutColumns(width int, sort string) columns {
+	st := statFor(sort)
+	c := columns{width: width, family: 8, formats: 12, params: 6, context: 7, stat: st.width(), statOf: st} // context: "1010000"
+	for _, drop := range []*int{&c.formats, &c.family, &c.context, &c.params, &c.stat} {
 		if width-c.fixed() >= minIDWidth {
 			break
 		}
@@ -49,7 +96,7 @@ func layoutColumns(width int) columns {
 // fixed is the width of everything but the id column.
 func (c columns) fixed() int {
 	n := gutterWidth + badgeWidth
-	for _, w := range []int{c.family, c.formats, c.params, c.context, c.downloads} {
+	for _, w := range []int{c.family, c.formats, c.params, c.context, c.stat} {
 		if w > 0 {
 			n += w + 1
 		}
@@ -60,7 +107,7 @@ func (c columns) fixed() int {
 func (c columns) header() string {
 	var b strings.Builder
 	b.WriteString(strings.Repeat(" ", gutterWidth+badgeWidth))
-	c.cells(&b, "MODEL", "FAMILY", "FORMATS", "PARAMS", "CTX", "DOWNLOADS")
+	c.cells(&b, "MODEL", "FAMILY", "FORMATS", "PARAMS", "CTX", c.statOf.title())
 	return ansi.Truncate(b.String(), c.width, "")
 }
 
@@ -68,17 +115,17 @@ func (c columns) header() string {
 func (c columns) row(it *item) string {
 	var b strings.Builder
 	b.Grow(c.width)
-	c.cells(&b, it.id, it.family, it.formats, it.params, it.context, it.downloads)
+	c.cells(&b, it.id, it.family, it.formats, it.params, it.context, c.statOf.of(it))
 	return b.String()
 }
 
-func (c columns) cells(b *strings.Builder, id, family, formats, params, context, downloads string) {
+func (c columns) cells(b *strings.Builder, id, family, formats, params, context, stat string) {
 	cell(b, id, c.id, false)
 	for _, x := range []struct {
 		s     string
 		w     int
 		right bool
-	}{{family, c.family, false}, {formats, c.formats, false}, {params, c.params, true}, {context, c.context, true}, {downloads, c.downloads, true}} {
+	}{{family, c.family, false}, {formats, c.formats, false}, {params, c.params, true}, {context, c.context, true}, {stat, c.stat, true}} {
 		if x.w > 0 {
 			b.WriteByte(' ')
 			cell(b, x.s, x.w, x.right)

@@ -22,6 +22,7 @@ func (m Model) search(q Query, refresh bool) (Model, tea.Cmd) {
 	m.fatal = ""
 	m.inflight = nil
 	m.list.reset()
+	m.list.setSort(q.Sort)
 	m.detailOpen, m.focus = false, focusList
 	m.detail.show(nil, "", false, m.now)
 	m.layout()

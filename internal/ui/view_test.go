@@ -162,3 +162,30 @@ func TestHeaderNamesQueryAndFilter(t *testing.T) {
 		})
 	}
 }
+
+// TestLastColumnFollowsTheSort: the list's last column is the figure the
+// Hub sorted by, so that the order can be seen; trending has none of its
+// own and shows downloads.
+func TestLastColumnFollowsTheSort(t *testing.T) {
+	m := started(t, newFake(fixtureModels(), 50), 80, 24)
+	rows := func(m Model) (string, string) {
+		lines := strings.Split(ansi.Strip(m.View()), "\n")
+		return strings.TrimRight(lines[1], " "), strings.TrimRight(lines[2], " ")
+	}
+	for _, want := range []struct{ sort, title, llama string }{
+		{SortDownloads, "DOWNLOADS", "5.2M"},
+		{SortLikes, "LIKES", "4.1k"},
+		{SortTrending, "DOWNLOADS", "5.2M"},
+		{SortUpdated, "UPDATED", "2025-06-12"},
+	} {
+		require.Equal(t, want.sort, m.query.Sort)
+		head, llama := rows(m)
+		assert.True(t, strings.HasSuffix(head, " "+want.title), "%s: %q", want.sort, head)
+		assert.True(t, strings.HasSuffix(llama, " "+want.llama), "%s: %q", want.sort, llama)
+		assert.Contains(t, llama, "128k", "%s: CTX stays", want.sort)
+		if want.sort == SortUpdated {
+			requireGolden(t, m)
+		}
+		m = press(t, m, "o")
+	}
+}
