@@ -191,7 +191,7 @@ func (e *explainer) evidence(it *item) {
 				case !it.lookedUp():
 					why = "not read yet (needs config.json)"
 				case m.IsGated():
-					why = "could not be read: config.json is gated (accept the licence on the Hub, set HF_TOKEN)"
+					why = "could not be read (gated repo: accept the licence on the Hub, set HF_TOKEN)"
 				default:
 					why = "could not be read"
 				}

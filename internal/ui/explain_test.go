@@ -84,6 +84,20 @@ func TestExplainGatedLlamaWithAccess(t *testing.T) {
 	}
 }
 
+func TestExplainGatedLlamaWithoutAccess(t *testing.T) {
+	f := newFake(explainModels(), 50)
+	f.noConfig[gatedLlama] = true // the Hub refuses its config.json without a token
+	m := started(t, f, 80, 40)
+	m = press(t, m, "enter")
+	it := m.list.selected()
+	require.Equal(t, gatedLlama, it.judged.Model.ID)
+	text := ansi.Strip(explain(m.styles, it, it.shownWorker(""), m.now, 80, false))
+	flat := strings.Join(strings.Fields(text), " ")
+	assert.Contains(t, flat, "context length ? · could not be read (gated repo: accept the licence on the Hub, set HF_TOKEN)")
+	assert.Contains(t, flat, "gated yes (manual): accept the licence on the Hub, set HF_TOKEN")
+	assert.NotContains(t, flat, "has access")
+}
+
 func TestExplainGGUFWithProjector(t *testing.T) {
 	text, _ := explained(t, ggufMmproj, 110, 24)
 	for _, want := range [][2]string{
