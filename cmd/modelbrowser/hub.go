@@ -25,6 +25,10 @@ type hubConn struct {
 	offline   bool
 	// notes is where remarks about stale answers go (stderr).
 	notes io.Writer
+	// store is the cache underneath (nil with --no-cache); judged keeps
+	// search's judged pages in it.
+	store  hf.Cache
+	judged *judgedPages
 }
 
 // connect checks the common flags, loads the worker catalog and opens the
@@ -38,7 +42,11 @@ func connect(e env, common commonFlags) (compat.Catalog, *hubConn, error) {
 		return compat.Catalog{}, nil, err
 	}
 	hub, err := newHub(e, common)
-	return cat, hub, err
+	if err != nil {
+		return cat, nil, err
+	}
+	hub.judged = newJudgedPages(hub.store, cat)
+	return cat, hub, nil
 }
 
 func newHub(e env, common commonFlags) (*hubConn, error) {
@@ -67,7 +75,7 @@ func newHub(e env, common commonFlags) (*hubConn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &hubConn{client: client, refresher: refresher, now: time.Now, offline: cfg.Offline, notes: e.stderr}, nil
+	return &hubConn{client: client, refresher: refresher, now: time.Now, offline: cfg.Offline, notes: e.stderr, store: cfg.Cache}, nil
 }
 
 func (h *hubConn) close() {}
@@ -138,18 +146,24 @@ func pageSize(l searchLimits) int {
 	return 100
 }
 
-// search pages through the Hub's results, judging each model once, until
-// it has limit results (compatible ones, unless all) or has scanned scan
-// models or the pages end. On an error the results so far are returned
-// with it, including those of a page that came with the error (a bad next
-// link); a next link back to a page already read ends the paging with an
-// error, and no model is judged twice.
+// search pages through the Hub's results, each page judged as it arrives
+// (or read back judged, see judgedPages), until it has limit results
+// (compatible ones, unless all) or has scanned scan models or the pages
+// end. On an error the results so far are returned with it, including
+// those of a page that came with the error (a bad next link); a next link
+// back to a page already read ends the paging with an error, and no model
+// is counted twice.
 func (h *hubConn) search(ctx context.Context, q query, cat compat.Catalog, l searchLimits) (searchRes, error) {
 	res := searchRes{now: h.now()}
 	opts := hf.ListOptions{Search: q.text, Author: q.author, Filters: q.filters, Sort: q.sort, Limit: pageSize(l)}
 	seen := map[string]bool{}
-	for page, err := range h.client.Pages(ctx, opts) {
-		if len(page.Models) > 0 {
+	jp := h.judged
+	if jp == nil {
+		jp = newJudgedPages(nil, cat)
+	}
+	for page, err := range h.client.PagesWith(ctx, opts, jp.decode) {
+		js, _ := page.Value.([]compat.Judged)
+		if len(js) > 0 {
 			res.pages++
 		}
 		if page.Meta.Stale {
@@ -158,15 +172,14 @@ func (h *hubConn) search(ctx context.Context, q query, cat compat.Catalog, l sea
 				res.oldest = page.Meta.FetchedAt
 			}
 		}
-		for _, m := range page.Models {
-			if seen[m.ID] {
+		for _, j := range js {
+			if seen[j.Model.ID] {
 				continue
 			}
-			seen[m.ID] = true
+			seen[j.Model.ID] = true
 			res.scanned++
-			v := compat.Check(m, cat)
-			if l.all || v.Compatible {
-				res.judged = append(res.judged, compat.Judged{Model: m, Verdict: v})
+			if l.all || j.Verdict.Compatible {
+				res.judged = append(res.judged, j)
 			}
 			if len(res.judged) >= l.limit || (!l.all && res.scanned >= l.scan) {
 				return res, nil
