@@ -7,8 +7,9 @@
 // model.go the root model, which owns the search and hands keys to the
 // focused pane; search.go paging, the list's context lookups and the
 // answers to requests; view.go the screen and its layout; list.go, rows.go
-// and item.go the results pane; detail.go and explain.go the detail pane;
-// keys.go the keymap; styles.go the styles; messages.go every message;
-// commands.go every command that does I/O; format.go sanitizing and
-// formatting Hub data for display, for the TUI and the CLI.
+// and item.go the results pane; detail.go, explain.go and
+// explain_tables.go the detail pane; keys.go the keymap; styles.go the
+// styles; messages.go every message; commands.go every command that does
+// I/O; format.go sanitizing and formatting Hub data for display, for the
+// TUI and the CLI.
 package ui

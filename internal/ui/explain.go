@@ -11,10 +11,6 @@ import (
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 )
 
-// maxFilesShown caps the file list of the detail pane; a repository with
-// thousands of files says how many more there are.
-const maxFilesShown = 200
-
 // explainer writes the detail pane's text: why a model is or is not
 // compatible, with the evidence for every fact. It runs when what it shows
 // changes (model, worker, details, width), never per frame.
@@ -225,76 +221,6 @@ func (e *explainer) fact(name, value string) {
 	e.wrapped("  "+e.st.Label.Render(fmt.Sprintf("%-*s", w, name))+value, w+2)
 }
 
-// workers is the table of every worker's verdict. It fits the pane
-// without cutting a number: contexts read short (32k, as in the list),
-// and when the pane is narrow the context title shortens, then the format
-// column goes (the worker line above names it), then the worker names lose
-// their start, keeping the end that tells them apart.
-func (e *explainer) workers(v compat.Verdict, shown string) {
-	type row struct{ mark, name, verdict, format, ctx string }
-	rows := make([]row, len(v.Workers))
-	nameW, verdictW, formatW, ctxW := len("WORKER"), len("VERDICT"), len("FORMAT"), 0
-	for i, r := range v.Workers {
-		x := row{mark: "  ", name: Sanitize(r.Name), verdict: "✗ no", format: Sanitize(r.Format), ctx: HumanContext(r.MaxContext)}
-		if r.Name == shown {
-			x.mark = "› "
-		}
-		if r.Compatible {
-			x.verdict = "✓ " + string(r.Confidence)
-			if len(r.Warnings) > 0 {
-				x.verdict = "! " + string(r.Confidence)
-			}
-		}
-		if x.format == "" {
-			x.format = "-"
-		}
-		nameW = max(nameW, ansi.StringWidth(x.name))
-		verdictW = max(verdictW, ansi.StringWidth(x.verdict))
-		formatW = max(formatW, ansi.StringWidth(x.format))
-		ctxW = max(ctxW, ansi.StringWidth(x.ctx))
-		rows[i] = x
-	}
-	ctxTitle := "MAX CTX"
-	width := func() int {
-		n := 2 + nameW + 1 + verdictW + 1 + max(ctxW, len(ctxTitle))
-		if formatW > 0 {
-			n += formatW + 1
-		}
-		return n
-	}
-	if width() > e.width {
-		ctxTitle = "CTX"
-	}
-	if width() > e.width {
-		formatW = 0
-	}
-	if over := width() - e.width; over > 0 {
-		nameW = max(len("WORKER"), nameW-over)
-	}
-	ctxW = max(ctxW, len(ctxTitle))
-	line := func(x row) string {
-		var b strings.Builder
-		b.WriteString(x.mark)
-		if sw := ansi.StringWidth(x.name); sw > nameW {
-			x.name = ansi.TruncateLeft(x.name, sw-nameW+1, "…")
-		}
-		cell(&b, x.name, nameW, false)
-		b.WriteByte(' ')
-		cell(&b, x.verdict, verdictW, false)
-		if formatW > 0 {
-			b.WriteByte(' ')
-			cell(&b, x.format, formatW, false)
-		}
-		b.WriteByte(' ')
-		cell(&b, x.ctx, ctxW, true)
-		return ansi.Truncate(b.String(), e.width, "…")
-	}
-	e.line(e.st.Label.Render(line(row{mark: "  ", name: "WORKER", verdict: "VERDICT", format: "FORMAT", ctx: ctxTitle})))
-	for _, x := range rows {
-		e.line(line(x))
-	}
-}
-
 func (e *explainer) about(m compat.Model, now time.Time) {
 	or := func(s, def string) string {
 		if s = Sanitize(s); s == "" {
@@ -321,74 +247,6 @@ func (e *explainer) about(m compat.Model, now time.Time) {
 	e.fact("updated", updated)
 	e.fact("pipeline", or(m.PipelineTag, "-"))
 	e.fact("library", or(m.LibraryName, "-"))
-}
-
-func (e *explainer) files(it *item, loading bool) {
-	files := it.judged.Model.Files
-	switch {
-	case loading && len(files) == 0:
-		e.section("Files")
-		e.line(e.st.Subtle.Render("  loading…"))
-		return
-	case len(files) == 0 && it.detailed:
-		e.section("Files")
-		e.line(e.st.Subtle.Render("  none"))
-		return
-	case len(files) == 0:
-		e.section("Files")
-		e.line(e.st.Subtle.Render("  not listed yet"))
-		return
-	}
-	e.section(fmt.Sprintf("Files (%d)", len(files)))
-	shown := files[:min(len(files), maxFilesShown)]
-	nameW, noteW := 0, 0
-	for _, f := range shown {
-		nameW = max(nameW, ansi.StringWidth(Sanitize(f)))
-		noteW = max(noteW, ansi.StringWidth(fileNote(f)))
-	}
-	// The notes (quantization, projector) matter more than a long name's end.
-	nameW = min(nameW, max(10, e.width-3-noteW))
-	for _, f := range shown {
-		name := Sanitize(f)
-		var b strings.Builder
-		b.WriteString("  ")
-		if note := fileNote(f); note != "" {
-			cell(&b, name, nameW, false)
-			b.WriteString(" " + e.st.Code.Render(note))
-		} else {
-			b.WriteString(name)
-		}
-		e.line(ansi.Truncate(b.String(), e.width, "…"))
-	}
-	if n := len(files) - maxFilesShown; n > 0 {
-		e.line(e.st.Subtle.Render(fmt.Sprintf("  … and %d more", n)))
-	}
-}
-
-// fileNote is what the Files section says beside a GGUF file: its
-// quantization label, and "vision projector" for an mmproj file, which
-// is no model by itself; "" for any other file.
-func fileNote(name string) string {
-	if !strings.HasSuffix(strings.ToLower(name), ".gguf") {
-		return ""
-	}
-	var notes []string
-	if q := ggufQuant(name); q != "" {
-		notes = append(notes, q)
-	}
-	if base := strings.ToLower(name[strings.LastIndexByte(name, '/')+1:]); strings.HasPrefix(base, "mmproj") {
-		notes = append(notes, "vision projector")
-	}
-	return strings.Join(notes, " · ")
-}
-
-// ggufQuant is the quantization label of a GGUF weight file, "" for any
-// other file.
-func ggufQuant(name string) string {
-	if !strings.HasSuffix(strings.ToLower(name), ".gguf") {
-		return ""
-	}
-	return quantLabel(Sanitize(name))
 }
 
 func (e *explainer) section(title string) {
