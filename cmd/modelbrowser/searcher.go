@@ -24,7 +24,9 @@ func (s uiSearcher) Search(ctx context.Context, q ui.Query, next string, refresh
 		Models:    p.Models,
 		Next:      p.Next,
 		FetchedAt: p.Meta.FetchedAt,
-		FromCache: p.Meta.FromCache,
+		// A refresh the Hub answered (even with 304 Not Modified) is as
+		// live as a fresh fetch: only a stale fallback is "cached".
+		FromCache: p.Meta.FromCache && (!refresh || p.Meta.Stale),
 		Stale:     p.Meta.Stale,
 		Offline:   p.Meta.Stale || s.hub.offline,
 	}, nil
