@@ -6,7 +6,9 @@
 // panics on damaged input.
 //
 // The form: the magic "MBJ1", a table of the distinct strings (a count, each
-// length, then the bytes of them all), the number of models, then each
+// length, then the bytes of them all), the total number of elements of the
+// string, message, evidence and worker slices (so each kind is one
+// allocation), the number of models, then each
 // model's fields in declaration order: strings as indexes into the table,
 // integers as varints, booleans as a byte, a slice as its length plus one
 // (0 for nil, which JSON prints as null), a pointer as a flag then its value,
@@ -29,6 +31,9 @@ type encoder struct {
 	b     []byte
 	index map[string]uint64
 	table []string
+	// elements of the slices written, so Decode can make one backing
+	// array of each kind
+	nStrs, nMsgs, nEvs, nWorkers uint64
 }
 
 func (e *encoder) str(s string) {
@@ -47,6 +52,7 @@ func (e *encoder) strs(ss []string) {
 		return
 	}
 	e.b = binary.AppendUvarint(e.b, uint64(len(ss))+1)
+	e.nStrs += uint64(len(ss))
 	for _, s := range ss {
 		e.str(s)
 	}
@@ -75,6 +81,7 @@ func (e *encoder) messages(ms []compat.Message) {
 		return
 	}
 	e.b = binary.AppendUvarint(e.b, uint64(len(ms))+1)
+	e.nMsgs += uint64(len(ms))
 	for _, m := range ms {
 		e.str(m.Code)
 		e.str(m.Message)
@@ -123,6 +130,7 @@ func (e *encoder) verdict(v *compat.Verdict) {
 		e.b = append(e.b, 0)
 	} else {
 		e.b = binary.AppendUvarint(e.b, uint64(len(v.Evidence))+1)
+		e.nEvs += uint64(len(v.Evidence))
 		for _, ev := range v.Evidence {
 			e.str(ev.Fact)
 			e.str(ev.Value)
@@ -133,6 +141,7 @@ func (e *encoder) verdict(v *compat.Verdict) {
 		e.b = append(e.b, 0)
 	} else {
 		e.b = binary.AppendUvarint(e.b, uint64(len(v.Workers))+1)
+		e.nWorkers += uint64(len(v.Workers))
 		for i := range v.Workers {
 			w := &v.Workers[i]
 			e.str(w.Name)
@@ -155,7 +164,7 @@ func Encode(js []compat.Judged) []byte {
 		e.model(&js[i].Model)
 		e.verdict(&js[i].Verdict)
 	}
-	size := len(magic) + binary.MaxVarintLen64*(1+len(e.table)) + len(e.b)
+	size := len(magic) + binary.MaxVarintLen64*(5+len(e.table)) + len(e.b)
 	for _, s := range e.table {
 		size += len(s)
 	}
@@ -168,6 +177,9 @@ func Encode(js []compat.Judged) []byte {
 	for _, s := range e.table {
 		out = append(out, s...)
 	}
+	for _, n := range []uint64{e.nStrs, e.nMsgs, e.nEvs, e.nWorkers} {
+		out = binary.AppendUvarint(out, n)
+	}
 	return append(out, e.b...)
 }
 
@@ -179,8 +191,22 @@ type decoder struct {
 	bad   bool
 	// backing arrays shared by the page's slices, carved with full slice
 	// expressions so that appending to one never writes into another
-	strs []string
-	msgs []compat.Message
+	strs    []string
+	msgs    []compat.Message
+	evs     []compat.Evidence
+	workers []compat.WorkerResult
+}
+
+// take returns the next n elements of a backing array, capped so that
+// appending to one slice never writes into the next; false when the
+// array, sized by the header, is too short (damaged data).
+func take[T any](backing *[]T, n int) ([]T, bool) {
+	if len(*backing) < n {
+		return nil, false
+	}
+	out := (*backing)[:n:n]
+	*backing = (*backing)[n:]
+	return out, true
 }
 
 func (d *decoder) uvarint() uint64 {
@@ -246,11 +272,11 @@ func (d *decoder) strings() []string {
 	if n < 0 {
 		return nil
 	}
-	if len(d.strs) < n {
-		d.strs = make([]string, max(n, 256))
+	out, ok := take(&d.strs, n)
+	if !ok {
+		d.bad = true
+		return nil
 	}
-	out := d.strs[:n:n]
-	d.strs = d.strs[n:]
 	for i := range out {
 		out[i] = d.str()
 	}
@@ -262,11 +288,11 @@ func (d *decoder) messages() []compat.Message {
 	if n < 0 {
 		return nil
 	}
-	if len(d.msgs) < n {
-		d.msgs = make([]compat.Message, max(n, 128))
+	out, ok := take(&d.msgs, n)
+	if !ok {
+		d.bad = true
+		return nil
 	}
-	out := d.msgs[:n:n]
-	d.msgs = d.msgs[n:]
 	for i := range out {
 		out[i] = compat.Message{Code: d.str(), Message: d.str()}
 	}
@@ -324,13 +350,21 @@ func (d *decoder) verdict(v *compat.Verdict) {
 	v.Warnings = d.messages()
 	v.Recommendations = d.strings()
 	if n := d.count(); n >= 0 {
-		v.Evidence = make([]compat.Evidence, n)
+		var ok bool
+		if v.Evidence, ok = take(&d.evs, n); !ok {
+			d.bad = true
+			return
+		}
 		for i := range v.Evidence {
 			v.Evidence[i] = compat.Evidence{Fact: d.str(), Value: d.str(), Source: d.str()}
 		}
 	}
 	if n := d.count(); n >= 0 {
-		v.Workers = make([]compat.WorkerResult, n)
+		var ok bool
+		if v.Workers, ok = take(&d.workers, n); !ok {
+			d.bad = true
+			return
+		}
 		for i := range v.Workers {
 			w := &v.Workers[i]
 			w.Name = d.str()
@@ -375,6 +409,18 @@ func Decode(b []byte) ([]compat.Judged, error) {
 		d.table[i] = blob[off : off+l]
 		off += l
 	}
+	// The backing arrays, each element of which takes a byte at least.
+	var sizes [4]uint64
+	for i := range sizes {
+		sizes[i] = d.uvarint()
+		if d.bad || sizes[i] > uint64(len(d.b)) {
+			return nil, ErrCorrupt
+		}
+	}
+	d.strs = make([]string, sizes[0])
+	d.msgs = make([]compat.Message, sizes[1])
+	d.evs = make([]compat.Evidence, sizes[2])
+	d.workers = make([]compat.WorkerResult, sizes[3])
 	count := d.uvarint()
 	if d.bad || count > uint64(len(d.b)) {
 		return nil, ErrCorrupt
