@@ -156,7 +156,10 @@ func pageSize(l searchLimits) int {
 func (h *hubConn) search(ctx context.Context, q query, cat compat.Catalog, l searchLimits) (searchRes, error) {
 	res := searchRes{now: h.now()}
 	opts := hf.ListOptions{Search: q.text, Author: q.author, Filters: q.filters, Sort: q.sort, Limit: pageSize(l)}
-	seen := map[string]bool{}
+	// Room for every result asked for at once: a judged model is half a
+	// kilobyte, and growing the slice page by page copied it several times.
+	res.judged = make([]compat.Judged, 0, min(l.limit, 1000))
+	seen := make(map[string]bool, min(l.limit, 1000))
 	jp := h.judged
 	if jp == nil {
 		jp = newJudgedPages(nil, cat)
