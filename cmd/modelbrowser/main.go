@@ -60,8 +60,12 @@ func main() {
 	e.stdoutTTY, e.width = terminalInfo(os.Stdout)
 	if len(e.args) > 0 && (e.args[0] == "search" || e.args[0] == "check") {
 		// A one-shot command allocates a few MB and exits: collecting
-		// garbage along the way costs more than the memory it frees.
+		// garbage along the way costs more than the memory it frees. The
+		// soft memory limit brings the collector back when an answer is
+		// unusually large (the body cap is 32 MiB), so the peak stays
+		// bounded.
 		debug.SetGCPercent(800)
+		debug.SetMemoryLimit(48 << 20)
 	}
 	code := run(ctx, e)
 	stop()
