@@ -12,6 +12,11 @@ import (
 // openCache opens the on-disk cache at its configured place. A disk that
 // fails degrades the store to memory with one warning on stderr.
 func openCache(e env) (*cache.Store, error) {
+	return openCacheWarn(e, func(msg string) { printWarning(e, msg) })
+}
+
+// openCacheWarn is openCache with the store's warning going to warn.
+func openCacheWarn(e env, warn func(string)) (*cache.Store, error) {
 	dir, err := cache.Dir(e.getenv)
 	if err != nil {
 		return nil, err
@@ -20,12 +25,11 @@ func openCache(e env) (*cache.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return cache.Open(dir, cache.Options{
-		MaxBytes: maxBytes,
-		Warn: func(msg string) {
-			fmt.Fprintf(e.stderr, "modelbrowser: warning: %s\n", oneLine(msg))
-		},
-	})
+	return cache.Open(dir, cache.Options{MaxBytes: maxBytes, Warn: warn})
+}
+
+func printWarning(e env, msg string) {
+	fmt.Fprintf(e.stderr, "modelbrowser: warning: %s\n", oneLine(msg))
 }
 
 // cacheMaxBytes reads MODELBROWSER_CACHE_MAX_MB (default 200).

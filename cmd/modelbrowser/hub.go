@@ -29,6 +29,8 @@ type hubConn struct {
 	// search's judged pages in it.
 	store  hf.Cache
 	judged *judgedPages
+	// writes is store's queue of writes, drained by close.
+	writes *writeBehind
 }
 
 // connect checks the common flags, loads the worker catalog and opens the
@@ -58,12 +60,22 @@ func newHub(e env, common commonFlags) (*hubConn, error) {
 	cfg.Offline = cfg.Offline || common.offline
 	cfg.Refresh = common.refresh
 	cfg.NoCache = common.noCache
+	var wb *writeBehind
 	if !common.noCache {
-		st, err := openCache(e)
+		// A warning while opening is printed at once; one from a write in
+		// the background waits for close, on this goroutine.
+		st, err := openCacheWarn(e, func(msg string) {
+			if wb != nil {
+				wb.warn(msg)
+			} else {
+				printWarning(e, msg)
+			}
+		})
 		if err != nil {
 			return nil, err
 		}
-		cfg.Cache = st
+		wb = newWriteBehind(st)
+		cfg.Cache = wb
 	}
 	client, err := hf.New(cfg)
 	if err != nil {
@@ -75,10 +87,23 @@ func newHub(e env, common commonFlags) (*hubConn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &hubConn{client: client, refresher: refresher, now: time.Now, offline: cfg.Offline, notes: e.stderr, store: cfg.Cache}, nil
+	h := &hubConn{client: client, refresher: refresher, now: time.Now, offline: cfg.Offline, notes: e.stderr, writes: wb}
+	if wb != nil {
+		h.store = wb
+	}
+	return h, nil
 }
 
-func (h *hubConn) close() {}
+// close waits for the cache writes still under way, then prints what the
+// store had to say about them.
+func (h *hubConn) close() {
+	if h.writes == nil {
+		return
+	}
+	for _, msg := range h.writes.close() {
+		fmt.Fprintf(h.notes, "modelbrowser: warning: %s\n", oneLine(msg))
+	}
+}
 
 func (h *hubConn) pick(refresh bool) *hf.Client {
 	if refresh {

@@ -77,8 +77,15 @@ func (j *judgedPages) decode(body []byte) (any, error) {
 		js[i] = compat.Judged{Model: m, Verdict: compat.Check(m, j.cat)}
 	}
 	if j.store != nil {
-		// Best effort, like every cache write.
-		_ = j.store.Put(cache.Entry{Key: key, FetchedAt: time.Now(), Status: http.StatusOK, Body: judged.Encode(js)})
+		// Best effort, like every cache write; encoded in the background
+		// when the store writes there.
+		e := cache.Entry{Key: key, FetchedAt: time.Now(), Status: http.StatusOK}
+		if wb, ok := j.store.(*writeBehind); ok {
+			wb.putLater(e, func() []byte { return judged.Encode(js) })
+		} else {
+			e.Body = judged.Encode(js)
+			_ = j.store.Put(e)
+		}
 	}
 	return js, nil
 }
