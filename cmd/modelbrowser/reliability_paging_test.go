@@ -25,7 +25,8 @@ func TestBinarySearchPaging(t *testing.T) {
 		return front + "/api/models?" + q.Encode()
 	}
 	list := func(f hubtest.Fault) func(string) *hubtest.Fault {
-		return func(string) *hubtest.Fault { f.Route = hubtest.RouteList; return &f }
+		// A fresh copy per call: the text and json subtests run in parallel.
+		return func(string) *hubtest.Fault { g := f; g.Route = hubtest.RouteList; return &g }
 	}
 	tests := map[string]struct {
 		fault  func(front string) *hubtest.Fault
