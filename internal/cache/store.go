@@ -48,7 +48,8 @@ type Hooks struct {
 	// MkdirAll creates the cache directory (os.MkdirAll).
 	MkdirAll func(path string, perm fs.FileMode) error
 	// CreateTemp creates the temporary file of a Put, and the probe Open
-	// makes to learn whether the directory is writable (os.CreateTemp).
+	// makes to learn whether the directory is writable (os.CreateTemp;
+	// without a hook Open asks the system, see Store.probe).
 	CreateTemp func(dir, pattern string) (TempFile, error)
 	// Rename moves a finished temporary file over its entry (os.Rename).
 	Rename func(oldpath, newpath string) error
@@ -112,8 +113,10 @@ func Open(dir string, opt Options) (*Store, error) {
 	if s.hooks.MkdirAll == nil {
 		s.hooks.MkdirAll = os.MkdirAll
 	}
+	probe := s.probe
 	if s.hooks.CreateTemp == nil {
 		s.hooks.CreateTemp = func(dir, pattern string) (TempFile, error) { return os.CreateTemp(dir, pattern) }
+		probe = mayCreateIn
 	}
 	if s.hooks.Rename == nil {
 		s.hooks.Rename = os.Rename
@@ -124,20 +127,31 @@ func Open(dir string, opt Options) (*Store, error) {
 		s.degrade(err)
 		return s, nil
 	}
-	probe, err := s.hooks.CreateTemp(s.dir, tempPrefix+"probe-*")
-	if err == nil {
-		err = probe.Close()
-		if rmErr := os.Remove(probe.Name()); err == nil {
-			err = rmErr
-		}
-	}
-	if err != nil {
+	if err := probe(s.dir); err != nil {
 		s.degrade(err)
 		return s, nil
 	}
 	// A file Prune cannot remove leaves the cache above its cap, working.
 	_, _ = s.Prune()
 	return s, nil
+}
+
+// probe learns whether files can be made in dir by making one, with the
+// CreateTemp hook a test gave. Without one, Open asks the system instead
+// (mayCreateIn): creating and removing a file at every start cost up to a
+// millisecond on a busy ext4, more than the rest of opening the cache. A
+// disk that refuses writes all the same is found by the first Put, which
+// degrades the Store then, with the same single warning.
+func (s *Store) probe(dir string) error {
+	f, err := s.hooks.CreateTemp(dir, tempPrefix+"probe-*")
+	if err != nil {
+		return err
+	}
+	err = f.Close()
+	if rmErr := os.Remove(f.Name()); err == nil {
+		err = rmErr
+	}
+	return err
 }
 
 // Path is the cache directory.
