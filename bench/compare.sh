@@ -45,12 +45,12 @@ done
 curl_args=()
 while read -r u; do curl_args+=(-o /dev/null "$u"); done <"$work/pages"
 
-ms() { # run a command, print its wall time in milliseconds
+ms() { # run a command, print its wall time in milliseconds (to 0.1 ms)
   local s e
   s=$(date +%s%N)
   "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }
   e=$(date +%s%N)
-  echo $(((e - s) / 1000000))
+  awk -v d=$((e - s)) 'BEGIN {printf "%.1f\n", d / 1e6}'
 }
 
 mb_cold() {
@@ -62,16 +62,20 @@ mb_warm() {
 }
 js() { node bench/js/list.mjs 500; }
 floor() { curl -s "${curl_args[@]}"; }
+# The least a whole modelbrowser process costs here: exec, runtime and
+# package initialisation, one line out. The floor under the warm run.
+start() { "$work/modelbrowser" version; }
 
 # sanity: modelbrowser prints 500 results
 n=$(MODELBROWSER_CACHE_DIR="$work/check" "$work/modelbrowser" search "" --all --limit 500 --json --no-context | grep -c '"recommended_worker"')
 [ "$n" = 500 ] || { echo "modelbrowser printed $n results, not 500" >&2; exit 1; }
 
-: >"$work/cold"; : >"$work/warm"; : >"$work/js"; : >"$work/floor"
+: >"$work/cold"; : >"$work/warm"; : >"$work/js"; : >"$work/floor"; : >"$work/start"
 for _ in $(seq "$ROUNDS"); do
   ms mb_cold >>"$work/cold"
   ms mb_warm >>"$work/warm"
   ms floor >>"$work/floor"
+  ms start >>"$work/start"
   [ "$WITH_JS" = 1 ] && ms js >>"$work/js"
 done
 
@@ -83,6 +87,7 @@ echo "rounds: $ROUNDS (ms, median and min-max)"
 echo "modelbrowser cold: $(median "$work/cold") ($(spread "$work/cold"))"
 echo "modelbrowser warm: $(median "$work/warm") ($(spread "$work/warm"))"
 echo "curl floor:        $(median "$work/floor") ($(spread "$work/floor"))"
+echo "modelbrowser start: $(median "$work/start") ($(spread "$work/start"))  (modelbrowser version: the floor under warm)"
 if [ "$WITH_JS" = 1 ]; then
   echo "JS client:         $(median "$work/js") ($(spread "$work/js"))"
   echo "cold / JS:         $(ratio "$work/cold" "$work/js")  (budget <= 0.25)"
