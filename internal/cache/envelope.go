@@ -97,25 +97,55 @@ func DecodeEnvelope(data []byte) (Entry, error) {
 // decodeEnvelope is DecodeEnvelope; verify=false skips the two checksum
 // comparisons, so the fuzz test can reach the parser behind them.
 func decodeEnvelope(data []byte, verify bool) (Entry, error) {
+	e, m, err := decodeMeta(data, verify)
+	if err != nil {
+		return Entry{}, err
+	}
+	if m.bodyLen != uint64(len(data)-m.bodyStart) {
+		return Entry{}, fmt.Errorf("%w: body is %d bytes, want %d", ErrCorrupt, len(data)-m.bodyStart, m.bodyLen)
+	}
+	if m.bodyLen > 0 {
+		e.Body = data[m.bodyStart:len(data):len(data)]
+	}
+	if verify {
+		sum := sha256.Sum256(e.Body)
+		if sum != m.bodySum {
+			return Entry{}, fmt.Errorf("%w: body checksum mismatch", ErrCorrupt)
+		}
+	}
+	return e, nil
+}
+
+// envelopeMeta is what the metadata says of the body that follows it.
+type envelopeMeta struct {
+	bodyStart int // offset of the body in the envelope
+	bodyLen   uint64
+	bodySum   [sumLen]byte
+}
+
+// decodeMeta parses and checks the part of an envelope before the body;
+// data may end anywhere after the metadata checksum. The Entry has no Body.
+func decodeMeta(data []byte, verify bool) (Entry, envelopeMeta, error) {
+	var m envelopeMeta
 	if len(data) < len(envelopeMagic)+1 || string(data[:len(envelopeMagic)]) != envelopeMagic {
-		return Entry{}, fmt.Errorf("%w: bad magic", ErrCorrupt)
+		return Entry{}, m, fmt.Errorf("%w: bad magic", ErrCorrupt)
 	}
 	if v := data[len(envelopeMagic)]; v != envelopeVersion {
-		return Entry{}, fmt.Errorf("%w: version %d", ErrVersion, v)
+		return Entry{}, m, fmt.Errorf("%w: version %d", ErrVersion, v)
 	}
 	r := reader{buf: data, off: len(envelopeMagic) + 1}
 	metaLen := r.uvarint()
 	if r.err != nil || metaLen > uint64(len(data)-r.off) {
-		return Entry{}, fmt.Errorf("%w: bad meta length", ErrCorrupt)
+		return Entry{}, m, fmt.Errorf("%w: bad meta length", ErrCorrupt)
 	}
 	metaEnd := r.off + int(metaLen)
 	if len(data)-metaEnd < sumLen {
-		return Entry{}, fmt.Errorf("%w: truncated", ErrCorrupt)
+		return Entry{}, m, fmt.Errorf("%w: truncated", ErrCorrupt)
 	}
 	if verify {
 		sum := sha256.Sum256(data[:metaEnd])
 		if !bytes.Equal(sum[:], data[metaEnd:metaEnd+sumLen]) {
-			return Entry{}, fmt.Errorf("%w: metadata checksum mismatch", ErrCorrupt)
+			return Entry{}, m, fmt.Errorf("%w: metadata checksum mismatch", ErrCorrupt)
 		}
 	}
 
@@ -148,28 +178,16 @@ func decodeEnvelope(data []byte, verify bool) (Entry, error) {
 			e.Header[name], prev = value, name
 		}
 	}
-	bodyLen := r.uvarint()
-	bodySum := r.bytes(sumLen)
+	m.bodyLen = r.uvarint()
+	copy(m.bodySum[:], r.bytes(sumLen))
 	if r.err == nil && r.off != metaEnd {
 		r.fail("trailing metadata")
 	}
 	if r.err != nil {
-		return Entry{}, r.err
+		return Entry{}, m, r.err
 	}
-	bodyStart := metaEnd + sumLen
-	if bodyLen != uint64(len(data)-bodyStart) {
-		return Entry{}, fmt.Errorf("%w: body is %d bytes, want %d", ErrCorrupt, len(data)-bodyStart, bodyLen)
-	}
-	if bodyLen > 0 {
-		e.Body = data[bodyStart:len(data):len(data)]
-	}
-	if verify {
-		sum := sha256.Sum256(e.Body)
-		if !bytes.Equal(sum[:], bodySum) {
-			return Entry{}, fmt.Errorf("%w: body checksum mismatch", ErrCorrupt)
-		}
-	}
-	return e, nil
+	m.bodyStart = metaEnd + sumLen
+	return e, m, nil
 }
 
 func appendString(b []byte, s string) []byte {

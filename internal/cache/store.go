@@ -184,6 +184,73 @@ func (s *Store) Get(key string) (Entry, bool) {
 	return e, true
 }
 
+// Head is Get without the body: the entry stored under key with a nil
+// Body, and the sha256 of the body as the entry records it. Only the start
+// of the file is read and checked (the metadata and its checksum, and the
+// file's length against the body's), which for a large answer is a small
+// part of a Get. A caller that knows the body's value by its sum need not
+// read it. It marks the entry used, as Get does.
+func (s *Store) Head(key string) (Entry, [sha256.Size]byte, bool) {
+	if s.memOnly.Load() {
+		e, ok := s.Get(key)
+		if !ok {
+			return Entry{}, [sha256.Size]byte{}, false
+		}
+		sum := sha256.Sum256(e.Body)
+		e.Body = nil
+		return e, sum, true
+	}
+	path := s.path(key)
+	e, m, err := s.readHead(path)
+	if err != nil || e.Key != key {
+		return Entry{}, [sha256.Size]byte{}, false
+	}
+	now := s.now()
+	_ = os.Chtimes(path, now, now) // mark use for the LRU; losing it is harmless
+	return e, m.bodySum, true
+}
+
+// headRead is how much of an entry file Head reads first: metadata is a
+// few hundred bytes (a key, an ETag, a Link header).
+const headRead = 4 << 10
+
+func (s *Store) readHead(path string) (Entry, envelopeMeta, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return Entry{}, envelopeMeta{}, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return Entry{}, envelopeMeta{}, err
+	}
+	size := fi.Size()
+	if !fi.Mode().IsRegular() || size > s.max {
+		return Entry{}, envelopeMeta{}, fmt.Errorf("%w: %s is not an entry file", ErrCorrupt, path)
+	}
+	buf := make([]byte, min(size, headRead))
+	if _, err := io.ReadFull(f, buf); err != nil {
+		return Entry{}, envelopeMeta{}, err
+	}
+	e, m, err := decodeMeta(buf, true)
+	if err != nil && int64(len(buf)) < size {
+		// Metadata longer than the first read (or a damaged start): all of it.
+		whole := make([]byte, size)
+		copy(whole, buf)
+		if _, err := io.ReadFull(f, whole[len(buf):]); err != nil {
+			return Entry{}, envelopeMeta{}, err
+		}
+		e, m, err = decodeMeta(whole, true)
+	}
+	if err != nil {
+		return Entry{}, envelopeMeta{}, err
+	}
+	if int64(m.bodyStart)+int64(m.bodyLen) != size {
+		return Entry{}, envelopeMeta{}, fmt.Errorf("%w: %s is cut short or too long", ErrCorrupt, path)
+	}
+	return e, m, nil
+}
+
 // Put stores e under e.Key, replacing any entry there, atomically: a
 // reader in any process sees the old entry or the new one, never a mix.
 // When the disk fails Put keeps e in memory, warns once and returns nil; it
