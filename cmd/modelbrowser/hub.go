@@ -189,7 +189,7 @@ func (h *hubConn) search(ctx context.Context, q query, cat compat.Catalog, l sea
 	if jp == nil {
 		jp = newJudgedPages(nil, cat)
 	}
-	for page, err := range h.client.PagesWith(ctx, opts, jp.decode) {
+	for page, err := range h.client.PagesWith(ctx, opts, &hf.PageDecoder{Decode: jp.decode, Known: jp.known}) {
 		js, _ := page.Value.([]compat.Judged)
 		if len(js) > 0 {
 			res.pages++

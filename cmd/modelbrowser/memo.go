@@ -55,18 +55,34 @@ func newJudgedPages(store hf.Cache, cat compat.Catalog) *judgedPages {
 	return j
 }
 
-// decode is the ListDecoder of search: the page's models, each with its
+func (j *judgedPages) key(sum [32]byte) string {
+	return judgedVersion + " " + hex.EncodeToString(sum[:]) + " " + j.fp
+}
+
+// known is the page decoder's Known: the page whose body has this sha256,
+// judged, when it is kept. The page cache then need not read the body.
+func (j *judgedPages) known(sum [32]byte) (any, bool) {
+	if j.store == nil {
+		return nil, false
+	}
+	if e, ok := j.store.Get(j.key(sum)); ok && e.Status == http.StatusOK {
+		if js, err := judged.Decode(e.Body); err == nil {
+			return js, true
+		}
+	}
+	return nil, false
+}
+
+// decode is the page decoder's Decode: the page's models, each with its
 // verdict.
 func (j *judgedPages) decode(body []byte) (any, error) {
 	key := ""
 	if j.store != nil {
 		sum := sha256.Sum256(body)
-		key = judgedVersion + " " + hex.EncodeToString(sum[:]) + " " + j.fp
-		if e, ok := j.store.Get(key); ok && e.Status == http.StatusOK {
-			if js, err := judged.Decode(e.Body); err == nil {
-				return js, nil
-			}
+		if js, ok := j.known(sum); ok {
+			return js, nil
 		}
+		key = j.key(sum)
 	}
 	models, err := hf.DecodeList(body)
 	if err != nil {

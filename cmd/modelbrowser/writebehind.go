@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/sha256"
 	"sync"
 
 	"github.com/modelbrowser/modelbrowser/internal/cache"
@@ -57,6 +58,27 @@ func (w *writeBehind) Get(key string) (cache.Entry, bool) {
 		return q.e, true
 	}
 	return w.next.Get(key)
+}
+
+// Head is hf.HeadCache's: a queued entry, else the store's head (a store
+// that cannot read heads reads the whole entry).
+func (w *writeBehind) Head(key string) (cache.Entry, [32]byte, bool) {
+	w.mu.Lock()
+	q, ok := w.pending[key]
+	w.mu.Unlock()
+	if !ok {
+		if hc, isHead := w.next.(hf.HeadCache); isHead {
+			return hc.Head(key)
+		}
+		e, found := w.next.Get(key)
+		if !found {
+			return cache.Entry{}, [32]byte{}, false
+		}
+		q.e = e
+	}
+	sum := sha256.Sum256(q.e.Body)
+	q.e.Body = nil
+	return q.e, sum, true
 }
 
 // Put queues e. Like the store's, a write that fails is the cache's

@@ -83,7 +83,7 @@ func (o ListOptions) Query() (url.Values, error) {
 // Page is one page of a listing.
 type Page struct {
 	Models []compat.Model
-	// Value is what the ListDecoder of ListPageWith or PagesWith made of
+	// Value is what the PageDecoder of ListPageWith or PagesWith made of
 	// the page (Models is then nil).
 	Value any
 	// Next is the URL of the next page ("" on the last): pass it to
@@ -92,12 +92,22 @@ type Page struct {
 	Meta Meta
 }
 
-// A ListDecoder turns the body of a list answer into the value of a page,
-// in place of DecodeList: for example into models already judged, kept in
-// a cache of its own. It must refuse what DecodeList refuses; a body it
-// refuses is handled as one DecodeList refuses (never stored, a stale
-// entry served instead when there is one).
-type ListDecoder func(body []byte) (any, error)
+// A PageDecoder turns list answers into page values, in place of
+// DecodeList: for example into models already judged, kept in a cache of
+// its own.
+type PageDecoder struct {
+	// Decode turns the body of a list answer into the value of a page. It
+	// must refuse what DecodeList refuses; a body it refuses is handled as
+	// one DecodeList refuses (never stored, a stale entry served instead
+	// when there is one).
+	Decode func(body []byte) (any, error)
+	// Known, when set, gives the value Decode made of a body before, from
+	// the body's sha256 alone, if it kept it. A cached page it knows is
+	// then served without its body being read, when the Cache can read an
+	// entry's head (HeadCache); when and whether a cached page is served
+	// at all (fresh, offline, refresh) is decided exactly as for any other.
+	Known func(sum [32]byte) (any, bool)
+}
 
 // ListPage fetches one page of models: the first when next is "", else
 // the page at next, a URL taken verbatim from the previous Page (it must
@@ -110,16 +120,17 @@ func (c *Client) ListPage(ctx context.Context, opts ListOptions, next string) (P
 // ListPageWith is ListPage with the body turned into Page.Value by decode;
 // a nil decode is DecodeList, into Page.Models. The cache, its freshness
 // and the errors are those of ListPage.
-func (c *Client) ListPageWith(ctx context.Context, opts ListOptions, next string, decode ListDecoder) (Page, error) {
+func (c *Client) ListPageWith(ctx context.Context, opts ListOptions, next string, decode *PageDecoder) (Page, error) {
 	u, err := c.pageURL(opts, next)
 	if err != nil {
 		return Page{}, err
 	}
-	dec := decode
-	if dec == nil {
-		dec = func(body []byte) (any, error) { return DecodeList(body) }
+	dec := decoder(func(body []byte) (any, error) { return DecodeList(body) })
+	var known func([32]byte) (any, bool)
+	if decode != nil {
+		dec, known = decode.Decode, decode.Known
 	}
-	ans, err := c.get(ctx, u, classList, decoder(dec))
+	ans, err := c.getKnown(ctx, u, classList, dec, known)
 	if err != nil {
 		return Page{}, err
 	}
@@ -229,7 +240,7 @@ func (c *Client) Pages(ctx context.Context, opts ListOptions) iter.Seq2[Page, er
 
 // PagesWith is Pages with each page's body turned into Page.Value by
 // decode (see ListPageWith).
-func (c *Client) PagesWith(ctx context.Context, opts ListOptions, decode ListDecoder) iter.Seq2[Page, error] {
+func (c *Client) PagesWith(ctx context.Context, opts ListOptions, decode *PageDecoder) iter.Seq2[Page, error] {
 	return func(yield func(Page, error) bool) {
 		first, err := c.pageURL(opts, "")
 		if err != nil {

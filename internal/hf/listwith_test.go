@@ -2,12 +2,15 @@ package hf
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/modelbrowser/modelbrowser/internal/cache"
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest"
 )
@@ -35,7 +38,7 @@ func TestPagesWithDecoder(t *testing.T) {
 		return out, err
 	}
 	n := 0
-	for p, err := range c.PagesWith(context.Background(), ListOptions{}, ids) {
+	for p, err := range c.PagesWith(context.Background(), ListOptions{}, &PageDecoder{Decode: ids}) {
 		require.NoError(t, err)
 		assert.Nil(t, p.Models)
 		assert.True(t, p.Meta.FromCache)
@@ -56,8 +59,105 @@ func TestListPageWithRefusedBodyIsNotStored(t *testing.T) {
 	mc := newMemCache()
 	c, _ := newTestClient(t, hub.URL, func(cfg *Config) { cfg.Cache = mc })
 	refuse := func([]byte) (any, error) { return nil, newError(BadResponse, errors.New("no"), "refused") }
-	_, err := c.ListPageWith(context.Background(), ListOptions{}, "", refuse)
+	_, err := c.ListPageWith(context.Background(), ListOptions{}, "", &PageDecoder{Decode: refuse})
 	require.Error(t, err)
 	assert.True(t, IsKind(err, BadResponse))
 	assert.Zero(t, mc.puts, "a refused answer is never stored")
+}
+
+// headMem is memCache with Head, counting the reads of whole entries.
+type headMem struct {
+	*memCache
+	gets, heads int
+}
+
+func (h *headMem) Get(key string) (cache.Entry, bool) {
+	h.gets++
+	return h.memCache.Get(key)
+}
+
+func (h *headMem) Head(key string) (cache.Entry, [32]byte, bool) {
+	h.heads++
+	e, ok := h.memCache.Get(key)
+	sum := sha256.Sum256(e.Body)
+	e.Body = nil
+	return e, sum, ok
+}
+
+func TestPagesWithKnownSkipsTheBody(t *testing.T) {
+	hub := hubtest.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 20})
+	hc := &headMem{memCache: newMemCache()}
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	c, _ := newTestClient(t, hub.URL, func(cfg *Config) { cfg.Cache = hc; cfg.Now = clock })
+
+	// What each page decodes to, by the sha256 of its body.
+	kept := map[[32]byte]any{}
+	decodes := 0
+	dec := &PageDecoder{
+		Decode: func(body []byte) (any, error) {
+			decodes++
+			ms, err := DecodeList(body)
+			if err == nil {
+				kept[sha256.Sum256(body)] = len(ms)
+			}
+			return len(ms), err
+		},
+		Known: func(sum [32]byte) (any, bool) { v, ok := kept[sum]; return v, ok },
+	}
+	list := func(c *Client) (n int, meta []Meta) {
+		for p, err := range c.PagesWith(context.Background(), ListOptions{}, dec) {
+			require.NoError(t, err)
+			n += p.Value.(int)
+			meta = append(meta, p.Meta)
+		}
+		return n, meta
+	}
+	n, _ := list(c)
+	require.Equal(t, 20, n)
+	require.Equal(t, 3, decodes)
+	require.Equal(t, 3, hub.Count(hubtest.RouteList))
+
+	// Fresh and known: served from the head, no body read, nothing decoded.
+	hc.gets = 0
+	n, meta := list(c)
+	assert.Equal(t, 20, n)
+	assert.Equal(t, 3, decodes)
+	assert.Zero(t, hc.gets, "no body was read")
+	assert.Equal(t, 3, hub.Count(hubtest.RouteList))
+	for _, m := range meta {
+		assert.True(t, m.FromCache)
+		assert.False(t, m.Stale)
+	}
+
+	// Past the TTL: the Hub is asked again, as without Known.
+	now = now.Add(TTLList + time.Minute)
+	n, _ = list(c)
+	assert.Equal(t, 20, n)
+	assert.Equal(t, 6, hub.Count(hubtest.RouteList))
+
+	// Offline, an old page is served from its head, marked stale.
+	now = now.Add(TTLList + time.Minute)
+	off, _ := newTestClient(t, hub.URL, func(cfg *Config) { cfg.Cache = hc; cfg.Now = clock; cfg.Offline = true })
+	hc.gets = 0
+	n, meta = list(off)
+	assert.Equal(t, 20, n)
+	assert.Zero(t, hc.gets)
+	for _, m := range meta {
+		assert.True(t, m.Stale)
+	}
+	assert.Equal(t, 6, hub.Count(hubtest.RouteList))
+
+	// Refresh always asks the Hub.
+	ref, _ := newTestClient(t, hub.URL, func(cfg *Config) { cfg.Cache = hc; cfg.Now = clock; cfg.Refresh = true })
+	list(ref)
+	assert.Equal(t, 9, hub.Count(hubtest.RouteList))
+
+	// A body Known does not know is read and decoded.
+	clear(kept)
+	hc.gets, decodes = 0, 0
+	n, _ = list(c)
+	assert.Equal(t, 20, n)
+	assert.Equal(t, 3, decodes)
+	assert.Equal(t, 3, hc.gets)
 }
