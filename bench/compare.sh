@@ -53,8 +53,7 @@ ms() { # run a command, print its wall time in milliseconds (to 0.1 ms)
   awk -v d=$((e - s)) 'BEGIN {printf "%.1f\n", d / 1e6}'
 }
 
-mb_cold() {
-  rm -rf "$work/cache"
+mb_cold() { # the cache is emptied before, outside the timing (see the loop)
   MODELBROWSER_CACHE_DIR="$work/cache" "$work/modelbrowser" search "" --all --limit 500 --json --no-context
 }
 mb_warm() {
@@ -72,6 +71,7 @@ n=$(MODELBROWSER_CACHE_DIR="$work/check" "$work/modelbrowser" search "" --all --
 
 : >"$work/cold"; : >"$work/warm"; : >"$work/js"; : >"$work/floor"; : >"$work/start"
 for _ in $(seq "$ROUNDS"); do
+  rm -rf "$work/cache"
   ms mb_cold >>"$work/cold"
   ms mb_warm >>"$work/warm"
   ms floor >>"$work/floor"
