@@ -171,6 +171,19 @@ func pageSize(l searchLimits) int {
 	return 100
 }
 
+// pagesNeeded is how many pages a search reads for certain, unless the
+// listing ends first: a page holds at most pageSize models, so fewer pages
+// cannot give limit results, nor scan models with compatible-only. Those
+// pages are asked for early (hf.PagesWith); no page past them is.
+func pagesNeeded(l searchLimits) int {
+	size := pageSize(l)
+	n := (l.limit + size - 1) / size
+	if !l.all {
+		n = min(n, (l.scan+size-1)/size)
+	}
+	return n
+}
+
 // search pages through the Hub's results, each page judged as it arrives
 // (or read back judged, see judgedPages), until it has limit results
 // (compatible ones, unless all) or has scanned scan models or the pages
@@ -189,7 +202,7 @@ func (h *hubConn) search(ctx context.Context, q query, cat compat.Catalog, l sea
 	if jp == nil {
 		jp = newJudgedPages(nil, cat)
 	}
-	for page, err := range h.client.PagesWith(ctx, opts, &hf.PageDecoder{Decode: jp.decode, Known: jp.known}) {
+	for page, err := range h.client.PagesWith(ctx, opts, &hf.PageDecoder{Decode: jp.decode, Known: jp.known}, pagesNeeded(l)) {
 		js, _ := page.Value.([]compat.Judged)
 		if len(js) > 0 {
 			res.pages++

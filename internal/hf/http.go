@@ -38,6 +38,11 @@ type Meta struct {
 
 var errTooLarge = errors.New("answer too large")
 
+// headerHookKey keys a func(http.Header) in a request's context that once
+// calls with the headers of a 200 answer as soon as they arrive, before
+// its body is read: paging learns the next page's address from them.
+type headerHookKey struct{}
+
 // errorBodyCap bounds what is read of an error answer.
 const errorBodyCap = 64 << 10
 
@@ -59,6 +64,9 @@ func (c *Client) once(ctx context.Context, u, etag string) (*answer, error) {
 		return nil, c.transportError(ctx, actx, err)
 	}
 	defer resp.Body.Close()
+	if hook, ok := ctx.Value(headerHookKey{}).(func(http.Header)); ok && resp.StatusCode == http.StatusOK {
+		hook(resp.Header)
+	}
 
 	limit := c.cfg.MaxBodyBytes
 	if resp.StatusCode != http.StatusOK {

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 )
@@ -99,7 +101,8 @@ type PageDecoder struct {
 	// Decode turns the body of a list answer into the value of a page. It
 	// must refuse what DecodeList refuses; a body it refuses is handled as
 	// one DecodeList refuses (never stored, a stale entry served instead
-	// when there is one).
+	// when there is one). PagesWith may call it (and Known) for several
+	// pages at once.
 	Decode func(body []byte) (any, error)
 	// Known, when set, gives the value Decode made of a body before, from
 	// the body's sha256 alone, if it kept it. A cached page it knows is
@@ -235,22 +238,45 @@ func relNext(params string) bool {
 // after an error (yielded with the page's models when it has some) and
 // when a next link comes back to a page already read.
 func (c *Client) Pages(ctx context.Context, opts ListOptions) iter.Seq2[Page, error] {
-	return c.PagesWith(ctx, opts, nil)
+	return c.PagesWith(ctx, opts, nil, 0)
 }
 
 // PagesWith is Pages with each page's body turned into Page.Value by
-// decode (see ListPageWith).
-func (c *Client) PagesWith(ctx context.Context, opts ListOptions, decode *PageDecoder) iter.Seq2[Page, error] {
+// decode (see ListPageWith), and with the next pages asked for early.
+//
+// ahead is how many pages the caller will read for certain (unless the
+// listing ends or an error stops it first). Up to that page, each page is
+// requested as soon as the headers of the page before it (its next link)
+// arrive, while that page's body is still being read and decoded: the
+// Hub's time on one page overlaps the client's on another. No page past
+// ahead is requested before the caller asks for it, so none is fetched in
+// vain; 0 or 1 asks each page only when the one before was consumed. Pages
+// are yielded in order either way; a page asked early that the caller no
+// longer wants (it stopped, an error) is cancelled and waited for before
+// the iteration returns.
+func (c *Client) PagesWith(ctx context.Context, opts ListOptions, decode *PageDecoder, ahead int) iter.Seq2[Page, error] {
 	return func(yield func(Page, error) bool) {
 		first, err := c.pageURL(opts, "")
 		if err != nil {
 			yield(Page{}, err)
 			return
 		}
+		g := newPager(ctx, c, opts, decode, ahead, first)
+		defer g.stop()
 		seen := map[string]bool{first: true}
 		next := ""
 		for n := 1; ; n++ {
-			p, err := c.ListPageWith(ctx, opts, next, decode)
+			var p Page
+			var err error
+			if r := g.take(n, next); r != nil {
+				<-r.done
+				p, err = r.p, r.err
+			} else {
+				p, err = g.fetch(n, next)
+			}
+			if err == nil && p.Next != "" && !seen[p.Next] {
+				g.start(n+1, p.Next) // a cached or revalidated page had no headers to hook
+			}
 			if err == nil && p.Next != "" && seen[p.Next] {
 				err = newError(BadResponse, nil, "the Hub's next-page link after page %d points back to a page already read; stopping", n)
 				p.Next = ""
@@ -262,6 +288,85 @@ func (c *Client) PagesWith(ctx context.Context, opts ListOptions, decode *PageDe
 			next = p.Next
 		}
 	}
+}
+
+// pager runs the early requests of PagesWith.
+type pager struct {
+	c      *Client
+	opts   ListOptions
+	decode *PageDecoder
+	ahead  int
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu      sync.Mutex
+	started map[int]*pageResult // pages asked early, by number
+	asked   map[string]bool     // their addresses: no page is asked twice
+}
+
+type pageResult struct {
+	url  string
+	done chan struct{}
+	p    Page
+	err  error
+}
+
+func newPager(ctx context.Context, c *Client, opts ListOptions, decode *PageDecoder, ahead int, first string) *pager {
+	g := &pager{c: c, opts: opts, decode: decode, ahead: ahead,
+		started: map[int]*pageResult{}, asked: map[string]bool{first: true}}
+	g.ctx, g.cancel = context.WithCancel(ctx)
+	return g
+}
+
+// fetch gets page n (at next; "" is the first page). When its headers
+// name the page after it, that one is started at once.
+func (g *pager) fetch(n int, next string) (Page, error) {
+	ctx := g.ctx
+	if n+1 <= g.ahead {
+		ctx = context.WithValue(ctx, headerHookKey{}, func(h http.Header) {
+			if link, ok := nextLink(h.Values("Link")); ok {
+				if u, err := g.c.checkNext(link); err == nil {
+					g.start(n+1, u)
+				}
+			}
+		})
+	}
+	return g.c.ListPageWith(ctx, g.opts, next, g.decode)
+}
+
+// start asks for page n at u in the background, unless n is past ahead or
+// u was asked already.
+func (g *pager) start(n int, u string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if n > g.ahead || g.started[n] != nil || g.asked[u] || g.ctx.Err() != nil {
+		return
+	}
+	r := &pageResult{url: u, done: make(chan struct{})}
+	g.started[n], g.asked[u] = r, true
+	g.wg.Add(1)
+	go func() {
+		defer g.wg.Done()
+		defer close(r.done)
+		r.p, r.err = g.fetch(n, u)
+	}()
+}
+
+// take returns page n if it was started early at next.
+func (g *pager) take(n int, next string) *pageResult {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if r := g.started[n]; r != nil && r.url == next {
+		return r
+	}
+	return nil
+}
+
+// stop cancels the pages still being asked and waits for them.
+func (g *pager) stop() {
+	g.cancel()
+	g.wg.Wait()
 }
 
 // ListAll reads pages until stop (given every model so far) says enough,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -38,7 +39,7 @@ func TestPagesWithDecoder(t *testing.T) {
 		return out, err
 	}
 	n := 0
-	for p, err := range c.PagesWith(context.Background(), ListOptions{}, &PageDecoder{Decode: ids}) {
+	for p, err := range c.PagesWith(context.Background(), ListOptions{}, &PageDecoder{Decode: ids}, 0) {
 		require.NoError(t, err)
 		assert.Nil(t, p.Models)
 		assert.True(t, p.Meta.FromCache)
@@ -106,7 +107,7 @@ func TestPagesWithKnownSkipsTheBody(t *testing.T) {
 		Known: func(sum [32]byte) (any, bool) { v, ok := kept[sum]; return v, ok },
 	}
 	list := func(c *Client) (n int, meta []Meta) {
-		for p, err := range c.PagesWith(context.Background(), ListOptions{}, dec) {
+		for p, err := range c.PagesWith(context.Background(), ListOptions{}, dec, 0) {
 			require.NoError(t, err)
 			n += p.Value.(int)
 			meta = append(meta, p.Meta)
@@ -160,4 +161,81 @@ func TestPagesWithKnownSkipsTheBody(t *testing.T) {
 	assert.Equal(t, 20, n)
 	assert.Equal(t, 3, decodes)
 	assert.Equal(t, 3, hc.gets)
+}
+
+func TestPagesAskedEarly(t *testing.T) {
+	hub := hubtest.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 35})
+	c, _ := newTestClient(t, hub.URL)
+	var want [][]compat.Model
+	for p, err := range c.Pages(context.Background(), ListOptions{}) {
+		require.NoError(t, err)
+		want = append(want, p.Models)
+	}
+	require.Len(t, want, 5)
+	base := hub.Count(hubtest.RouteList)
+
+	// Page 1's body stalls after its headers: page 2 is asked meanwhile.
+	hub.Fail(hubtest.Fault{Route: hubtest.RouteList, Page: 1, Times: 1, Stall: 200 * time.Millisecond})
+	var mu sync.Mutex
+	askedBeforePage1Decoded := 0
+	dec := &PageDecoder{Decode: func(body []byte) (any, error) {
+		ms, err := DecodeList(body) // called from several goroutines at once
+		if err == nil && len(ms) > 0 && ms[0].ID == want[0][0].ID {
+			mu.Lock()
+			askedBeforePage1Decoded = hub.Count(hubtest.RouteList) - base
+			mu.Unlock()
+		}
+		return ms, err
+	}}
+	var got [][]compat.Model
+	for p, err := range c.PagesWith(context.Background(), ListOptions{}, dec, 5) {
+		require.NoError(t, err)
+		got = append(got, p.Value.([]compat.Model))
+	}
+	assert.GreaterOrEqual(t, askedBeforePage1Decoded, 2, "page 2 was asked while page 1 was read")
+	assert.Equal(t, want, got, "the same pages, in order")
+	assert.Equal(t, 5, hub.Count(hubtest.RouteList)-base, "each page asked once")
+}
+
+func TestPagesNeverAskedPastAhead(t *testing.T) {
+	hub := hubtest.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 35})
+	c, _ := newTestClient(t, hub.URL)
+	n := 0
+	for _, err := range c.PagesWith(context.Background(), ListOptions{}, nil, 2) {
+		require.NoError(t, err)
+		if n++; n == 2 {
+			break
+		}
+	}
+	assert.Equal(t, 2, hub.Count(hubtest.RouteList), "page 3 is past ahead")
+
+	// Stopping early cancels what was asked ahead and waits for it.
+	hub2 := hubtest.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 35})
+	c2, _ := newTestClient(t, hub2.URL)
+	hub2.Fail(hubtest.Fault{Route: hubtest.RouteList, Page: 2, Stall: 5 * time.Second})
+	start := time.Now()
+	for _, err := range c2.PagesWith(context.Background(), ListOptions{}, nil, 5) {
+		require.NoError(t, err)
+		break
+	}
+	assert.Less(t, time.Since(start), 2*time.Second, "the stalled page 2 was cancelled, not awaited")
+	assert.LessOrEqual(t, hub2.Count(hubtest.RouteList), 5, "never past ahead")
+}
+
+func TestPagesAheadStopsAtAnError(t *testing.T) {
+	hub := hubtest.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 35})
+	c, _ := newTestClient(t, hub.URL)
+	hub.Fail(hubtest.Fault{Route: hubtest.RouteList, Page: 2, Truncate: true})
+	var errs []error
+	pages := 0
+	for p, err := range c.PagesWith(context.Background(), ListOptions{}, nil, 5) {
+		pages++
+		if err != nil {
+			errs = append(errs, err)
+			assert.Empty(t, p.Models)
+		}
+	}
+	require.Len(t, errs, 1)
+	assert.True(t, IsKind(errs[0], BadResponse), "%v", errs[0])
+	assert.Equal(t, 2, pages)
 }
