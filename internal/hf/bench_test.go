@@ -55,3 +55,25 @@ func BenchmarkCheck(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCheckEngine is BenchmarkCheck without the extraction: the
+// engine alone on the same model.
+func BenchmarkCheckEngine(b *testing.B) {
+	var body []byte
+	for _, r := range hubtest.Fixtures() {
+		if r.ID == "meta-llama/Llama-3.1-8B-Instruct" {
+			body = hubtest.ModelJSON(r, ListExpand...)
+		}
+	}
+	m, err := DecodeModel(body)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cat := compat.DefaultCatalog()
+	b.ReportAllocs()
+	for b.Loop() {
+		if v := compat.Check(m, cat); !v.Compatible {
+			b.Fatal("llama judged incompatible")
+		}
+	}
+}

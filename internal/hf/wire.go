@@ -477,6 +477,9 @@ func hex4(s []byte) rune {
 type internTable map[string]string
 
 func (t internTable) get(b []byte) string {
+	if t == nil { // one model: nothing to share with
+		return string(b)
+	}
 	if s, ok := t[string(b)]; ok {
 		return s
 	}
@@ -968,7 +971,7 @@ func readModel(body []byte) (compat.Raw, error) {
 		return compat.Raw{}, newError(BadResponse, nil, "the model is empty or cut short") // an empty 200
 	}
 	var w hubModel
-	r.model(&w, internTable{})
+	r.model(&w, nil)
 	if r.syntax == nil && !r.atEnd() {
 		r.fail() // data after the object
 	}
