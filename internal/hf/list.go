@@ -274,8 +274,11 @@ func (c *Client) PagesWith(ctx context.Context, opts ListOptions, decode *PageDe
 			} else {
 				p, err = g.fetch(n, next)
 			}
-			if err == nil && p.Next != "" && !seen[p.Next] {
-				g.start(n+1, p.Next) // a cached or revalidated page had no headers to hook
+			if err == nil && p.Next != "" && !seen[p.Next] && (!p.Meta.FromCache || p.Meta.RequestID != "") {
+				// A page the Hub revalidated (304) had no 200 headers to
+				// hook. (One served from the cache: the next one likely is
+				// too, and asking it early costs more than it saves.)
+				g.start(n+1, p.Next)
 			}
 			if err == nil && p.Next != "" && seen[p.Next] {
 				err = newError(BadResponse, nil, "the Hub's next-page link after page %d points back to a page already read; stopping", n)
