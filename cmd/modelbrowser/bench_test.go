@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -40,7 +41,7 @@ func searchBench(b *testing.B, warm bool) {
 	for b.Loop() {
 		if !warm {
 			n++
-			vars["MODELBROWSER_CACHE_DIR"] = filepath.Join(home, "cache", strings.Repeat("c", n%200+1))
+			vars["MODELBROWSER_CACHE_DIR"] = filepath.Join(home, "cache", strconv.Itoa(n)) // empty: cold
 		}
 		if code := run(context.Background(), e); code != exitOK {
 			b.Fatalf("exit %d", code)
