@@ -11,7 +11,6 @@ import (
 	"github.com/modelbrowser/modelbrowser/internal/cache"
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 	"github.com/modelbrowser/modelbrowser/internal/hf"
-	"github.com/modelbrowser/modelbrowser/internal/judged"
 )
 
 // judgedPages remembers list pages already judged, so that a search
@@ -66,7 +65,7 @@ func (j *judgedPages) known(sum [32]byte) (any, bool) {
 		return nil, false
 	}
 	if e, ok := j.store.Get(j.key(sum)); ok && e.Status == http.StatusOK {
-		if js, err := judged.Decode(e.Body); err == nil {
+		if js, err := decodeJudged(e.Body); err == nil {
 			return js, true
 		}
 	}
@@ -97,9 +96,9 @@ func (j *judgedPages) decode(body []byte) (any, error) {
 		// when the store writes there.
 		e := cache.Entry{Key: key, FetchedAt: time.Now(), Status: http.StatusOK}
 		if wb, ok := j.store.(*writeBehind); ok {
-			wb.putLater(e, func() []byte { return judged.Encode(js) })
+			wb.putLater(e, func() []byte { return encodeJudged(js) })
 		} else {
-			e.Body = judged.Encode(js)
+			e.Body = encodeJudged(js)
 			_ = j.store.Put(e)
 		}
 	}

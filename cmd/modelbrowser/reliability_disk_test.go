@@ -19,7 +19,6 @@ import (
 	"github.com/modelbrowser/modelbrowser/internal/cache"
 	"github.com/modelbrowser/modelbrowser/internal/hf"
 	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest"
-	"github.com/modelbrowser/modelbrowser/internal/judged"
 )
 
 // infoKey is the cache key of the binary's model info request for id.
@@ -42,7 +41,7 @@ func requireIntactEntries(t *testing.T, dir string) int {
 		assert.Equal(t, f, cache.FileName(e.Key))
 		assert.Contains(t, []int{200, 404}, e.Status)
 		if strings.HasPrefix(e.Key, judgedVersion+" ") { // a judged page (memo.go), binary
-			_, err := judged.Decode(e.Body)
+			_, err := decodeJudged(e.Body)
 			assert.NoError(t, err, "%s holds a damaged judged page", f)
 			continue
 		}

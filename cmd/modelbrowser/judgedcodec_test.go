@@ -1,4 +1,4 @@
-package judged
+package main
 
 import (
 	"reflect"
@@ -16,7 +16,7 @@ import (
 // fill sets every exported field reachable from v to a value of its own,
 // so that a field added to compat's types and forgotten here fails the
 // round trip.
-func fill(v reflect.Value, seed *int) {
+func fillJudged(v reflect.Value, seed *int) {
 	*seed++
 	switch v.Kind() {
 	case reflect.String:
@@ -27,11 +27,11 @@ func fill(v reflect.Value, seed *int) {
 		v.SetInt(int64(*seed) * -1234567890123)
 	case reflect.Pointer:
 		v.Set(reflect.New(v.Type().Elem()))
-		fill(v.Elem(), seed)
+		fillJudged(v.Elem(), seed)
 	case reflect.Slice:
 		v.Set(reflect.MakeSlice(v.Type(), 2, 2))
-		fill(v.Index(0), seed)
-		fill(v.Index(1), seed)
+		fillJudged(v.Index(0), seed)
+		fillJudged(v.Index(1), seed)
 	case reflect.Struct:
 		if v.Type() == reflect.TypeFor[time.Time]() {
 			v.Set(reflect.ValueOf(time.Date(2025, 3, 4, 5, 6, 7, 8, time.UTC)))
@@ -39,7 +39,7 @@ func fill(v reflect.Value, seed *int) {
 		}
 		for i := 0; i < v.NumField(); i++ {
 			if v.Type().Field(i).IsExported() {
-				fill(v.Field(i), seed)
+				fillJudged(v.Field(i), seed)
 			}
 		}
 	default:
@@ -58,11 +58,11 @@ func judgedPage(t testing.TB) []compat.Judged {
 	return js
 }
 
-func TestRoundTrip(t *testing.T) {
+func TestJudgedRoundTrip(t *testing.T) {
 	js := judgedPage(t)
 	var full compat.Judged
 	seed := 0
-	fill(reflect.ValueOf(&full).Elem(), &seed)
+	fillJudged(reflect.ValueOf(&full).Elem(), &seed)
 	empty := compat.Judged{
 		Model:   compat.Model{Tags: []string{}, Files: []string{}, Formats: compat.Formats{Values: []string{}}},
 		Verdict: compat.Verdict{Formats: []string{}, Reasons: []compat.Message{}, Warnings: []compat.Message{}, Recommendations: []string{}, Evidence: []compat.Evidence{}, Workers: []compat.WorkerResult{{Reasons: []compat.Message{}}}},
@@ -70,7 +70,7 @@ func TestRoundTrip(t *testing.T) {
 	local := compat.Judged{Model: compat.Model{ID: "x", LastModified: time.Date(2025, 1, 2, 3, 4, 5, 0, time.FixedZone("", 2*3600))}}
 	js = append(js, full, compat.Judged{}, empty, local)
 	for _, page := range [][]compat.Judged{js, {}, nil} {
-		got, err := Decode(Encode(page))
+		got, err := decodeJudged(encodeJudged(page))
 		require.NoError(t, err)
 		require.Len(t, got, len(page))
 		for i := range page {
@@ -80,52 +80,52 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
-func TestSlicesDoNotShare(t *testing.T) {
-	got, err := Decode(Encode(judgedPage(t)[:3]))
+func TestJudgedSlicesDoNotShare(t *testing.T) {
+	got, err := decodeJudged(encodeJudged(judgedPage(t)[:3]))
 	require.NoError(t, err)
 	tags := append(got[0].Model.Tags, "appended")
 	assert.Equal(t, "appended", tags[len(tags)-1])
 	assert.NotEqual(t, "appended", got[0].Model.Files[0])
-	again, _ := Decode(Encode(judgedPage(t)[:3]))
+	again, _ := decodeJudged(encodeJudged(judgedPage(t)[:3]))
 	assert.Equal(t, again[1], got[1])
 }
 
-func TestDecodeRefusesDamage(t *testing.T) {
-	b := Encode(judgedPage(t)[:5])
+func TestJudgedDecodeRefusesDamage(t *testing.T) {
+	b := encodeJudged(judgedPage(t)[:5])
 	for _, bad := range [][]byte{nil, []byte("MBJ"), []byte("XXXX"), b[:len(b)-1], append(append([]byte{}, b...), 0)} {
-		_, err := Decode(bad)
-		assert.ErrorIs(t, err, ErrCorrupt)
+		_, err := decodeJudged(bad)
+		assert.ErrorIs(t, err, errCorruptJudged)
 	}
 }
 
-func FuzzDecode(f *testing.F) {
-	f.Add(Encode(judgedPage(f)[:3]))
-	f.Add(Encode(nil))
+func FuzzDecodeJudged(f *testing.F) {
+	f.Add(encodeJudged(judgedPage(f)[:3]))
+	f.Add(encodeJudged(nil))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		js, err := Decode(b)
+		js, err := decodeJudged(b)
 		if err == nil {
-			if _, err := Decode(Encode(js)); err != nil {
+			if _, err := decodeJudged(encodeJudged(js)); err != nil {
 				t.Fatal("re-encoded data does not decode")
 			}
 		}
 	})
 }
 
-func BenchmarkDecodePage(b *testing.B) {
-	data := Encode(judgedPage(b)[:100])
+func BenchmarkDecodeJudgedPage(b *testing.B) {
+	data := encodeJudged(judgedPage(b)[:100])
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Decode(data); err != nil {
+		if _, err := decodeJudged(data); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
-func BenchmarkEncodePage(b *testing.B) {
+func BenchmarkEncodeJudgedPage(b *testing.B) {
 	js := judgedPage(b)[:100]
 	b.ReportAllocs()
 	for b.Loop() {
-		Encode(js)
+		encodeJudged(js)
 	}
 }

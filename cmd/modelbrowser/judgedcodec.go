@@ -1,4 +1,4 @@
-// Package judged stores judged models (compat.Judged: a model's facts and
+// judgedcodec stores judged models (compat.Judged: a model's facts and
 // its verdict) in a compact binary form, so that a page of search results
 // judged once can be read back without decoding the Hub's JSON or running
 // the engine again. What the bytes mean, and when they may be reused, is
@@ -13,7 +13,7 @@
 // integers as varints, booleans as a byte, a slice as its length plus one
 // (0 for nil, which JSON prints as null), a pointer as a flag then its value,
 // a time as time.Time's binary form.
-package judged
+package main
 
 import (
 	"encoding/binary"
@@ -22,12 +22,12 @@ import (
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 )
 
-const magic = "MBJ1"
+const judgedMagic = "MBJ1"
 
-// ErrCorrupt is returned by Decode for bytes it did not write.
-var ErrCorrupt = errors.New("judged: corrupt data")
+// errCorruptJudged is returned by Decode for bytes it did not write.
+var errCorruptJudged = errors.New("stored verdicts: corrupt data")
 
-type encoder struct {
+type judgedEncoder struct {
 	b     []byte
 	index map[string]uint64
 	table []string
@@ -36,7 +36,7 @@ type encoder struct {
 	nStrs, nMsgs, nEvs, nWorkers uint64
 }
 
-func (e *encoder) str(s string) {
+func (e *judgedEncoder) str(s string) {
 	i, ok := e.index[s]
 	if !ok {
 		i = uint64(len(e.table))
@@ -46,7 +46,7 @@ func (e *encoder) str(s string) {
 	e.b = binary.AppendUvarint(e.b, i)
 }
 
-func (e *encoder) strs(ss []string) {
+func (e *judgedEncoder) strs(ss []string) {
 	if ss == nil {
 		e.b = append(e.b, 0)
 		return
@@ -58,9 +58,9 @@ func (e *encoder) strs(ss []string) {
 	}
 }
 
-func (e *encoder) int(n int64) { e.b = binary.AppendVarint(e.b, n) }
+func (e *judgedEncoder) int(n int64) { e.b = binary.AppendVarint(e.b, n) }
 
-func (e *encoder) bool(v bool) {
+func (e *judgedEncoder) bool(v bool) {
 	if v {
 		e.b = append(e.b, 1)
 	} else {
@@ -68,14 +68,14 @@ func (e *encoder) bool(v bool) {
 	}
 }
 
-func (e *encoder) intPtr(n *int64) {
+func (e *judgedEncoder) intPtr(n *int64) {
 	e.bool(n != nil)
 	if n != nil {
 		e.int(*n)
 	}
 }
 
-func (e *encoder) messages(ms []compat.Message) {
+func (e *judgedEncoder) messages(ms []compat.Message) {
 	if ms == nil {
 		e.b = append(e.b, 0)
 		return
@@ -88,7 +88,7 @@ func (e *encoder) messages(ms []compat.Message) {
 	}
 }
 
-func (e *encoder) model(m *compat.Model) {
+func (e *judgedEncoder) model(m *compat.Model) {
 	e.str(m.ID)
 	e.str(m.Architecture.Value)
 	e.str(m.Architecture.Source)
@@ -113,7 +113,7 @@ func (e *encoder) model(m *compat.Model) {
 	e.strs(m.Files)
 }
 
-func (e *encoder) verdict(v *compat.Verdict) {
+func (e *judgedEncoder) verdict(v *compat.Verdict) {
 	e.str(v.ID)
 	e.bool(v.Compatible)
 	e.str(string(v.Confidence))
@@ -157,19 +157,19 @@ func (e *encoder) verdict(v *compat.Verdict) {
 }
 
 // Encode returns the compact form of js.
-func Encode(js []compat.Judged) []byte {
-	e := encoder{index: map[string]uint64{}, b: make([]byte, 0, 64*len(js)+16)}
+func encodeJudged(js []compat.Judged) []byte {
+	e := judgedEncoder{index: map[string]uint64{}, b: make([]byte, 0, 64*len(js)+16)}
 	e.b = binary.AppendUvarint(e.b, uint64(len(js)))
 	for i := range js {
 		e.model(&js[i].Model)
 		e.verdict(&js[i].Verdict)
 	}
-	size := len(magic) + binary.MaxVarintLen64*(5+len(e.table)) + len(e.b)
+	size := len(judgedMagic) + binary.MaxVarintLen64*(5+len(e.table)) + len(e.b)
 	for _, s := range e.table {
 		size += len(s)
 	}
 	out := make([]byte, 0, size)
-	out = append(out, magic...)
+	out = append(out, judgedMagic...)
 	out = binary.AppendUvarint(out, uint64(len(e.table)))
 	for _, s := range e.table {
 		out = binary.AppendUvarint(out, uint64(len(s)))
@@ -185,7 +185,7 @@ func Encode(js []compat.Judged) []byte {
 
 // decoder reads what encoder wrote. The first fault sets bad; every read
 // after it returns zero values, so Decode checks once at the end.
-type decoder struct {
+type judgedDecoder struct {
 	b     []byte
 	table []string
 	bad   bool
@@ -209,7 +209,7 @@ func take[T any](backing *[]T, n int) ([]T, bool) {
 	return out, true
 }
 
-func (d *decoder) uvarint() uint64 {
+func (d *judgedDecoder) uvarint() uint64 {
 	v, n := binary.Uvarint(d.b)
 	if n <= 0 {
 		d.bad = true
@@ -220,7 +220,7 @@ func (d *decoder) uvarint() uint64 {
 	return v
 }
 
-func (d *decoder) int() int64 {
+func (d *judgedDecoder) int() int64 {
 	v, n := binary.Varint(d.b)
 	if n <= 0 {
 		d.bad = true
@@ -231,7 +231,7 @@ func (d *decoder) int() int64 {
 	return v
 }
 
-func (d *decoder) bool() bool {
+func (d *judgedDecoder) bool() bool {
 	if len(d.b) == 0 || d.b[0] > 1 {
 		d.bad = true
 		d.b = nil
@@ -242,7 +242,7 @@ func (d *decoder) bool() bool {
 	return v
 }
 
-func (d *decoder) str() string {
+func (d *judgedDecoder) str() string {
 	i := d.uvarint()
 	if i >= uint64(len(d.table)) {
 		d.bad = true
@@ -254,7 +254,7 @@ func (d *decoder) str() string {
 // count reads a slice length plus one: -1 for nil. A length longer than
 // what is left to read (every element takes a byte at least) is a fault,
 // so damaged data never makes Decode allocate much.
-func (d *decoder) count() int {
+func (d *judgedDecoder) count() int {
 	n := d.uvarint()
 	switch {
 	case n == 0:
@@ -267,7 +267,7 @@ func (d *decoder) count() int {
 	return int(n - 1)
 }
 
-func (d *decoder) strings() []string {
+func (d *judgedDecoder) strings() []string {
 	n := d.count()
 	if n < 0 {
 		return nil
@@ -283,7 +283,7 @@ func (d *decoder) strings() []string {
 	return out
 }
 
-func (d *decoder) messages() []compat.Message {
+func (d *judgedDecoder) messages() []compat.Message {
 	n := d.count()
 	if n < 0 {
 		return nil
@@ -299,7 +299,7 @@ func (d *decoder) messages() []compat.Message {
 	return out
 }
 
-func (d *decoder) intPtr() *int64 {
+func (d *judgedDecoder) intPtr() *int64 {
 	if !d.bool() {
 		return nil
 	}
@@ -307,7 +307,7 @@ func (d *decoder) intPtr() *int64 {
 	return &n
 }
 
-func (d *decoder) model(m *compat.Model) {
+func (d *judgedDecoder) model(m *compat.Model) {
 	m.ID = d.str()
 	m.Architecture = compat.String{Value: d.str(), Source: d.str()}
 	m.Formats.Values = d.strings()
@@ -336,7 +336,7 @@ func (d *decoder) model(m *compat.Model) {
 	m.Files = d.strings()
 }
 
-func (d *decoder) verdict(v *compat.Verdict) {
+func (d *judgedDecoder) verdict(v *compat.Verdict) {
 	v.ID = d.str()
 	v.Compatible = d.bool()
 	v.Confidence = compat.Confidence(d.str())
@@ -379,17 +379,17 @@ func (d *decoder) verdict(v *compat.Verdict) {
 	v.RecommendedWorker = d.str()
 }
 
-// Decode reads what Encode wrote. Bytes it did not write are ErrCorrupt
+// Decode reads what Encode wrote. Bytes it did not write are errCorruptJudged
 // (never a panic); a caller that checksums its storage will see that only
 // for data of another version.
-func Decode(b []byte) ([]compat.Judged, error) {
-	if len(b) < len(magic) || string(b[:len(magic)]) != magic {
-		return nil, ErrCorrupt
+func decodeJudged(b []byte) ([]compat.Judged, error) {
+	if len(b) < len(judgedMagic) || string(b[:len(judgedMagic)]) != judgedMagic {
+		return nil, errCorruptJudged
 	}
-	d := decoder{b: b[len(magic):]}
+	d := judgedDecoder{b: b[len(judgedMagic):]}
 	n := d.uvarint()
 	if d.bad || n > uint64(len(d.b)) {
-		return nil, ErrCorrupt
+		return nil, errCorruptJudged
 	}
 	lens := make([]uint64, n)
 	total := uint64(0)
@@ -397,7 +397,7 @@ func Decode(b []byte) ([]compat.Judged, error) {
 		lens[i] = d.uvarint()
 		total += lens[i]
 		if d.bad || total > uint64(len(d.b)) {
-			return nil, ErrCorrupt
+			return nil, errCorruptJudged
 		}
 	}
 	// One string holds every string of the page; the table slices it.
@@ -414,7 +414,7 @@ func Decode(b []byte) ([]compat.Judged, error) {
 	for i := range sizes {
 		sizes[i] = d.uvarint()
 		if d.bad || sizes[i] > uint64(len(d.b)) {
-			return nil, ErrCorrupt
+			return nil, errCorruptJudged
 		}
 	}
 	d.strs = make([]string, sizes[0])
@@ -423,18 +423,18 @@ func Decode(b []byte) ([]compat.Judged, error) {
 	d.workers = make([]compat.WorkerResult, sizes[3])
 	count := d.uvarint()
 	if d.bad || count > uint64(len(d.b)) {
-		return nil, ErrCorrupt
+		return nil, errCorruptJudged
 	}
 	js := make([]compat.Judged, count)
 	for i := range js {
 		d.model(&js[i].Model)
 		d.verdict(&js[i].Verdict)
 		if d.bad {
-			return nil, ErrCorrupt
+			return nil, errCorruptJudged
 		}
 	}
 	if len(d.b) != 0 {
-		return nil, ErrCorrupt
+		return nil, errCorruptJudged
 	}
 	return js, nil
 }
