@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -10,7 +9,6 @@ import (
 	"net/url"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -59,30 +57,6 @@ func closedPort(t *testing.T) string {
 	return addr
 }
 
-// unacceptingListener is a loopback socket whose accept queue is full and
-// never served: a connection to it hangs in the TCP handshake, an honest
-// connect timeout without any network.
-func unacceptingListener(t *testing.T) string {
-	t.Helper()
-	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
-	require.NoError(t, err)
-	t.Cleanup(func() { syscall.Close(fd) })
-	require.NoError(t, syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}))
-	require.NoError(t, syscall.Listen(fd, 0))
-	sa, err := syscall.Getsockname(fd)
-	require.NoError(t, err)
-	addr := fmt.Sprintf("127.0.0.1:%d", sa.(*syscall.SockaddrInet4).Port)
-	for i := 0; ; i++ {
-		require.Less(t, i, 64, "the accept queue never filled")
-		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
-		if err != nil {
-			break // full: the next handshake hangs
-		}
-		t.Cleanup(func() { c.Close() })
-	}
-	return addr
-}
-
 // Every way the network fails gives one clear line and exit 2, within the
 // timeout and its retries, on a cold cache.
 func TestBinaryNetworkFaults(t *testing.T) {
@@ -105,7 +79,7 @@ func TestBinaryNetworkFaults(t *testing.T) {
 		},
 		"connect timeout": {
 			setup: func(t *testing.T, b *binHarness) {
-				b.vars["HF_ENDPOINT"] = "http://" + unacceptingListener(t)
+				b.vars["HF_ENDPOINT"] = "http://" + hubtest.UnacceptingListener(t)
 				b.vars["HF_HUB_ETAG_TIMEOUT"] = "0.3"
 			},
 			msgs:     []string{"did not answer within 300ms (HF_HUB_ETAG_TIMEOUT)"},

@@ -218,7 +218,7 @@ func TestRetryAfterForms(t *testing.T) {
 // attempt ends at the configured timeout; the attempts are retried.
 func TestRealTransportTimeouts(t *testing.T) {
 	t.Run("connect", func(t *testing.T) {
-		addr := unacceptingListener(t)
+		addr := hubtest.UnacceptingListener(t)
 		c, sl := newTestClient(t, "http://"+addr, func(c *Config) { c.Timeout = 200 * time.Millisecond })
 		start := time.Now()
 		_, _, err := c.ModelInfo(context.Background(), qwenID, "")
@@ -251,29 +251,6 @@ func TestRealTransportTimeouts(t *testing.T) {
 		assert.Contains(t, err.Error(), "modelbrowser-test.invalid")
 		assert.NotContains(t, err.Error(), "\n")
 	})
-}
-
-// unacceptingListener is a loopback socket whose accept queue is full: a
-// connection to it hangs in the TCP handshake.
-func unacceptingListener(t *testing.T) string {
-	t.Helper()
-	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
-	require.NoError(t, err)
-	t.Cleanup(func() { syscall.Close(fd) })
-	require.NoError(t, syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}))
-	require.NoError(t, syscall.Listen(fd, 0))
-	sa, err := syscall.Getsockname(fd)
-	require.NoError(t, err)
-	addr := fmt.Sprintf("127.0.0.1:%d", sa.(*syscall.SockaddrInet4).Port)
-	for i := 0; ; i++ {
-		require.Less(t, i, 64, "the accept queue never filled")
-		conn, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
-		if err != nil {
-			break
-		}
-		t.Cleanup(func() { conn.Close() })
-	}
-	return addr
 }
 
 // An endless answer stops at MaxBodyBytes, and reading it allocates a
