@@ -266,7 +266,7 @@ func refDecodeError(what string, err error) *Error {
 		if field == "" {
 			field = "the top level"
 		}
-		return newError(BadResponse, err, "%s: %s: expected %s, got %s", what, field, refGoTypeToJSON(te.Type.String()), refArticle(te.Value))
+		return newError(BadResponse, err, "%s: %s: expected %s, got %s", what, field, refGoTypeToJSON(te.Type.String()), article(te.Value))
 	case errors.As(err, &se):
 		return newError(BadResponse, err, "%s is not valid JSON (at byte %d)", what, se.Offset)
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
@@ -289,25 +289,6 @@ func refGoTypeToJSON(t string) string {
 	return t
 }
 
-// article turns encoding/json's value names ("array", "object") into words.
-func refArticle(v string) string {
-	switch v {
-	case "array":
-		return "a list"
-	case "object":
-		return "an object"
-	case "string":
-		return "a string"
-	case "bool":
-		return "a boolean"
-	case "number":
-		return "a number"
-	}
-	if strings.HasPrefix(v, "number") {
-		return "a number"
-	}
-	return v
-}
 
 // refJSONValueName names a JSON value the way encoding/json does.
 func refJSONValueName(b []byte) string {
