@@ -289,7 +289,6 @@ func refGoTypeToJSON(t string) string {
 	return t
 }
 
-
 // refJSONValueName names a JSON value the way encoding/json does.
 func refJSONValueName(b []byte) string {
 	switch refKindOfJSON(b) {
