@@ -209,11 +209,34 @@ func take[T any](backing *[]T, n int) ([]T, bool) {
 	return out, true
 }
 
+// fail marks the data damaged and stops reading it.
+func (d *judgedDecoder) fail() {
+	d.bad = true
+	d.b = nil
+}
+
+// list reads a slice written as a count: its elements come from one of the
+// decoder's backing arrays, each filled by one.
+func list[T any](d *judgedDecoder, backing *[]T, one func(*T)) []T {
+	n := d.count()
+	if n < 0 {
+		return nil
+	}
+	out, ok := take(backing, n)
+	if !ok {
+		d.fail()
+		return nil
+	}
+	for i := range out {
+		one(&out[i])
+	}
+	return out
+}
+
 func (d *judgedDecoder) uvarint() uint64 {
 	v, n := binary.Uvarint(d.b)
 	if n <= 0 {
-		d.bad = true
-		d.b = nil
+		d.fail()
 		return 0
 	}
 	d.b = d.b[n:]
@@ -223,8 +246,7 @@ func (d *judgedDecoder) uvarint() uint64 {
 func (d *judgedDecoder) int() int64 {
 	v, n := binary.Varint(d.b)
 	if n <= 0 {
-		d.bad = true
-		d.b = nil
+		d.fail()
 		return 0
 	}
 	d.b = d.b[n:]
@@ -233,8 +255,7 @@ func (d *judgedDecoder) int() int64 {
 
 func (d *judgedDecoder) bool() bool {
 	if len(d.b) == 0 || d.b[0] > 1 {
-		d.bad = true
-		d.b = nil
+		d.fail()
 		return false
 	}
 	v := d.b[0] == 1
@@ -245,7 +266,7 @@ func (d *judgedDecoder) bool() bool {
 func (d *judgedDecoder) str() string {
 	i := d.uvarint()
 	if i >= uint64(len(d.table)) {
-		d.bad = true
+		d.fail()
 		return ""
 	}
 	return d.table[i]
@@ -260,43 +281,18 @@ func (d *judgedDecoder) count() int {
 	case n == 0:
 		return -1
 	case n-1 > uint64(len(d.b)):
-		d.bad = true
-		d.b = nil
+		d.fail()
 		return -1
 	}
 	return int(n - 1)
 }
 
 func (d *judgedDecoder) strings() []string {
-	n := d.count()
-	if n < 0 {
-		return nil
-	}
-	out, ok := take(&d.strs, n)
-	if !ok {
-		d.bad = true
-		return nil
-	}
-	for i := range out {
-		out[i] = d.str()
-	}
-	return out
+	return list(d, &d.strs, func(s *string) { *s = d.str() })
 }
 
 func (d *judgedDecoder) messages() []compat.Message {
-	n := d.count()
-	if n < 0 {
-		return nil
-	}
-	out, ok := take(&d.msgs, n)
-	if !ok {
-		d.bad = true
-		return nil
-	}
-	for i := range out {
-		out[i] = compat.Message{Code: d.str(), Message: d.str()}
-	}
-	return out
+	return list(d, &d.msgs, func(m *compat.Message) { *m = compat.Message{Code: d.str(), Message: d.str()} })
 }
 
 func (d *judgedDecoder) intPtr() *int64 {
@@ -324,11 +320,11 @@ func (d *judgedDecoder) model(m *compat.Model) {
 	m.License = d.str()
 	n := d.uvarint()
 	if n > uint64(len(d.b)) {
-		d.bad = true
+		d.fail()
 		return
 	}
 	if err := m.LastModified.UnmarshalBinary(d.b[:n]); err != nil {
-		d.bad = true
+		d.fail()
 		return
 	}
 	d.b = d.b[n:]
@@ -349,33 +345,18 @@ func (d *judgedDecoder) verdict(v *compat.Verdict) {
 	v.Reasons = d.messages()
 	v.Warnings = d.messages()
 	v.Recommendations = d.strings()
-	if n := d.count(); n >= 0 {
-		var ok bool
-		if v.Evidence, ok = take(&d.evs, n); !ok {
-			d.bad = true
-			return
-		}
-		for i := range v.Evidence {
-			v.Evidence[i] = compat.Evidence{Fact: d.str(), Value: d.str(), Source: d.str()}
-		}
-	}
-	if n := d.count(); n >= 0 {
-		var ok bool
-		if v.Workers, ok = take(&d.workers, n); !ok {
-			d.bad = true
-			return
-		}
-		for i := range v.Workers {
-			w := &v.Workers[i]
-			w.Name = d.str()
-			w.Compatible = d.bool()
-			w.Confidence = compat.Confidence(d.str())
-			w.Format = d.str()
-			w.Reasons = d.messages()
-			w.Warnings = d.messages()
-			w.MaxContext = d.int()
-		}
-	}
+	v.Evidence = list(d, &d.evs, func(e *compat.Evidence) {
+		*e = compat.Evidence{Fact: d.str(), Value: d.str(), Source: d.str()}
+	})
+	v.Workers = list(d, &d.workers, func(w *compat.WorkerResult) {
+		w.Name = d.str()
+		w.Compatible = d.bool()
+		w.Confidence = compat.Confidence(d.str())
+		w.Format = d.str()
+		w.Reasons = d.messages()
+		w.Warnings = d.messages()
+		w.MaxContext = d.int()
+	})
 	v.RecommendedWorker = d.str()
 }
 
