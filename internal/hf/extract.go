@@ -56,7 +56,8 @@ func goTypeToJSON(t string) string {
 		return "a list"
 	case t == "string":
 		return "a string"
-	case strings.HasPrefix(t, "map"), strings.Contains(t, "struct"):
+	case strings.HasPrefix(t, "map"), strings.Contains(t, "struct"),
+		strings.HasPrefix(strings.TrimPrefix(t, "*"), "hf."): // this package's wire structs
 		return "an object"
 	case strings.Contains(t, "int"), strings.Contains(t, "float"):
 		return "a number"

@@ -101,11 +101,11 @@ func (f *refFlexInt) UnmarshalJSON(b []byte) error {
 // engine's raw facts.
 func refExtract(body []byte) (compat.Raw, error) {
 	if len(bytes.TrimSpace(body)) == 0 {
-		return compat.Raw{}, refDecodeError("the model", io.EOF) // an empty 200
+		return compat.Raw{}, decodeError("the model", io.EOF) // an empty 200
 	}
 	var w refWireModel
 	if err := json.Unmarshal(body, &w); err != nil {
-		return compat.Raw{}, refDecodeError("the model", err)
+		return compat.Raw{}, decodeError("the model", err)
 	}
 	return w.raw()
 }
@@ -125,7 +125,7 @@ func refDecodeList(body []byte) ([]compat.Model, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	tok, err := dec.Token()
 	if err != nil {
-		return nil, refDecodeError("the model list", err)
+		return nil, decodeError("the model list", err)
 	}
 	if d, ok := tok.(json.Delim); !ok || d != '[' {
 		return nil, newError(BadResponse, nil, "the model list is not a JSON array (got %s)", refTokenKind(tok))
@@ -134,7 +134,7 @@ func refDecodeList(body []byte) ([]compat.Model, error) {
 	for i := 0; dec.More(); i++ {
 		var w refWireModel
 		if err := dec.Decode(&w); err != nil {
-			return nil, refDecodeError(fmt.Sprintf("model %d of the list", i), err)
+			return nil, decodeError(fmt.Sprintf("model %d of the list", i), err)
 		}
 		r, err := w.raw()
 		if err != nil {
@@ -143,7 +143,7 @@ func refDecodeList(body []byte) ([]compat.Model, error) {
 		models = append(models, compat.Derive(r))
 	}
 	if _, err := dec.Token(); err != nil {
-		return nil, refDecodeError("the model list", err)
+		return nil, decodeError("the model list", err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, newError(BadResponse, err, "the model list has data after its end")
@@ -253,40 +253,6 @@ func refDecodeLicense(b json.RawMessage) string {
 		return strings.Join(out, ", ")
 	}
 	return ""
-}
-
-// decodeError explains a JSON failure in one line, naming the field and the
-// types for a type mismatch.
-func refDecodeError(what string, err error) *Error {
-	var te *json.UnmarshalTypeError
-	var se *json.SyntaxError
-	switch {
-	case errors.As(err, &te):
-		field := te.Field
-		if field == "" {
-			field = "the top level"
-		}
-		return newError(BadResponse, err, "%s: %s: expected %s, got %s", what, field, refGoTypeToJSON(te.Type.String()), article(te.Value))
-	case errors.As(err, &se):
-		return newError(BadResponse, err, "%s is not valid JSON (at byte %d)", what, se.Offset)
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return newError(BadResponse, err, "%s is empty or cut short", what)
-	}
-	return newError(BadResponse, err, "%s: %s", what, oneLine(err.Error(), 200))
-}
-
-func refGoTypeToJSON(t string) string {
-	switch {
-	case strings.HasPrefix(t, "[]"), strings.HasPrefix(t, "*[]"):
-		return "a list"
-	case t == "string":
-		return "a string"
-	case strings.Contains(t, "refWire"), strings.HasPrefix(t, "map"):
-		return "an object"
-	case strings.Contains(t, "int"), strings.Contains(t, "float"):
-		return "a number"
-	}
-	return t
 }
 
 // refJSONValueName names a JSON value the way encoding/json does.
