@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/modelbrowser/modelbrowser/internal/app"
 )
 
 // stringsFlag is a repeatable string flag (--filter a --filter b).
@@ -59,6 +61,12 @@ func (c *commonFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&c.offline, "offline", false, "send no request; answer from the cache only")
 	fs.BoolVar(&c.refresh, "refresh", false, "revalidate cached answers with the Hub")
 	fs.BoolVar(&c.noCache, "no-cache", false, "neither read nor write the cache")
+}
+
+// options checks the flags and returns them as app.Options.
+func (c *commonFlags) options() (app.Options, error) {
+	o := app.Options{WorkersFile: c.workersFile, Offline: c.offline, Refresh: c.refresh, NoCache: c.noCache}
+	return o, c.validate()
 }
 
 func (c *commonFlags) validate() error {

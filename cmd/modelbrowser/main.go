@@ -1,6 +1,10 @@
 // Command modelbrowser finds models on the Hugging Face Hub that local
 // inference workers can run, and explains why the others can't.
 //
+// This package parses flags, calls internal/app for the use cases,
+// prints through internal/report and sets the exit code; it holds no logic
+// of its own.
+//
 // Usage:
 //
 //	modelbrowser [QUERY]                 browse interactively (TUI)
@@ -20,8 +24,12 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
+	"time"
 
-	"github.com/modelbrowser/modelbrowser/internal/ui"
+	"github.com/charmbracelet/x/term"
+
+	"github.com/modelbrowser/modelbrowser/internal/app"
+	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -99,7 +107,7 @@ func run(ctx context.Context, e env) int {
 	case "help", "-h", "--help":
 		fmt.Fprint(e.stdout, usageText)
 	default:
-		code, err = runTUI(ctx, e, args)
+		code, err = runBrowse(ctx, e, args)
 	}
 	if err != nil {
 		var ue usageError
@@ -119,7 +127,29 @@ func oneLine(s string) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		s = s[:i]
 	}
-	return ui.Sanitize(s)
+	return text.Sanitize(s)
+}
+
+// note prints a remark for a person on stderr.
+func (e env) note(msg string) {
+	fmt.Fprintf(e.stderr, "modelbrowser: %s\n", oneLine(msg))
+}
+
+// app is the application layer's view of this environment.
+func (e env) app() app.Env {
+	return app.Env{Getenv: e.getenv, ReadFile: os.ReadFile, Now: time.Now, Version: version, Note: e.note}
+}
+
+// terminalInfo says whether f is a terminal and how wide it is.
+func terminalInfo(f *os.File) (bool, int) {
+	if !term.IsTerminal(f.Fd()) {
+		return false, 0
+	}
+	w, _, err := term.GetSize(f.Fd())
+	if err != nil {
+		return true, 0
+	}
+	return true, w
 }
 
 const usageText = `modelbrowser: find Hugging Face models your local inference workers can run.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest"
+	"github.com/modelbrowser/modelbrowser/internal/report"
 )
 
 const testToken = "hf_cmdtestTOKEN0123456789"
@@ -144,7 +145,7 @@ func TestSearchAllPages(t *testing.T) {
 	h := newHarness(t)
 	code, out, errOut := h.run("search", "--all", "--limit", "30", "--json", "--no-context")
 	require.Equal(t, exitOK, code, errOut)
-	var res []searchResult
+	var res []report.SearchElement
 	require.NoError(t, json.Unmarshal([]byte(out), &res))
 	assert.Len(t, res, 30)
 	assert.Equal(t, 5, h.hub.Count(hubtest.RouteList))
@@ -228,7 +229,7 @@ func TestWorkers(t *testing.T) {
 	require.NoError(t, os.WriteFile(file, []byte("[[workers]]\nname = \"mine\"\ndevice = \"cpu\"\nformats = [\"gguf\"]\nmax_context = 4096\n[workers.architectures]\ngguf = [\"llama\"]\n"), 0o644))
 	code, out, _ = h.run("workers", "--json")
 	require.Equal(t, exitOK, code)
-	var got workersJSON
+	var got report.WorkersDoc
 	require.NoError(t, json.Unmarshal([]byte(out), &got))
 	assert.Equal(t, file, got.Source)
 	require.Len(t, got.Workers, 1)

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest"
+	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
 // Terminal escape sequences the Hub's authors may put in their text.
@@ -164,13 +165,13 @@ func TestBinaryHubErrorTextIsInert(t *testing.T) {
 	}
 }
 
-// jsonInert rewrites only what it must, and the JSON means the same.
+// text.WriteJSON rewrites only what it must, and the JSON means the same.
 func TestJSONInert(t *testing.T) {
 	in := map[string]string{"a": "x" + c1CSI + bidi + del + "\u0085y", "b": "plain é ü 漢字 \U0001F600", "c\u009b": oscTitle}
 	var raw, safe bytes.Buffer
 	require.NoError(t, json.NewEncoder(&raw).Encode(in))
-	require.NoError(t, writeJSON(&safe, in))
-	assert.Contains(t, raw.String(), "\u009b", "encoding/json leaves C1 raw: the reason for jsonInert")
+	require.NoError(t, text.WriteJSON(&safe, in))
+	assert.Contains(t, raw.String(), "\u009b", "encoding/json leaves C1 raw: the reason for text.AppendInert")
 	requireInert(t, "json", safe.String())
 	var back map[string]string
 	require.NoError(t, json.Unmarshal(safe.Bytes(), &back))

@@ -146,7 +146,7 @@ func TestBinaryBadFlags(t *testing.T) {
 		{[]string{"workers", "extra"}, "unexpected argument"},
 		{[]string{"workers", "--workers", "/nonexistent"}, "no such file"},
 		{[]string{"--frobnicate"}, "flag provided but not defined"},
-		{[]string{"--sort", "created"}, "--sort must be downloads, likes, trending or updated"},
+		{[]string{"--sort", "created"}, "--sort must be one of downloads, likes, trending, updated,"},
 		{[]string{"--pick-format", "xml"}, "--pick-format must be id or json"},
 		// The browser needs a terminal; in a pipe it says so.
 		{[]string{"qwen"}, "needs a terminal"},

@@ -11,6 +11,7 @@ import (
 
 	"github.com/modelbrowser/modelbrowser/internal/hf"
 	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest"
+	"github.com/modelbrowser/modelbrowser/internal/report"
 )
 
 // Paging gone wrong: what was read is kept and printed, no model twice,
@@ -68,7 +69,7 @@ func TestBinarySearchPaging(t *testing.T) {
 				require.Equal(t, tc.code, r.code, "%s", r)
 				ids := map[string]bool{}
 				if mode == "json" {
-					var res []searchResult
+					var res []report.SearchElement
 					require.NoError(t, json.Unmarshal([]byte(r.stdout), &res), "%s", r)
 					for _, m := range res {
 						assert.False(t, ids[m.ID], "%s twice", m.ID)

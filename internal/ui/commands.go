@@ -7,6 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/query"
 )
 
 // Every tea.Cmd that does I/O. A command captures the values it needs and
@@ -14,7 +15,7 @@ import (
 
 // fetchPage asks the Searcher for the page after token next and judges its
 // models against cat, once, here rather than in Update or View.
-func fetchPage(ctx context.Context, s Searcher, cat compat.Catalog, q Query, seq int, next string, refresh bool) tea.Cmd {
+func fetchPage(ctx context.Context, s Searcher, cat compat.Catalog, q query.Query, seq int, next string, refresh bool) tea.Cmd {
 	q.Filters = slices.Clone(q.Filters)
 	return func() tea.Msg {
 		page, err := s.Search(ctx, q, next, refresh)

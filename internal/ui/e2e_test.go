@@ -17,6 +17,7 @@ import (
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 	"github.com/modelbrowser/modelbrowser/internal/hf"
 	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest"
+	"github.com/modelbrowser/modelbrowser/internal/query"
 )
 
 // End-to-end runs of the real program loop. They wait on what is drawn,
@@ -37,7 +38,7 @@ func finalModel(t *testing.T, tm *teatest.TestModel) Model {
 }
 
 func e2eModel(s Searcher) Model {
-	return New(Options{Query: Query{Text: "llm"}, Catalog: compat.DefaultCatalog(), Searcher: s, Now: clock, PickFormat: "id"})
+	return New(Options{Query: query.Query{Text: "llm"}, Catalog: compat.DefaultCatalog(), Searcher: s, Now: clock, PickFormat: "id"})
 }
 
 func TestE2ESearchToggleDetailPick(t *testing.T) {
@@ -99,12 +100,12 @@ func (hubDown) Error() string { return "the Hub did not answer (connection refus
 // does, so the TUI can be run against the fake Hub of internal/hf/hubtest.
 type hubSearcher struct{ c *hf.Client }
 
-func (h hubSearcher) Search(ctx context.Context, q Query, next string, _ bool) (Page, error) {
+func (h hubSearcher) Search(ctx context.Context, q query.Query, next string, _ bool) (query.Page, error) {
 	p, err := h.c.ListPage(ctx, hf.ListOptions{Search: q.Text, Author: q.Author, Filters: q.Filters, Sort: q.Sort}, next)
 	if err != nil {
-		return Page{}, err
+		return query.Page{}, err
 	}
-	return Page{Models: p.Models, Next: p.Next, FetchedAt: p.Meta.FetchedAt, FromCache: p.Meta.FromCache, Stale: p.Meta.Stale}, nil
+	return query.Page{Models: p.Models, Next: p.Next, FetchedAt: p.Meta.FetchedAt, FromCache: p.Meta.FromCache, Stale: p.Meta.Stale}, nil
 }
 
 func (h hubSearcher) Detail(ctx context.Context, m compat.Model, _ bool) (compat.Model, error) {
@@ -120,7 +121,7 @@ func TestE2EAgainstFakeHub(t *testing.T) {
 	client, err := hf.New(hf.Config{Endpoint: hub.URL, Transport: hub.Client().Transport, Now: clock})
 	require.NoError(t, err)
 
-	m := New(Options{Query: Query{Text: "qwen"}, Catalog: compat.DefaultCatalog(), Searcher: hubSearcher{client}, Now: clock})
+	m := New(Options{Query: query.Query{Text: "qwen"}, Catalog: compat.DefaultCatalog(), Searcher: hubSearcher{client}, Now: clock})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40))
 	waitFor(t, tm, "hidden as incompatible")
 

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
 // explainer writes the detail pane's text: why a model is or is not
@@ -33,7 +34,7 @@ func explain(st *Styles, it *item, worker string, now time.Time, width int, load
 	if len(v.Recommendations) > 0 {
 		e.section("Recommendations")
 		for _, r := range v.Recommendations {
-			e.wrapped("  • "+Sanitize(r), 4)
+			e.wrapped("  • "+text.Sanitize(r), 4)
 		}
 	}
 
@@ -97,7 +98,7 @@ func (e *explainer) worker(it *item, name string, listed map[compat.Message]bool
 			at = i
 		}
 	}
-	title := "Worker " + Sanitize(name)
+	title := "Worker " + text.Sanitize(name)
 	if name == v.RecommendedWorker {
 		title += " (recommended)"
 	}
@@ -119,12 +120,12 @@ func (e *explainer) worker(it *item, name string, listed map[compat.Message]bool
 	if r.Compatible {
 		parts = append(parts, e.st.Compatible.Render("✓ compatible"), "confidence "+string(r.Confidence))
 		if r.Format != "" {
-			parts = append(parts, "loads "+Sanitize(r.Format))
+			parts = append(parts, "loads "+text.Sanitize(r.Format))
 		}
 	} else {
 		parts = append(parts, e.st.Incompatible.Render("✗ not compatible"))
 		if r.Format != "" {
-			parts = append(parts, "would load "+Sanitize(r.Format))
+			parts = append(parts, "would load "+text.Sanitize(r.Format))
 		}
 	}
 	if r.MaxContext > 0 {
@@ -146,7 +147,7 @@ func (e *explainer) worker(it *item, name string, listed map[compat.Message]bool
 // exactContext is a context length short and exact: "128k (131072)", or
 // "8000" when the short form is the number itself.
 func exactContext(n int64) string {
-	h, exact := HumanContext(n), strconv.FormatInt(n, 10)
+	h, exact := text.HumanContext(n), strconv.FormatInt(n, 10)
 	if h == exact || n <= 0 {
 		return h
 	}
@@ -156,7 +157,7 @@ func exactContext(n int64) string {
 // message is one reason or warning: its mark, code and sentence; a
 // context warning also says both numbers plainly.
 func (e *explainer) message(mark string, m compat.Message) {
-	e.wrapped("  "+mark+" "+e.st.Code.Render(Sanitize(m.Code))+" "+Sanitize(m.Message), 4)
+	e.wrapped("  "+mark+" "+e.st.Code.Render(text.Sanitize(m.Code))+" "+text.Sanitize(m.Message), 4)
 }
 
 // facts are the evidence rows in the order the pane shows them, with what
@@ -198,20 +199,20 @@ func (e *explainer) evidence(it *item) {
 			continue
 		}
 		delete(byFact, f.key)
-		value := Sanitize(ev.Value)
+		value := text.Sanitize(ev.Value)
 		switch f.key {
 		case "parameters":
-			value = HumanParams(m.Parameters.Value) + " (" + value + ")"
+			value = text.HumanParams(m.Parameters.Value) + " (" + value + ")"
 		case "context_length":
-			if h := HumanContext(m.ContextLength.Value); h != value {
+			if h := text.HumanContext(m.ContextLength.Value); h != value {
 				value = h + " (" + value + ")"
 			}
 		}
-		e.fact(f.name, value+e.st.Subtle.Render(" · from "+Sanitize(ev.Source)))
+		e.fact(f.name, value+e.st.Subtle.Render(" · from "+text.Sanitize(ev.Source)))
 	}
 	for _, ev := range v.Evidence { // facts this pane does not know yet
 		if _, ok := byFact[ev.Fact]; ok {
-			e.fact(Sanitize(ev.Fact), Sanitize(ev.Value)+e.st.Subtle.Render(" · from "+Sanitize(ev.Source)))
+			e.fact(text.Sanitize(ev.Fact), text.Sanitize(ev.Value)+e.st.Subtle.Render(" · from "+text.Sanitize(ev.Source)))
 		}
 	}
 }
@@ -223,7 +224,7 @@ func (e *explainer) fact(name, value string) {
 
 func (e *explainer) about(m compat.Model, now time.Time) {
 	or := func(s, def string) string {
-		if s = Sanitize(s); s == "" {
+		if s = text.Sanitize(s); s == "" {
 			return def
 		}
 		return s
@@ -232,18 +233,18 @@ func (e *explainer) about(m compat.Model, now time.Time) {
 	switch {
 	case m.IsGated() && strings.HasPrefix(m.ContextLength.Source, compat.ConfigJSONSource("")):
 		// Its config.json was read: the token has access.
-		gated = "yes (" + Sanitize(m.Gated) + "), and your token has access (config.json was read)"
+		gated = "yes (" + text.Sanitize(m.Gated) + "), and your token has access (config.json was read)"
 	case m.IsGated():
-		gated = "yes (" + Sanitize(m.Gated) + "): accept the licence on the Hub, set HF_TOKEN"
+		gated = "yes (" + text.Sanitize(m.Gated) + "): accept the licence on the Hub, set HF_TOKEN"
 	}
-	updated := Ago(now, m.LastModified)
+	updated := text.Ago(now, m.LastModified)
 	if !m.LastModified.IsZero() {
 		updated += e.st.Subtle.Render(" · " + m.LastModified.UTC().Format("2006-01-02"))
 	}
 	e.fact("license", or(m.License, "unknown"))
 	e.fact("gated", gated)
-	e.fact("downloads", HumanCount(m.Downloads)+e.st.Subtle.Render(" ("+strconv.FormatInt(m.Downloads, 10)+")"))
-	e.fact("likes", HumanCount(m.Likes))
+	e.fact("downloads", text.HumanCount(m.Downloads)+e.st.Subtle.Render(" ("+strconv.FormatInt(m.Downloads, 10)+")"))
+	e.fact("likes", text.HumanCount(m.Likes))
 	e.fact("updated", updated)
 	e.fact("pipeline", or(m.PipelineTag, "-"))
 	e.fact("library", or(m.LibraryName, "-"))

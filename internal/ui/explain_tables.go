@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
 // The detail pane's two tables: every worker's verdict, and the files.
@@ -25,7 +26,7 @@ func (e *explainer) workers(v compat.Verdict, shown string) {
 	rows := make([]row, len(v.Workers))
 	nameW, verdictW, formatW, ctxW := len("WORKER"), len("VERDICT"), len("FORMAT"), 0
 	for i, r := range v.Workers {
-		x := row{mark: "  ", name: Sanitize(r.Name), verdict: "✗ no", format: Sanitize(r.Format), ctx: HumanContext(r.MaxContext)}
+		x := row{mark: "  ", name: text.Sanitize(r.Name), verdict: "✗ no", format: text.Sanitize(r.Format), ctx: text.HumanContext(r.MaxContext)}
 		if r.Name == shown {
 			x.mark = "› "
 		}
@@ -105,13 +106,13 @@ func (e *explainer) files(it *item, loading bool) {
 	shown := files[:min(len(files), maxFilesShown)]
 	nameW, noteW := 0, 0
 	for _, f := range shown {
-		nameW = max(nameW, ansi.StringWidth(Sanitize(f)))
+		nameW = max(nameW, ansi.StringWidth(text.Sanitize(f)))
 		noteW = max(noteW, ansi.StringWidth(fileNote(f)))
 	}
 	// The notes (quantization, projector) matter more than a long name's end.
 	nameW = min(nameW, max(10, e.width-3-noteW))
 	for _, f := range shown {
-		name := Sanitize(f)
+		name := text.Sanitize(f)
 		var b strings.Builder
 		b.WriteString("  ")
 		if note := fileNote(f); note != "" {
@@ -150,5 +151,5 @@ func ggufQuant(name string) string {
 	if !strings.HasSuffix(strings.ToLower(name), ".gguf") {
 		return ""
 	}
-	return quantLabel(Sanitize(name))
+	return quantLabel(text.Sanitize(name))
 }

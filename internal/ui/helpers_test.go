@@ -16,6 +16,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/query"
 )
 
 // TestMain pins the output once for the package: no colour, dark
@@ -113,7 +114,7 @@ func genModels(start, n int) []compat.Model {
 // pages are keyed by token: "" is the first page.
 type fakeSearcher struct {
 	mu          sync.Mutex
-	pages       map[string]Page
+	pages       map[string]query.Page
 	searchErr   map[string]error // by token
 	detailErr   map[string]error // by model id
 	noConfig    map[string]bool  // by model id: config.json gated or missing, the context stays unknown
@@ -122,7 +123,7 @@ type fakeSearcher struct {
 }
 
 type searchCall struct {
-	q       Query
+	q       query.Query
 	next    string
 	refresh bool
 }
@@ -130,13 +131,13 @@ type searchCall struct {
 // newFake serves models in pages of size, linked by tokens "2", "3", ...;
 // each page was cached 3 minutes before testNow.
 func newFake(models []compat.Model, size int) *fakeSearcher {
-	f := &fakeSearcher{pages: map[string]Page{}, searchErr: map[string]error{}, detailErr: map[string]error{}, noConfig: map[string]bool{}}
+	f := &fakeSearcher{pages: map[string]query.Page{}, searchErr: map[string]error{}, detailErr: map[string]error{}, noConfig: map[string]bool{}}
 	for i, n := 0, 1; i < len(models) || i == 0; i, n = i+size, n+1 {
 		tok := ""
 		if n > 1 {
 			tok = strconv.Itoa(n)
 		}
-		p := Page{Models: models[i:min(i+size, len(models))], FetchedAt: testNow.Add(-3 * time.Minute), FromCache: true}
+		p := query.Page{Models: models[i:min(i+size, len(models))], FetchedAt: testNow.Add(-3 * time.Minute), FromCache: true}
 		if i+size < len(models) {
 			p.Next = strconv.Itoa(n + 1)
 		}
@@ -148,16 +149,16 @@ func newFake(models []compat.Model, size int) *fakeSearcher {
 	return f
 }
 
-func (f *fakeSearcher) Search(_ context.Context, q Query, next string, refresh bool) (Page, error) {
+func (f *fakeSearcher) Search(_ context.Context, q query.Query, next string, refresh bool) (query.Page, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.searches = append(f.searches, searchCall{q, next, refresh})
 	if err := f.searchErr[next]; err != nil {
-		return Page{}, err
+		return query.Page{}, err
 	}
 	p, ok := f.pages[next]
 	if !ok {
-		return Page{}, errors.New("fake: no page " + next)
+		return query.Page{}, errors.New("fake: no page " + next)
 	}
 	return p, nil
 }
@@ -185,7 +186,7 @@ func (f *fakeSearcher) calls() ([]searchCall, []string) {
 // newTestModel is the root model over s with the default catalog, the test
 // clock, sized w×h. It has not run Init.
 func newTestModel(s Searcher, w, h int) Model {
-	m := New(Options{Query: Query{Text: "llm"}, Catalog: compat.DefaultCatalog(), Searcher: s, Now: clock, PickFormat: "id"})
+	m := New(Options{Query: query.Query{Text: "llm"}, Catalog: compat.DefaultCatalog(), Searcher: s, Now: clock, PickFormat: "id"})
 	m, _ = update(m, tea.WindowSizeMsg{Width: w, Height: h})
 	return m
 }

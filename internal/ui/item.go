@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
 // badge is a verdict as the list shows it.
@@ -57,7 +58,7 @@ type item struct {
 func newItem(m compat.Model, cat compat.Catalog) *item {
 	v := compat.Check(m, cat)
 	it := &item{judged: compat.Judged{Model: m, Verdict: v}}
-	it.id = Sanitize(m.ID)
+	it.id = text.Sanitize(m.ID)
 	it.filter = strings.ToLower(it.id)
 	switch {
 	case !v.Compatible:
@@ -69,27 +70,27 @@ func newItem(m compat.Model, cat compat.Catalog) *item {
 	}
 	switch {
 	case v.Family != "":
-		it.family = Sanitize(v.Family)
+		it.family = text.Sanitize(v.Family)
 	case v.Architecture != "":
-		it.family = Sanitize(v.Architecture)
+		it.family = text.Sanitize(v.Architecture)
 	default:
 		it.family = "?"
 	}
 	if len(v.Formats) == 0 {
 		it.formats = "?"
 	} else {
-		it.formats = Sanitize(strings.Join(v.Formats, " "))
+		it.formats = text.Sanitize(strings.Join(v.Formats, " "))
 	}
 	it.params = "?"
 	if v.Parameters != nil {
-		it.params = HumanParams(*v.Parameters)
+		it.params = text.HumanParams(*v.Parameters)
 	}
 	it.context = "?"
 	if v.ContextLength != nil {
-		it.context = HumanContext(*v.ContextLength)
+		it.context = text.HumanContext(*v.ContextLength)
 	}
-	it.downloads = HumanCount(m.Downloads)
-	it.likes = HumanCount(m.Likes)
+	it.downloads = text.HumanCount(m.Downloads)
+	it.likes = text.HumanCount(m.Likes)
 	it.updated = "?"
 	if !m.LastModified.IsZero() {
 		it.updated = m.LastModified.UTC().Format("2006-01-02")

@@ -1,5 +1,7 @@
 package ui
 
+import "github.com/modelbrowser/modelbrowser/internal/query"
+
 // Every message the TUI defines. Each one carries the request it answers, so
 // Update can drop an answer to a question nobody asks any more.
 
@@ -8,10 +10,10 @@ package ui
 // was asked for ("" for the first page). The page's models are already
 // judged and prepared for display (items), by the command, off the UI loop.
 type pageFetchedMsg struct {
-	query Query
+	query query.Query
 	seq   int
 	next  string
-	page  Page
+	page  query.Page
 	items []*item
 	err   error
 }

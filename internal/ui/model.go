@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/query"
 )
 
 const (
@@ -48,7 +49,7 @@ type Model struct {
 
 	width, height, bodyHeight int
 
-	query       Query
+	query       query.Query
 	refresh     bool // the current search bypasses the cache
 	seq         int  // sequence number of the current search
 	next        string
@@ -96,7 +97,7 @@ func New(opt Options) Model {
 
 	q := opt.Query
 	if q.Sort == "" {
-		q.Sort = SortDownloads
+		q.Sort = query.SortDownloads
 	}
 	m := Model{
 		ctx:      context.Background(),
@@ -235,7 +236,7 @@ func (m Model) updateKey(k tea.KeyMsg) (Model, tea.Cmd) {
 		cmd = m.prompt.Focus()
 	case key.Matches(k, m.keys.Sort):
 		q := m.query
-		q.Sort = nextSort(q.Sort)
+		q.Sort = query.NextSort(q.Sort)
 		return m.search(q, false)
 	case key.Matches(k, m.keys.Refresh):
 		return m.search(m.query, true)
@@ -300,15 +301,6 @@ func (m *Model) cycleWorker() {
 		}
 	}
 	m.detail.show(it, it.shownWorker(m.worker), m.inflight[it.judged.Model.ID], m.now)
-}
-
-func nextSort(s string) string {
-	for i, x := range sortCycle {
-		if x == s {
-			return sortCycle[(i+1)%len(sortCycle)]
-		}
-	}
-	return sortCycle[0]
 }
 
 // syncKeys enables the keys that work in the current state.

@@ -5,6 +5,8 @@ import (
 
 	"github.com/charmbracelet/bubbles/list"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/modelbrowser/modelbrowser/internal/query"
 )
 
 // columns is the row layout for one width: how wide each column is, 0 for a
@@ -35,9 +37,9 @@ const (
 // its own on the Hub's model list: downloads stand in.
 func statFor(sort string) stat {
 	switch sort {
-	case SortLikes:
+	case query.SortLikes:
 		return statLikes
-	case SortUpdated:
+	case query.SortUpdated:
 		return statUpdated
 	}
 	return statDownloads

@@ -11,44 +11,15 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/query"
 )
-
-// Sort orders a search can ask the Hub for, in the order `o` cycles them.
-const (
-	SortDownloads = "downloads"
-	SortLikes     = "likes"
-	SortTrending  = "trending"
-	SortUpdated   = "updated"
-)
-
-var sortCycle = []string{SortDownloads, SortLikes, SortTrending, SortUpdated}
-
-// Query is one Hub search.
-type Query struct {
-	Text    string
-	Author  string
-	Filters []string
-	// Sort is one of the Sort constants; "" means SortDownloads.
-	Sort string
-}
-
-// Page is one page of search results.
-type Page struct {
-	Models []compat.Model
-	// Next is the token of the following page; "" on the last page.
-	Next      string
-	FetchedAt time.Time
-	FromCache bool
-	Stale     bool
-	Offline   bool
-}
 
 // Searcher is what the TUI needs from the Hub. cmd/modelbrowser injects the
 // real client; tests inject fakes.
 type Searcher interface {
 	// Search returns the page of results after token next ("" for the
 	// first page). refresh bypasses any cache.
-	Search(ctx context.Context, q Query, next string, refresh bool) (Page, error)
+	Search(ctx context.Context, q query.Query, next string, refresh bool) (query.Page, error)
 	// Detail returns the model with what needs extra requests filled in
 	// (context length from config.json, full file list).
 	Detail(ctx context.Context, m compat.Model, refresh bool) (compat.Model, error)
@@ -56,7 +27,7 @@ type Searcher interface {
 
 // Options are the TUI's dependencies and starting point.
 type Options struct {
-	Query    Query
+	Query    query.Query
 	Catalog  compat.Catalog
 	Searcher Searcher
 	// Now is the clock; nil means time.Now.

@@ -11,6 +11,8 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/modelbrowser/modelbrowser/internal/query"
 )
 
 // watchWriter is a terminal stand-in: it keeps what is drawn and closes
@@ -46,7 +48,7 @@ func TestRunWiresOutputAndInput(t *testing.T) {
 	var err error
 	go func() {
 		defer close(done)
-		res, err = Run(context.Background(), Options{Query: Query{Text: "llm"}, Catalog: compatCatalog(),
+		res, err = Run(context.Background(), Options{Query: query.Query{Text: "llm"}, Catalog: compatCatalog(),
 			Searcher: newFake(fixtureModels(), 50), Now: clock, Output: out, Input: in, NoColor: true})
 	}()
 	select {

@@ -2,18 +2,19 @@ package ui
 
 import (
 	"maps"
-	"slices"
 	"time"
 
 	"github.com/charmbracelet/bubbles/list"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/query"
+	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
 // search starts a new search for q: a new sequence number, so that answers
 // to the old one are dropped, and an empty list until its first page.
-func (m Model) search(q Query, refresh bool) (Model, tea.Cmd) {
+func (m Model) search(q query.Query, refresh bool) (Model, tea.Cmd) {
 	m.query, m.refresh = q, refresh
 	m.seq++
 	m.next = ""
@@ -99,12 +100,12 @@ func (m *Model) lookUpContexts() tea.Cmd {
 // pageFetched takes a page of the current search; an answer to an older
 // search or query is dropped.
 func (m Model) pageFetched(msg pageFetchedMsg) (Model, tea.Cmd) {
-	if msg.seq != m.seq || !sameQuery(msg.query, m.query) {
+	if msg.seq != m.seq || !msg.query.Equal(m.query) {
 		return m, nil
 	}
 	m.pageLoading = false
 	if msg.err != nil {
-		text := Sanitize(msg.err.Error())
+		text := text.Sanitize(msg.err.Error())
 		if len(m.list.all) == 0 && msg.next == "" {
 			m.fatal = text
 			return m, nil
@@ -173,7 +174,7 @@ func (m Model) detailFetched(msg detailFetchedMsg) (Model, tea.Cmd) {
 	if msg.err != nil {
 		it.detailFailed = true
 		if shown {
-			m.footerErr = "could not load details of " + it.id + ": " + Sanitize(msg.err.Error())
+			m.footerErr = "could not load details of " + it.id + ": " + text.Sanitize(msg.err.Error())
 			m.detail.show(it, it.shownWorker(m.worker), false, m.now)
 		}
 		return m, nil
@@ -185,10 +186,6 @@ func (m Model) detailFetched(msg detailFetchedMsg) (Model, tea.Cmd) {
 	return m, cmd
 }
 
-func sameQuery(a, b Query) bool {
-	return a.Text == b.Text && a.Author == b.Author && a.Sort == b.Sort && slices.Equal(a.Filters, b.Filters)
-}
-
 // cacheState sums up where the loaded pages came from.
 type cacheState struct {
 	pages     int
@@ -198,7 +195,7 @@ type cacheState struct {
 	oldest    time.Time // the oldest cached page's fetch time
 }
 
-func (c cacheState) add(p Page) cacheState {
+func (c cacheState) add(p query.Page) cacheState {
 	c.pages++
 	c.offline = c.offline || p.Offline
 	c.stale = c.stale || p.Stale
@@ -220,7 +217,7 @@ func (c cacheState) text(now time.Time) string {
 	case !c.fromCache:
 		return "live"
 	}
-	s := "cached " + Ago(now, c.oldest)
+	s := "cached " + text.Ago(now, c.oldest)
 	if c.stale {
 		s += " (stale)"
 	}

@@ -9,6 +9,8 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 	"github.com/stretchr/testify/assert"
+
+	"github.com/modelbrowser/modelbrowser/internal/query"
 )
 
 // colourSGR matches an SGR sequence that sets a colour (30–37, 38;…,
@@ -41,7 +43,7 @@ func TestNoColorWholeScreen(t *testing.T) {
 
 	screens := func(noColor bool) []string {
 		f := newFake(fixtureModels(), 50)
-		m := New(Options{Query: Query{Text: "llm"}, Catalog: compatCatalog(), Searcher: f, Now: clock, NoColor: noColor})
+		m := New(Options{Query: query.Query{Text: "llm"}, Catalog: compatCatalog(), Searcher: f, Now: clock, NoColor: noColor})
 		m, _ = update(m, tea.WindowSizeMsg{Width: 120, Height: 40})
 		m = run(t, m, m.Init())
 		m = press(t, m, "enter")

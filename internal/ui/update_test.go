@@ -9,6 +9,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/modelbrowser/modelbrowser/internal/query"
 )
 
 func TestFirstPageJudgesOnceAndHidesIncompatible(t *testing.T) {
@@ -23,7 +25,7 @@ func TestFirstPageJudgesOnceAndHidesIncompatible(t *testing.T) {
 	}
 	searches, _ := f.calls()
 	require.Len(t, searches, 1)
-	assert.Equal(t, searchCall{q: Query{Text: "llm", Sort: SortDownloads}}, searches[0])
+	assert.Equal(t, searchCall{q: query.Query{Text: "llm", Sort: query.SortDownloads}}, searches[0])
 	assert.False(t, m.pageLoading)
 }
 
@@ -173,7 +175,7 @@ func TestStalePageAnswersDropped(t *testing.T) {
 	m, cmd := update(m, keyMsg("o"))
 	fresh := messagesOfType[pageFetchedMsg](cmd)
 	require.Len(t, fresh, 1)
-	assert.Equal(t, SortLikes, fresh[0].query.Sort)
+	assert.Equal(t, query.SortLikes, fresh[0].query.Sort)
 
 	m, _ = update(m, old[0])
 	assert.Empty(t, m.list.all, "the answer to the replaced search is dropped")
@@ -312,7 +314,7 @@ func TestSortCyclesAndRefreshBypassesCache(t *testing.T) {
 	for _, s := range searches {
 		sorts = append(sorts, s.q.Sort)
 	}
-	assert.Equal(t, []string{SortDownloads, SortLikes, SortTrending, SortUpdated, SortDownloads, SortDownloads}, sorts)
+	assert.Equal(t, []string{query.SortDownloads, query.SortLikes, query.SortTrending, query.SortUpdated, query.SortDownloads, query.SortDownloads}, sorts)
 	assert.True(t, searches[5].refresh, "r asks the Hub again")
 	assert.False(t, searches[4].refresh)
 }

@@ -5,6 +5,9 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/modelbrowser/modelbrowser/internal/query"
+	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
 // layout hands the window size down, less the root's own chrome: the header
@@ -93,16 +96,16 @@ func (m Model) headerView() string {
 // queryText is the search as the header shows it: “qwen” from meta-llama
 // [gguf], or "top models" without search text. Hub-bound text the user
 // typed is sanitized like Hub text.
-func queryText(q Query) string {
+func queryText(q query.Query) string {
 	s := "top models"
 	if q.Text != "" {
-		s = "“" + Sanitize(q.Text) + "”"
+		s = "“" + text.Sanitize(q.Text) + "”"
 	}
 	if q.Author != "" {
-		s += " from " + Sanitize(q.Author)
+		s += " from " + text.Sanitize(q.Author)
 	}
 	if len(q.Filters) > 0 {
-		s += " [" + Sanitize(strings.Join(q.Filters, ",")) + "]"
+		s += " [" + text.Sanitize(strings.Join(q.Filters, ",")) + "]"
 	}
 	return s
 }
@@ -160,7 +163,7 @@ func (m Model) statusView() string {
 	shown := m.list.visibleCount()
 	var parts []string
 	if v := m.list.list.FilterValue(); v != "" && (m.list.filtering() || m.list.filterApplied()) {
-		parts = append(parts, fmt.Sprintf("%d of %d shown match “%s”", shown, len(m.list.list.Items()), Sanitize(v)))
+		parts = append(parts, fmt.Sprintf("%d of %d shown match “%s”", shown, len(m.list.list.Items()), text.Sanitize(v)))
 	} else {
 		parts = append(parts, fmt.Sprintf("%d shown", shown))
 	}

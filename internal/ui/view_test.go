@@ -10,6 +10,8 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/modelbrowser/modelbrowser/internal/query"
 )
 
 // Goldens of the settled screen, ANSI stripped (the profile is pinned to
@@ -142,13 +144,13 @@ func TestViewResizeReflows(t *testing.T) {
 // models" without text) and what the list shows, each once.
 func TestHeaderNamesQueryAndFilter(t *testing.T) {
 	tests := map[string]struct {
-		q    Query
+		q    query.Query
 		keys []string
 		want string
 	}{
-		"no text, all shown":  {Query{}, []string{"c"}, "modelbrowser  top models · by downloads · showing all · cached 3 min ago"},
-		"no text, compatible": {Query{Sort: SortLikes}, nil, "modelbrowser  top models · by likes · compatible only · cached 3 min ago"},
-		"text and author":     {Query{Text: "qwen", Author: "Qwen"}, []string{"c"}, "modelbrowser  “qwen” from Qwen · by downloads · showing all · cached 3 min ago"},
+		"no text, all shown":  {query.Query{}, []string{"c"}, "modelbrowser  top models · by downloads · showing all · cached 3 min ago"},
+		"no text, compatible": {query.Query{Sort: query.SortLikes}, nil, "modelbrowser  top models · by likes · compatible only · cached 3 min ago"},
+		"text and author":     {query.Query{Text: "qwen", Author: "Qwen"}, []string{"c"}, "modelbrowser  “qwen” from Qwen · by downloads · showing all · cached 3 min ago"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -173,17 +175,17 @@ func TestLastColumnFollowsTheSort(t *testing.T) {
 		return strings.TrimRight(lines[1], " "), strings.TrimRight(lines[2], " ")
 	}
 	for _, want := range []struct{ sort, title, llama string }{
-		{SortDownloads, "DOWNLOADS", "5.2M"},
-		{SortLikes, "LIKES", "4.1k"},
-		{SortTrending, "DOWNLOADS", "5.2M"},
-		{SortUpdated, "UPDATED", "2025-06-12"},
+		{query.SortDownloads, "DOWNLOADS", "5.2M"},
+		{query.SortLikes, "LIKES", "4.1k"},
+		{query.SortTrending, "DOWNLOADS", "5.2M"},
+		{query.SortUpdated, "UPDATED", "2025-06-12"},
 	} {
 		require.Equal(t, want.sort, m.query.Sort)
 		head, llama := rows(m)
 		assert.True(t, strings.HasSuffix(head, " "+want.title), "%s: %q", want.sort, head)
 		assert.True(t, strings.HasSuffix(llama, " "+want.llama), "%s: %q", want.sort, llama)
 		assert.Contains(t, llama, "128k", "%s: CTX stays", want.sort)
-		if want.sort == SortUpdated {
+		if want.sort == query.SortUpdated {
 			requireGolden(t, m)
 		}
 		m = press(t, m, "o")

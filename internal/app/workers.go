@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -18,10 +18,10 @@ import (
 // maxCatalogBytes bounds a user catalog file: it is a handful of workers.
 const maxCatalogBytes = 1 << 20
 
-// loadCatalog returns the worker catalog in force: the --workers file,
-// else $XDG_CONFIG_HOME/modelbrowser/workers.{toml,json} when present, else
-// the built-in default; with the machine the recommendation is made for.
-func loadCatalog(e env, file string) (compat.Catalog, error) {
+// LoadCatalog returns the worker catalog in force: file, else
+// $XDG_CONFIG_HOME/modelbrowser/workers.{toml,json} when present, else the
+// built-in default; with the machine the recommendation is made for.
+func LoadCatalog(env Env, file string) (compat.Catalog, error) {
 	var c compat.Catalog
 	switch {
 	case file != "":
@@ -32,7 +32,7 @@ func loadCatalog(e env, file string) (compat.Catalog, error) {
 	default:
 		found := false
 		for _, name := range []string{"workers.toml", "workers.json"} {
-			p := filepath.Join(configDir(e), "modelbrowser", name)
+			p := filepath.Join(configDir(env), "modelbrowser", name)
 			if _, err := os.Stat(p); err == nil {
 				if c, err = readCatalog(p); err != nil {
 					return c, err
@@ -68,8 +68,8 @@ func readCatalog(path string) (compat.Catalog, error) {
 	return compat.ParseCatalog(path, data)
 }
 
-func configDir(e env) string {
-	if d := e.getenv("XDG_CONFIG_HOME"); d != "" {
+func configDir(env Env) string {
+	if d := env.Getenv("XDG_CONFIG_HOME"); d != "" {
 		return d
 	}
 	if runtime.GOOS == "darwin" || runtime.GOOS == "windows" {
@@ -77,7 +77,7 @@ func configDir(e env) string {
 			return d
 		}
 	}
-	return filepath.Join(e.getenv("HOME"), ".config")
+	return filepath.Join(env.Getenv("HOME"), ".config")
 }
 
 // execProber runs nvidia-smi / rocm-smi briefly to learn whether the

@@ -8,22 +8,18 @@ import (
 
 	"github.com/charmbracelet/x/term"
 
-	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/app"
+	"github.com/modelbrowser/modelbrowser/internal/query"
+	"github.com/modelbrowser/modelbrowser/internal/report"
+	"github.com/modelbrowser/modelbrowser/internal/text"
 	"github.com/modelbrowser/modelbrowser/internal/ui"
 )
 
-// pickJSON is what `--pick-format json` prints: the check shape plus the
-// worker the user chose.
-type pickJSON struct {
-	compat.Verdict
-	Worker string `json:"worker"`
-}
-
-func runTUI(ctx context.Context, e env, args []string) (int, error) {
+func runBrowse(ctx context.Context, e env, args []string) (int, error) {
 	fs := newFlagSet("modelbrowser")
 	var common commonFlags
 	common.register(fs)
-	sortBy := fs.String("sort", "downloads", "downloads, likes, trending or updated")
+	sortBy := fs.String("sort", query.SortDownloads, strings.Join(query.SortNames(true), ", "))
 	author := fs.String("author", "", "only models of this user or organisation")
 	var filters stringsFlag
 	fs.Var(&filters, "filter", "only models with this tag (repeatable)")
@@ -35,24 +31,34 @@ func runTUI(ctx context.Context, e env, args []string) (int, error) {
 	if len(pos) > 0 && strings.HasPrefix(pos[0], "-") {
 		return exitError, usageError{fmt.Sprintf("unknown flag %q", pos[0])}
 	}
+	sort, ok := query.LookupSort(*sortBy)
 	switch {
 	case *pickFormat != "id" && *pickFormat != "json":
 		return exitError, usageError{fmt.Sprintf("--pick-format must be id or json, got %q", *pickFormat)}
-	case !validSort(*sortBy) || *sortBy == "created":
-		return exitError, usageError{fmt.Sprintf("--sort must be downloads, likes, trending or updated, got %q", *sortBy)}
+	case !ok || !sort.Browse:
+		return exitError, usageError{fmt.Sprintf("--sort must be one of %s, got %q", strings.Join(query.SortNames(true), ", "), *sortBy)}
 	}
 	if !term.IsTerminal(os.Stdin.Fd()) || !term.IsTerminal(os.Stderr.Fd()) {
 		return exitError, fmt.Errorf("the interactive browser needs a terminal on stdin and stderr; in scripts use 'modelbrowser search' or 'modelbrowser check'")
 	}
-	cat, hub, err := connect(e, common)
+	opts, err := common.options()
 	if err != nil {
 		return exitError, err
 	}
-	defer hub.close()
+	env := e.app()
+	cat, err := app.LoadCatalog(env, opts.WorkersFile)
+	if err != nil {
+		return exitError, err
+	}
+	hub, err := app.OpenHub(env, opts, true)
+	if err != nil {
+		return exitError, err
+	}
+	defer hub.Close()
 	res, err := ui.Run(ctx, ui.Options{
-		Query:      ui.Query{Text: strings.Join(pos, " "), Author: *author, Filters: filters, Sort: *sortBy},
+		Query:      query.Query{Text: strings.Join(pos, " "), Author: *author, Filters: filters, Sort: sort.Name},
 		Catalog:    cat,
-		Searcher:   uiSearcher{hub: hub},
+		Searcher:   hub.Browser(),
 		PickFormat: *pickFormat,
 		Output:     os.Stderr,
 		NoColor:    e.getenv("NO_COLOR") != "",
@@ -64,7 +70,7 @@ func runTUI(ctx context.Context, e env, args []string) (int, error) {
 		return exitNegative, nil
 	}
 	if *pickFormat == "json" {
-		if err := writeJSON(e.stdout, pickJSON{Verdict: res.Judged.Verdict, Worker: res.Worker}); err != nil {
+		if err := text.WriteJSON(e.stdout, report.Pick{Verdict: res.Judged.Verdict, Worker: res.Worker}); err != nil {
 			return exitError, err
 		}
 		return exitOK, nil

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/modelbrowser/modelbrowser/internal/app"
+	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/report"
+	"github.com/modelbrowser/modelbrowser/internal/text"
+)
+
+func runCheck(ctx context.Context, e env, args []string) (int, error) {
+	fs := newFlagSet("check")
+	var common commonFlags
+	common.register(fs)
+	worker := fs.String("worker", "", "judge the model for this worker only")
+	revision := fs.String("revision", "", "a branch, tag or commit of the repository")
+	asJSON := fs.Bool("json", false, "print the verdict as JSON")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return exitError, err
+	}
+	if len(pos) != 1 {
+		return exitError, usageError{"check: want exactly one REPO_ID, e.g. modelbrowser check meta-llama/Llama-3.1-8B-Instruct"}
+	}
+	opts, err := common.options()
+	if err != nil {
+		return exitError, err
+	}
+	env := e.app()
+	cat, err := app.LoadCatalog(env, opts.WorkersFile)
+	if err != nil {
+		return exitError, err
+	}
+	if *worker != "" {
+		w, ok := cat.Worker(*worker)
+		if !ok {
+			return exitError, usageError{fmt.Sprintf("check: no worker named %q in the catalog (%s); see 'modelbrowser workers'", text.OneLine(*worker, 60), workerNames(cat))}
+		}
+		cat.Workers = []compat.Worker{w}
+	}
+	hub, err := app.OpenHub(env, opts, false)
+	if err != nil {
+		return exitError, err
+	}
+	defer hub.Close()
+	m, err := hub.Model(ctx, pos[0], *revision)
+	if err != nil {
+		return exitError, err
+	}
+	v := compat.Check(m, cat)
+	if *asJSON {
+		if err := text.WriteJSON(e.stdout, v); err != nil {
+			return exitError, err
+		}
+	} else {
+		report.Explanation(e.stdout, m, v)
+	}
+	if !v.Compatible {
+		return exitNegative, nil
+	}
+	return exitOK, nil
+}
+
+func workerNames(c compat.Catalog) string {
+	names := make([]string, len(c.Workers))
+	for i, w := range c.Workers {
+		names[i] = w.Name
+	}
+	return text.Sanitize(strings.Join(names, ", "))
+}

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/modelbrowser/modelbrowser/internal/app"
+	"github.com/modelbrowser/modelbrowser/internal/query"
+	"github.com/modelbrowser/modelbrowser/internal/report"
+)
+
+func runSearch(ctx context.Context, e env, args []string) (int, error) {
+	fs := newFlagSet("search")
+	var common commonFlags
+	common.register(fs)
+	limit := fs.Int("limit", 50, "number of results to print")
+	scan := fs.Int("scan", 1000, "with compatible-only, stop after scanning this many models")
+	all := fs.Bool("all", false, "print every model, compatible or not")
+	sortBy := fs.String("sort", query.SortDownloads, strings.Join(query.SortNames(false), ", "))
+	author := fs.String("author", "", "only models of this user or organisation")
+	var filters stringsFlag
+	fs.Var(&filters, "filter", "only models with this tag (repeatable)")
+	noContext := fs.Bool("no-context", false, "do not fetch config.json for context lengths")
+	asJSON := fs.Bool("json", false, "print a JSON array")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return exitError, err
+	}
+	if len(pos) > 1 {
+		return exitError, usageError{fmt.Sprintf("search: one QUERY at most, got %d words (quote the query)", len(pos))}
+	}
+	sort, ok := query.LookupSort(*sortBy)
+	switch {
+	case *limit < 1 || *limit > 10000:
+		return exitError, usageError{fmt.Sprintf("search: --limit must be between 1 and 10000, got %d", *limit)}
+	case *scan < 1 || *scan > 100000:
+		return exitError, usageError{fmt.Sprintf("search: --scan must be between 1 and 100000, got %d", *scan)}
+	case !ok:
+		return exitError, usageError{fmt.Sprintf("search: --sort must be one of %s, got %q", strings.Join(query.SortNames(false), ", "), *sortBy)}
+	}
+	opts, err := common.options()
+	if err != nil {
+		return exitError, err
+	}
+	env := e.app()
+	cat, err := app.LoadCatalog(env, opts.WorkersFile)
+	if err != nil {
+		return exitError, err
+	}
+	hub, err := app.OpenHub(env, opts, false)
+	if err != nil {
+		return exitError, err
+	}
+	defer hub.Close()
+	q := query.Query{Text: strings.Join(pos, " "), Author: *author, Filters: filters, Sort: sort.Name}
+	res, err := hub.Search(ctx, q, cat, app.Limits{Limit: *limit, Scan: *scan, All: *all})
+	if err != nil && len(res.Judged) == 0 {
+		return exitError, err
+	}
+	if err != nil {
+		// Keep what was read: the pages before the failure are printed.
+		e.note(fmt.Sprintf("stopped after %d models: %s", res.Scanned, err))
+	}
+	if !*noContext {
+		res.Judged = hub.ResolveContexts(ctx, res.Judged, cat)
+	}
+	if *asJSON {
+		if err := report.SearchJSON(e.stdout, res.Judged); err != nil {
+			return exitError, err
+		}
+	} else {
+		report.Table(e.stdout, res.Judged, e.width)
+		if !*all && e.stdoutTTY {
+			fmt.Fprintf(e.stdout, "\n%d compatible of %d scanned (--all shows every model)\n", len(res.Judged), res.Scanned)
+		}
+	}
+	if err != nil {
+		return exitError, nil
+	}
+	return exitOK, nil
+}

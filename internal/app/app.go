@@ -1,0 +1,63 @@
+// Package app runs modelbrowser's use cases: search (paging, limit,
+// scan), check, the browser's searcher, and loading the worker catalog and
+// the machine. It wires internal/hf (with internal/cache underneath) to
+// internal/compat, and builds only what a command uses.
+//
+// cmd/modelbrowser parses flags, calls app and prints; internal/ui takes
+// app's Browser as its small Searcher interface. app prints nothing: what
+// a person should be told goes to Env.Note, one line at a time, from the
+// caller's goroutine.
+package app
+
+import (
+	"os"
+	"time"
+)
+
+// Env is everything app reads from the outside world, injected so that
+// the use cases run in tests without touching the real process.
+type Env struct {
+	// Getenv reads an environment variable.
+	Getenv func(string) string
+	// ReadFile reads a file (the token file).
+	ReadFile func(string) ([]byte, error)
+	// Now is the clock.
+	Now func() time.Time
+	// Version is the program's version, sent in the User-Agent.
+	Version string
+	// Note is told what a person should know about an answer (it came
+	// from an old cache, the disk failed, models were left out), one line
+	// each; nil drops them.
+	Note func(string)
+}
+
+// ProcessEnv is the Env of this process; notes go to note.
+func ProcessEnv(version string, note func(string)) Env {
+	return Env{Getenv: os.Getenv, ReadFile: os.ReadFile, Now: time.Now, Version: version, Note: note}
+}
+
+func (e Env) now() time.Time {
+	if e.Now == nil {
+		return time.Now()
+	}
+	return e.Now()
+}
+
+func (e Env) note(msg string) {
+	if e.Note != nil {
+		e.Note(msg)
+	}
+}
+
+// Options are the cache and catalog choices every Hub command takes.
+type Options struct {
+	// WorkersFile is a worker catalog replacing the built-in one ("" looks
+	// in the configuration directory, then uses the built-in one).
+	WorkersFile string
+	// Offline sends no request (also HF_HUB_OFFLINE).
+	Offline bool
+	// Refresh revalidates cached answers with the Hub.
+	Refresh bool
+	// NoCache neither reads nor writes the cache.
+	NoCache bool
+}

@@ -1,0 +1,50 @@
+package app
+
+import (
+	"context"
+
+	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/hf"
+	"github.com/modelbrowser/modelbrowser/internal/query"
+)
+
+// browsePageSize is how many models the browser asks for at a time.
+const browsePageSize = 50
+
+// Browser is what the interactive browser asks the Hub, through the
+// cache: internal/ui's Searcher.
+type Browser struct{ hub *Hub }
+
+// Browser returns the Hub as the browser's searcher. Open the Hub
+// refreshable for its refresh to revalidate.
+func (h *Hub) Browser() Browser { return Browser{hub: h} }
+
+// Search returns the page of results at next ("" for the first page).
+// refresh revalidates the cached answer with the Hub.
+func (b Browser) Search(ctx context.Context, q query.Query, next string, refresh bool) (query.Page, error) {
+	opts := hf.ListOptions{Search: q.Text, Author: q.Author, Filters: q.Filters, Sort: q.Sort, Limit: browsePageSize}
+	p, err := b.hub.pick(refresh).ListPage(ctx, opts, next)
+	if err != nil {
+		return query.Page{}, err
+	}
+	return query.Page{
+		Models:    p.Models,
+		Next:      p.Next,
+		FetchedAt: p.Meta.FetchedAt,
+		// A refresh the Hub answered (even with 304 Not Modified) is as
+		// live as a fresh fetch: only a stale fallback is "cached".
+		FromCache: p.Meta.FromCache && (!refresh || p.Meta.Stale),
+		Stale:     p.Meta.Stale,
+		Offline:   p.Meta.Stale || b.hub.offline,
+	}, nil
+}
+
+// Detail returns m with what needs more requests filled in. The list
+// already carries the files, config and card data (one request per page);
+// only the context length needs config.json.
+func (b Browser) Detail(ctx context.Context, m compat.Model, refresh bool) (compat.Model, error) {
+	if !compat.NeedsConfigJSON(m) {
+		return m, nil
+	}
+	return b.hub.pick(refresh).ResolveContext(ctx, m)
+}

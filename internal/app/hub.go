@@ -1,0 +1,136 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/modelbrowser/modelbrowser/internal/cache"
+	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/hf"
+	"github.com/modelbrowser/modelbrowser/internal/text"
+)
+
+// Hub is the Hub client as the use cases use it: configured from the
+// environment and the Options, with the cache underneath.
+type Hub struct {
+	env    Env
+	client *hf.Client
+	// refresher is the same client in refresh mode, for the browser's r
+	// key; nil unless asked for.
+	refresher *hf.Client
+	offline   bool
+	// writes is the cache's queue of writes (nil with NoCache), drained
+	// by Close.
+	writes *cache.WriteBehind
+}
+
+// OpenHub opens the Hub client and its cache. refreshable also builds the
+// client the browser's refresh uses; one-shot commands need none.
+func OpenHub(env Env, opts Options, refreshable bool) (*Hub, error) {
+	cfg, err := hf.ConfigFromEnv(env.Getenv, env.ReadFile)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Version = env.Version
+	cfg.Offline = cfg.Offline || opts.Offline
+	cfg.Refresh = opts.Refresh
+	cfg.NoCache = opts.NoCache
+	h := &Hub{env: env, offline: cfg.Offline}
+	if !opts.NoCache {
+		// A warning while opening is told at once; one from a write in
+		// the background waits for Close, on the caller's goroutine.
+		st, err := OpenCache(env, func(msg string) {
+			if h.writes != nil {
+				h.writes.Warn(msg)
+			} else {
+				env.note("warning: " + msg)
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+		h.writes = cache.NewWriteBehind(st)
+		cfg.Cache = h.writes
+	}
+	if h.client, err = hf.New(cfg); err != nil {
+		return nil, err
+	}
+	if refreshable {
+		rcfg := cfg
+		rcfg.Refresh = !cfg.Offline
+		if h.refresher, err = hf.New(rcfg); err != nil {
+			return nil, err
+		}
+	}
+	return h, nil
+}
+
+// Close waits for the cache writes still under way, then tells what the
+// store had to say about them.
+func (h *Hub) Close() {
+	if h.writes == nil {
+		return
+	}
+	for _, msg := range h.writes.Close() {
+		h.env.note("warning: " + msg)
+	}
+}
+
+func (h *Hub) pick(refresh bool) *hf.Client {
+	if refresh && h.refresher != nil {
+		return h.refresher
+	}
+	return h.client
+}
+
+// Model fetches one model's info and, when it needs it, its config.json
+// for the context length. A failure to read config.json leaves the context
+// unknown (the verdict says so); it is not an error.
+func (h *Hub) Model(ctx context.Context, id, revision string) (compat.Model, error) {
+	if err := hf.ValidateRepoID(id); err != nil {
+		return compat.Model{}, err
+	}
+	m, meta, err := h.client.ModelInfo(ctx, id, revision)
+	if err != nil {
+		return compat.Model{}, err
+	}
+	if meta.Stale {
+		h.env.note("the Hub did not answer; using the cached answer from " + text.Ago(h.env.now(), meta.FetchedAt))
+	}
+	if compat.NeedsConfigJSON(m) {
+		if withCtx, err := h.client.ResolveContext(ctx, m); err == nil {
+			m = withCtx
+		}
+	}
+	return m, nil
+}
+
+// OpenCache opens the on-disk cache at its configured place
+// (MODELBROWSER_CACHE_DIR, else the user's cache directory), bounded by
+// MODELBROWSER_CACHE_MAX_MB. A disk that fails degrades the store to
+// memory with one warning to warn.
+func OpenCache(env Env, warn func(string)) (*cache.Store, error) {
+	dir, err := cache.Dir(env.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	maxBytes, err := cacheMaxBytes(env)
+	if err != nil {
+		return nil, err
+	}
+	return cache.Open(dir, cache.Options{MaxBytes: maxBytes, Warn: warn})
+}
+
+// cacheMaxBytes reads MODELBROWSER_CACHE_MAX_MB (default: the store's).
+func cacheMaxBytes(env Env) (int64, error) {
+	v := env.Getenv("MODELBROWSER_CACHE_MAX_MB")
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 1 || n > 1<<20 {
+		return 0, fmt.Errorf("MODELBROWSER_CACHE_MAX_MB must be a whole number of megabytes from 1 to 1048576, got %q", text.OneLine(v, 40))
+	}
+	return n << 20, nil
+}

@@ -1,0 +1,155 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/hf"
+	"github.com/modelbrowser/modelbrowser/internal/query"
+	"github.com/modelbrowser/modelbrowser/internal/text"
+)
+
+// contextConcurrency bounds the config.json requests made at once.
+const contextConcurrency = 4
+
+// maxBarrenPages is how many pages in a row may bring no model not seen
+// before until a search stops: a Hub that hands out cursor after cursor
+// with nothing behind them must not be followed forever.
+const maxBarrenPages = 3
+
+// Limits bound a search.
+type Limits struct {
+	// Limit is how many results to return.
+	Limit int
+	// Scan is, unless All, how many models to look at for compatible ones
+	// at most. A page that brings no new model counts as a full page.
+	Scan int
+	// All returns every model, compatible or not.
+	All bool
+}
+
+// pageSize is how many models one list request asks for: exactly what is
+// wanted when every model is printed, a full page when most may be
+// filtered out.
+func (l Limits) pageSize() int {
+	if l.All {
+		return min(l.Limit, 100)
+	}
+	return 100
+}
+
+// pagesNeeded is how many pages a search reads for certain, unless the
+// listing ends first: a page holds at most pageSize models, so fewer pages
+// cannot give Limit results, nor Scan models with compatible-only. Those
+// pages are asked for early; no page past them is.
+func (l Limits) pagesNeeded() int {
+	size := l.pageSize()
+	n := (l.Limit + size - 1) / size
+	if !l.All {
+		n = min(n, (l.Scan+size-1)/size)
+	}
+	return n
+}
+
+// SearchResult is what a search found.
+type SearchResult struct {
+	// Judged are the results, in the Hub's order.
+	Judged []compat.Judged
+	// Scanned is how many distinct models were looked at.
+	Scanned int
+	// Dropped is how many models the Hub described in a form that does
+	// not decode (left out, each page's others kept).
+	Dropped int
+	// Stale: some page came from an old cache because the Hub did not
+	// answer; Oldest is the oldest such page's time.
+	Stale  bool
+	Oldest time.Time
+}
+
+// Search pages through the Hub's results, each page judged as it arrives,
+// until it has Limit results (compatible ones, unless All), has scanned
+// Scan models, the pages end, or maxBarrenPages pages in a row bring
+// nothing new. On an error the results so far are returned with it,
+// including those of a page that came with the error (a bad next link); a
+// next link back to a page already read ends the paging with an error, and
+// no model is counted twice. Notes tell what a person should know.
+func (h *Hub) Search(ctx context.Context, q query.Query, cat compat.Catalog, l Limits) (SearchResult, error) {
+	res := SearchResult{Judged: make([]compat.Judged, 0, min(l.Limit, 1000))}
+	seen := make(map[string]bool, min(l.Limit, 1000))
+	barren, budget := 0, 0
+	defer func() {
+		if res.Stale {
+			h.env.note("the Hub did not answer; showing cached results from " + text.Ago(h.env.now(), res.Oldest))
+		}
+		if res.Dropped > 0 {
+			h.env.note(fmt.Sprintf("left out %d models the Hub described in a form that does not decode", res.Dropped))
+		}
+	}()
+	opts := hf.ListOptions{Search: q.Text, Author: q.Author, Filters: q.Filters, Sort: q.Sort, Limit: l.pageSize()}
+	for page, err := range h.client.PagesWith(ctx, opts, nil, l.pagesNeeded()) {
+		if page.Meta.Stale {
+			res.Stale = true
+			if res.Oldest.IsZero() || page.Meta.FetchedAt.Before(res.Oldest) {
+				res.Oldest = page.Meta.FetchedAt
+			}
+		}
+		fresh := 0
+		for _, m := range page.Models {
+			if seen[m.ID] {
+				continue
+			}
+			seen[m.ID] = true
+			fresh++
+			res.Scanned++
+			budget++
+			j := compat.Judged{Model: m, Verdict: compat.Check(m, cat)}
+			if l.All || j.Verdict.Compatible {
+				res.Judged = append(res.Judged, j)
+			}
+			if len(res.Judged) >= l.Limit || (!l.All && budget >= l.Scan) {
+				return res, nil
+			}
+		}
+		if err != nil {
+			return res, err
+		}
+		if fresh > 0 {
+			barren = 0
+			continue
+		}
+		barren++
+		budget += l.pageSize()
+		if barren >= maxBarrenPages && page.Next != "" {
+			h.env.note(fmt.Sprintf("the Hub sent %d pages in a row with no new model; stopping", barren))
+			return res, nil
+		}
+		if !l.All && budget >= l.Scan {
+			return res, nil
+		}
+	}
+	return res, nil
+}
+
+// ResolveContexts fetches config.json for the results that need it and
+// judges them again with the context length known. A model whose
+// config.json cannot be read keeps its context unknown.
+func (h *Hub) ResolveContexts(ctx context.Context, js []compat.Judged, cat compat.Catalog) []compat.Judged {
+	var need []compat.Model
+	var idx []int
+	for i, j := range js {
+		if compat.NeedsConfigJSON(j.Model) {
+			need = append(need, j.Model)
+			idx = append(idx, i)
+		}
+	}
+	if len(need) == 0 {
+		return js
+	}
+	resolved := h.client.ResolveContexts(ctx, need, contextConcurrency)
+	for k, m := range resolved {
+		js[idx[k]] = compat.Judged{Model: m, Verdict: compat.Check(m, cat)}
+	}
+	return js
+}

@@ -1,0 +1,52 @@
+package query
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestLookupSort(t *testing.T) {
+	tests := map[string]struct {
+		in    string
+		param string
+		ok    bool
+	}{
+		"name":             {"downloads", "downloads", true},
+		"trending":         {"trending", "trendingScore", true},
+		"hub param":        {"trendingScore", "trendingScore", true},
+		"case insensitive": {"Updated", "lastModified", true},
+		"spaces":           {" created ", "createdAt", true},
+		"unknown":          {"random", "", false},
+		"empty":            {"", "", false},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			s, ok := LookupSort(tt.in)
+			assert.Equal(t, tt.ok, ok)
+			assert.Equal(t, tt.param, s.Param)
+		})
+	}
+}
+
+func TestNextSortCyclesTheBrowserOrders(t *testing.T) {
+	seen := []string{}
+	s := SortDownloads
+	for range 4 {
+		seen = append(seen, s)
+		s = NextSort(s)
+	}
+	assert.Equal(t, []string{"downloads", "likes", "trending", "updated"}, seen)
+	assert.Equal(t, SortDownloads, s, "the cycle closes")
+	assert.Equal(t, SortDownloads, NextSort("created"), "an order the browser does not cycle restarts it")
+	assert.NotContains(t, SortNames(true), SortCreated)
+	assert.Contains(t, SortNames(false), SortCreated)
+}
+
+func TestQueryEqual(t *testing.T) {
+	a := Query{Text: "llama", Filters: []string{"gguf"}}
+	assert.True(t, a.Equal(Query{Text: "llama", Filters: []string{"gguf"}, Sort: SortDownloads}), "unset sort is downloads")
+	assert.False(t, a.Equal(Query{Text: "llama"}))
+	assert.False(t, a.Equal(Query{Text: "llama", Filters: []string{"safetensors"}}))
+	assert.False(t, a.Equal(Query{Text: "llama", Filters: []string{"gguf"}, Sort: SortLikes}))
+}

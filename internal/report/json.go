@@ -1,0 +1,69 @@
+package report
+
+import (
+	"io"
+
+	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/text"
+)
+
+// SearchElement is one element of `search --json`: the check shape plus
+// the popularity figures the list shows.
+type SearchElement struct {
+	compat.Verdict
+	Downloads int64 `json:"downloads"`
+	Likes     int64 `json:"likes"`
+}
+
+// SearchJSON writes the results as one JSON array with an element per
+// line: valid JSON for any parser, easy to grep, and without the cost of
+// indenting a megabyte of output. Unsafe characters are escaped
+// (text.AppendInert). Written 64 KB at a time.
+func SearchJSON(w io.Writer, js []compat.Judged) error {
+	const chunk = 64 << 10
+	buf := make([]byte, 0, chunk+8<<10)
+	buf = append(buf, '[')
+	for i := range js {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, '\n')
+		b, err := text.MarshalJSON(SearchElement{Verdict: js[i].Verdict, Downloads: js[i].Model.Downloads, Likes: js[i].Model.Likes})
+		if err != nil {
+			return err
+		}
+		buf = append(buf, b...)
+		if len(buf) >= chunk {
+			if _, err := w.Write(buf); err != nil {
+				return err
+			}
+			buf = buf[:0]
+		}
+	}
+	if len(js) > 0 {
+		buf = append(buf, '\n')
+	}
+	buf = append(buf, "]\n"...)
+	_, err := w.Write(buf)
+	return err
+}
+
+// Pick is what the browser's `--pick-format json` prints: the check shape
+// plus the worker the user chose.
+type Pick struct {
+	compat.Verdict
+	Worker string `json:"worker"`
+}
+
+// WorkersDoc is the --json shape of `modelbrowser workers`.
+type WorkersDoc struct {
+	Source            string          `json:"source"`
+	RecommendedDevice string          `json:"recommended_device"`
+	Workers           []compat.Worker `json:"workers"`
+	Families          []compat.Family `json:"families"`
+}
+
+// WorkersJSON writes the catalog as JSON, every string inert.
+func WorkersJSON(w io.Writer, c compat.Catalog) error {
+	return text.WriteJSON(w, WorkersDoc{Source: c.Source, RecommendedDevice: c.Machine.Device(), Workers: c.Workers, Families: c.Families})
+}
