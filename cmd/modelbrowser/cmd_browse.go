@@ -75,6 +75,8 @@ func runBrowse(ctx context.Context, e env, args []string) (int, error) {
 		}
 		return exitOK, nil
 	}
-	fmt.Fprintln(e.stdout, res.Judged.Model.ID)
+	// The id was checked when the list came (app drops invalid ones);
+	// written inert all the same, like every pick.
+	fmt.Fprintln(e.stdout, text.Sanitize(res.Judged.Model.ID))
 	return exitOK, nil
 }

@@ -27,8 +27,10 @@ func (b Browser) Search(ctx context.Context, q query.Query, next string, refresh
 	if err != nil {
 		return query.Page{}, err
 	}
+	models, invalid := validIDs(p.Models)
 	return query.Page{
-		Models:    p.Models,
+		Models:    models,
+		Dropped:   invalid,
 		Next:      p.Next,
 		FetchedAt: p.Meta.FetchedAt,
 		// A refresh the Hub answered (even with 304 Not Modified) is as

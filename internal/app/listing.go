@@ -84,7 +84,7 @@ func (h *Hub) Search(ctx context.Context, q query.Query, cat compat.Catalog, l L
 			h.env.note("the Hub did not answer; showing cached results from " + text.Ago(h.env.now(), res.Oldest))
 		}
 		if res.Dropped > 0 {
-			h.env.note(fmt.Sprintf("left out %d models the Hub described in a form that does not decode", res.Dropped))
+			h.env.note(fmt.Sprintf("left out %d models the Hub described in a form that does not decode or with an invalid id", res.Dropped))
 		}
 	}()
 	opts := hf.ListOptions{Search: q.Text, Author: q.Author, Filters: q.Filters, Sort: q.Sort, Limit: l.pageSize()}
@@ -95,8 +95,10 @@ func (h *Hub) Search(ctx context.Context, q query.Query, cat compat.Catalog, l L
 				res.Oldest = page.Meta.FetchedAt
 			}
 		}
+		models, invalid := validIDs(page.Models)
+		res.Dropped += invalid
 		fresh := 0
-		for _, m := range page.Models {
+		for _, m := range models {
 			if seen[m.ID] {
 				continue
 			}
@@ -152,4 +154,26 @@ func (h *Hub) ResolveContexts(ctx context.Context, js []compat.Judged, cat compa
 		js[idx[k]] = compat.Judged{Model: m, Verdict: compat.Check(m, cat)}
 	}
 	return js
+}
+
+// validIDs keeps the models whose id is a valid repository id: an id the
+// Hub lists must be one `check` accepts and a pick can print, never text
+// with escape sequences, spaces or "..". It returns how many it left out.
+func validIDs(models []compat.Model) ([]compat.Model, int) {
+	bad := 0
+	for _, m := range models {
+		if hf.ValidateRepoID(m.ID) != nil {
+			bad++
+		}
+	}
+	if bad == 0 {
+		return models, 0
+	}
+	kept := make([]compat.Model, 0, len(models)-bad)
+	for _, m := range models {
+		if hf.ValidateRepoID(m.ID) == nil {
+			kept = append(kept, m)
+		}
+	}
+	return kept, bad
 }

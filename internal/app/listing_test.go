@@ -142,3 +142,33 @@ func TestSearchLimitAndScan(t *testing.T) {
 	assert.Equal(t, 1000, res.Scanned)
 	assert.EqualValues(t, 10, count.Load())
 }
+
+// TestListedIDsAreValidated: a listed id that check would refuse (escape
+// sequences, spaces, "..") is left out of search and the browser, counted,
+// and never offered for a pick.
+func TestListedIDsAreValidated(t *testing.T) {
+	page := `[{"id":"org/good","config":{"model_type":"llama"},"siblings":[{"rfilename":"model.safetensors"}]},
+		{"id":"org/\u001b]0;pwned\u0007x","config":{"model_type":"llama"},"siblings":[{"rfilename":"model.safetensors"}]},
+		{"id":"org/../../etc/passwd","config":{"model_type":"llama"},"siblings":[{"rfilename":"model.safetensors"}]},
+		{"id":"org/a b;rm -rf ~","config":{"model_type":"llama"},"siblings":[{"rfilename":"model.safetensors"}]},
+		{"id":"org/also-good","config":{"model_type":"llama"},"siblings":[{"rfilename":"model.safetensors"}]}]`
+	srv, _ := pagedHub(t, func(int) string { return page }, func(int) bool { return false })
+	h, notes := testHub(t, srv.URL)
+
+	res, err := h.Search(context.Background(), query.Query{}, compat.DefaultCatalog(), Limits{Limit: 50, Scan: 1000, All: true})
+	require.NoError(t, err)
+	var ids []string
+	for _, j := range res.Judged {
+		ids = append(ids, j.Model.ID)
+	}
+	assert.Equal(t, []string{"org/good", "org/also-good"}, ids)
+	assert.Equal(t, 3, res.Dropped)
+	assert.Contains(t, *notes, "left out 3 models the Hub described in a form that does not decode or with an invalid id")
+
+	p, err := h.Browser().Search(context.Background(), query.Query{}, "", false)
+	require.NoError(t, err)
+	require.Len(t, p.Models, 2)
+	assert.Equal(t, "org/good", p.Models[0].ID)
+	assert.Equal(t, "org/also-good", p.Models[1].ID)
+	assert.Equal(t, 3, p.Dropped)
+}

@@ -193,10 +193,14 @@ type cacheState struct {
 	stale     bool
 	offline   bool
 	oldest    time.Time // the oldest cached page's fetch time
+	// dropped counts the models the searcher left out (a form that does
+	// not decode, an invalid id)
+	dropped int
 }
 
 func (c cacheState) add(p query.Page) cacheState {
 	c.pages++
+	c.dropped += p.Dropped
 	c.offline = c.offline || p.Offline
 	c.stale = c.stale || p.Stale
 	if p.FromCache || p.Offline {

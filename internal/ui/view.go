@@ -172,6 +172,9 @@ func (m Model) statusView() string {
 	} else {
 		parts = append(parts, fmt.Sprintf("%d compatible", len(m.list.compat)))
 	}
+	if m.cache.dropped > 0 {
+		parts = append(parts, fmt.Sprintf("%d unreadable left out", m.cache.dropped))
+	}
 	if c := m.cache.text(m.now); c != "" {
 		parts = append(parts, c)
 	}

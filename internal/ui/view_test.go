@@ -191,3 +191,17 @@ func TestLastColumnFollowsTheSort(t *testing.T) {
 		m = press(t, m, "o")
 	}
 }
+
+// TestFooterCountsModelsLeftOut: models the searcher left out (an invalid
+// id, a form that does not decode) are counted in the footer, across pages.
+func TestFooterCountsModelsLeftOut(t *testing.T) {
+	f := newFake(fixtureModels(), 3)
+	p := f.pages[""]
+	p.Dropped = 2
+	f.pages[""] = p
+	p = f.pages["2"]
+	p.Dropped = 1
+	f.pages["2"] = p
+	m := started(t, f, 120, 40)
+	assert.Contains(t, ansi.Strip(m.View()), "3 unreadable left out")
+}
