@@ -15,6 +15,8 @@ func runCheck(ctx context.Context, e env, args []string) (int, error) {
 	fs := newFlagSet("check")
 	var common commonFlags
 	common.register(fs)
+	var budget timeoutFlag
+	budget.register(fs)
 	worker := fs.String("worker", "", "judge the model for this worker only")
 	revision := fs.String("revision", "", "a branch, tag or commit of the repository")
 	asJSON := fs.Bool("json", false, "print the verdict as JSON")
@@ -29,6 +31,11 @@ func runCheck(ctx context.Context, e env, args []string) (int, error) {
 	if err != nil {
 		return exitError, err
 	}
+	ctx, cancel, err := budget.within(ctx)
+	if err != nil {
+		return exitError, err
+	}
+	defer cancel()
 	env := e.app()
 	cat, err := app.LoadCatalog(env, opts.WorkersFile)
 	if err != nil {
@@ -47,8 +54,14 @@ func runCheck(ctx context.Context, e env, args []string) (int, error) {
 	}
 	defer hub.Close()
 	m, err := hub.Model(ctx, pos[0], *revision)
+	if err != nil && timedOut(ctx) {
+		err = fmt.Errorf("%s before the Hub answered", context.Cause(ctx))
+	}
 	if err != nil {
 		return exitError, err
+	}
+	if _, ok := wasInterrupted(ctx); ok {
+		return exitError, nil // nothing partial on stdout
 	}
 	v := compat.Check(m, cat)
 	if *asJSON {

@@ -14,6 +14,8 @@ func runSearch(ctx context.Context, e env, args []string) (int, error) {
 	fs := newFlagSet("search")
 	var common commonFlags
 	common.register(fs)
+	var budget timeoutFlag
+	budget.register(fs)
 	limit := fs.Int("limit", 50, "number of results to print")
 	scan := fs.Int("scan", 1000, "with compatible-only, stop after scanning this many models")
 	all := fs.Bool("all", false, "print every model, compatible or not")
@@ -43,6 +45,11 @@ func runSearch(ctx context.Context, e env, args []string) (int, error) {
 	if err != nil {
 		return exitError, err
 	}
+	ctx, cancel, err := budget.within(ctx)
+	if err != nil {
+		return exitError, err
+	}
+	defer cancel()
 	env := e.app()
 	cat, err := app.LoadCatalog(env, opts.WorkersFile)
 	if err != nil {
@@ -55,15 +62,24 @@ func runSearch(ctx context.Context, e env, args []string) (int, error) {
 	defer hub.Close()
 	q := query.Query{Text: strings.Join(pos, " "), Author: *author, Filters: filters, Sort: sort.Name}
 	res, err := hub.Search(ctx, q, cat, app.Limits{Limit: *limit, Scan: *scan, All: *all})
+	if err != nil && timedOut(ctx) {
+		err = context.Cause(ctx)
+	}
 	if err != nil && len(res.Judged) == 0 {
 		return exitError, err
 	}
 	if err != nil {
 		// Keep what was read: the pages before the failure are printed.
 		e.note(fmt.Sprintf("stopped after %d models: %s", res.Scanned, err))
+		if timedOut(ctx) {
+			err = nil // what is known is the answer, as far as it goes
+		}
 	}
 	if !*noContext {
 		res.Judged = hub.ResolveContexts(ctx, res.Judged, cat)
+	}
+	if _, ok := wasInterrupted(ctx); ok {
+		return exitError, nil // nothing partial on stdout
 	}
 	if *asJSON {
 		if err := report.SearchJSON(e.stdout, res.Judged); err != nil {

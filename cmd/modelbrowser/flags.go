@@ -1,10 +1,13 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/modelbrowser/modelbrowser/internal/app"
 )
@@ -80,4 +83,29 @@ func (c *commonFlags) validate() error {
 		return usageError{"--offline, --refresh and --no-cache exclude each other"}
 	}
 	return nil
+}
+
+// defaultTimeout is the time budget of a one-shot command.
+const defaultTimeout = 60 * time.Second
+
+// timeoutFlag is --timeout, the whole time a one-shot command may take.
+type timeoutFlag struct{ d time.Duration }
+
+func (t *timeoutFlag) register(fs *flag.FlagSet) {
+	fs.DurationVar(&t.d, "timeout", defaultTimeout, "the whole time the command may take (e.g. 30s, 2m)")
+}
+
+// within returns ctx bounded by the budget; when it runs out, the cause
+// says so in words a person reads in a note.
+func (t *timeoutFlag) within(ctx context.Context) (context.Context, context.CancelFunc, error) {
+	if t.d <= 0 || t.d > 24*time.Hour {
+		return ctx, func() {}, usageError{fmt.Sprintf("--timeout must be more than 0 and at most 24h, got %s", t.d)}
+	}
+	ctx, cancel := context.WithTimeoutCause(ctx, t.d, fmt.Errorf("the --timeout of %s ran out", t.d))
+	return ctx, cancel, nil
+}
+
+// timedOut reports whether ctx's time budget ran out.
+func timedOut(ctx context.Context) bool {
+	return errors.Is(ctx.Err(), context.DeadlineExceeded)
 }

@@ -56,8 +56,58 @@ type env struct {
 	width int
 }
 
+// interrupted is the cause of a command's end by a signal.
+type interrupted struct{ sig syscall.Signal }
+
+func (i interrupted) Error() string { return "interrupted by " + i.sig.String() }
+
+// exitCode is the shell's code for a death by this signal: 130 for
+// SIGINT, 143 for SIGTERM.
+func (i interrupted) exitCode() int { return 128 + int(i.sig) }
+
+// wasInterrupted reports whether ctx ended by a signal, and the exit code
+// that says so.
+func wasInterrupted(ctx context.Context) (int, bool) {
+	var i interrupted
+	if errors.As(context.Cause(ctx), &i) {
+		return i.exitCode(), true
+	}
+	return 0, false
+}
+
+// withSignals cancels ctx, with the signal as its cause, at the first
+// SIGINT or SIGTERM, so every phase stops and the command exits 130 (143)
+// with nothing partial on stdout. A second signal ends the process at once,
+// whatever it is waiting for.
+func withSignals(parent context.Context) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(parent)
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		var first os.Signal
+		select {
+		case first = <-sigs:
+		case <-done:
+			return
+		}
+		sig, _ := first.(syscall.Signal)
+		cancel(interrupted{sig})
+		select {
+		case <-sigs:
+			os.Exit(interrupted{sig}.exitCode())
+		case <-done:
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(sigs)
+		close(done)
+		cancel(nil)
+	}
+}
+
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := withSignals(context.Background())
 	e := env{
 		args:   os.Args[1:],
 		getenv: os.Getenv,
@@ -76,6 +126,9 @@ func main() {
 		debug.SetMemoryLimit(48 << 20)
 	}
 	code := run(ctx, e)
+	if c, ok := wasInterrupted(ctx); ok {
+		code = c
+	}
 	stop()
 	os.Exit(code)
 }
@@ -108,6 +161,10 @@ func run(ctx context.Context, e env) int {
 		fmt.Fprint(e.stdout, usageText)
 	default:
 		code, err = runBrowse(ctx, e, args)
+	}
+	if c, ok := wasInterrupted(ctx); ok {
+		fmt.Fprintf(e.stderr, "modelbrowser: %s\n", context.Cause(ctx))
+		return c
 	}
 	if err != nil {
 		var ue usageError

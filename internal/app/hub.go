@@ -101,6 +101,8 @@ func (h *Hub) Model(ctx context.Context, id, revision string) (compat.Model, err
 	if compat.NeedsConfigJSON(m) {
 		if withCtx, err := h.client.ResolveContext(ctx, m); err == nil {
 			m = withCtx
+		} else if ctx.Err() != nil {
+			h.env.note("context length unknown: " + context.Cause(ctx).Error())
 		}
 	}
 	return m, nil

@@ -150,8 +150,15 @@ func (h *Hub) ResolveContexts(ctx context.Context, js []compat.Judged, cat compa
 		return js
 	}
 	resolved := h.client.ResolveContexts(ctx, need, contextConcurrency)
+	unknown := 0
 	for k, m := range resolved {
 		js[idx[k]] = compat.Judged{Model: m, Verdict: compat.Check(m, cat)}
+		if compat.NeedsConfigJSON(m) {
+			unknown++
+		}
+	}
+	if unknown > 0 && ctx.Err() != nil {
+		h.env.note(fmt.Sprintf("context length unknown for %d of %d models: %s", unknown, len(need), context.Cause(ctx)))
 	}
 	return js
 }
