@@ -23,6 +23,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest"
+	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
 // binPath is the binary TestMain built.
@@ -191,7 +192,7 @@ func requireOneLine(t *testing.T, s string, r binResult) {
 // requireInert fails when output carries what a terminal would act on:
 // ESC, BEL, any other C0 control but tab and newline, DEL, or a C1
 // control (U+0080..U+009F, such as U+009B, the one-character CSI), raw or
-// as an 8-bit byte of invalid UTF-8.
+// as an 8-bit byte of invalid UTF-8, or a bidi control that reorders text.
 func requireInert(t *testing.T, what, s string) {
 	t.Helper()
 	for i, r := range s {
@@ -202,6 +203,8 @@ func requireInert(t *testing.T, what, s string) {
 		case r == '\n' || r == '\t':
 		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
 			require.Failf(t, "control character in output", "%s: %U at byte %d: %q", what, r, i, clip(s))
+		case text.IsUnsafe(r):
+			require.Failf(t, "bidi control in output", "%s: %U at byte %d: %q", what, r, i, clip(s))
 		}
 	}
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -26,7 +28,8 @@ const (
 
 // escapeRepos are models whose every Hub-sent text carries escapes: tags,
 // card data (license), file names, pipeline tag, library, gated, the
-// architecture and quantization, and ids as the list displays them.
+// architecture and quantization, and ids the list carries (which are not
+// valid repository ids, so they are left out with a note).
 func escapeRepos() []hubtest.Repo {
 	evil := oscTitle + clearScr + c1CSI + bell + bidi + del
 	return []hubtest.Repo{
@@ -57,7 +60,9 @@ func escapeRepos() []hubtest.Repo {
 
 // Hub text is rendered inert in text output (no ESC, BEL, C1, DEL or bidi
 // override reaches the terminal, the rest of the text is still shown) and
-// escaped in JSON (valid JSON, the same strings, no raw control byte).
+// escaped in JSON (valid JSON, the same strings, no raw control byte). A
+// listed id that is no valid repository id is left out, with a note on
+// stderr: check would refuse it and a pick must never print it.
 func TestBinaryHubTextIsInert(t *testing.T) {
 	t.Parallel()
 	b := newBin(t)
@@ -88,14 +93,19 @@ func TestBinaryHubTextIsInert(t *testing.T) {
 			require.Equal(t, tc.code, r.code, "%s", r)
 			requireInert(t, "stdout", r.stdout)
 			requireInert(t, "stderr", r.stderr)
-			assert.Empty(t, r.stderr)
+			if strings.HasPrefix(tc.name, "search") {
+				assert.Equal(t, "modelbrowser: left out 2 models the Hub described in a form that does not decode or with an invalid id\n", r.stderr)
+			} else {
+				assert.Empty(t, r.stderr)
+			}
 			for _, s := range tc.show {
 				assert.Contains(t, r.stdout, s)
 			}
 			if strings.HasPrefix(tc.name, "search table") {
-				// Every model has its row, the escaped ids included.
-				assert.Equal(t, 1+len(escapeRepos()), strings.Count(r.stdout, "\n"), "%s", r)
-				assert.Equal(t, 2, strings.Count(r.stdout, "evil/c1")+strings.Count(r.stdout, "evil/id")+strings.Count(r.stdout, "evil/[2J"), "%s", r)
+				// Every model with a valid id has its row; the two others
+				// are left out.
+				assert.Equal(t, 1+len(escapeRepos())-2, strings.Count(r.stdout, "\n"), "%s", r)
+				assert.Zero(t, strings.Count(r.stdout, "evil/c1")+strings.Count(r.stdout, "evil/id")+strings.Count(r.stdout, "evil/[2J"), "%s", r)
 			}
 			if !strings.Contains(tc.name, "json") {
 				return
@@ -110,8 +120,9 @@ func TestBinaryHubTextIsInert(t *testing.T) {
 			all := collectStrings(v)
 			switch {
 			case strings.HasPrefix(tc.name, "search"):
-				assert.Contains(t, all, "evil/"+clearScr+"id"+oscTitle)
-				assert.Contains(t, all, "evil/c1"+c1CSI+"id"+bidi)
+				assert.Contains(t, all, "llama"+oscTitle, "Hub text escaped, not lost")
+				assert.NotContains(t, all, "evil/"+clearScr+"id"+oscTitle)
+				assert.NotContains(t, all, "evil/c1"+c1CSI+"id"+bidi)
 			case tc.name == "check arch json":
 				assert.Contains(t, all, "llama"+oscTitle+strings.ToLower(clearScr+c1CSI))
 			case tc.name == "check gguf json":
@@ -178,4 +189,45 @@ func TestJSONInert(t *testing.T) {
 	assert.Equal(t, in, back)
 	assert.Contains(t, safe.String(), `plain é ü 漢字 😀`)
 	assert.Contains(t, safe.String(), `\u009b`)
+}
+
+// TestBinaryCatalogTextIsInert: a user's worker catalog is data like the
+// Hub's answers: names with ESC, BEL, C1 controls or bidi controls never
+// reach the terminal raw, in workers, workers --json or check (issue 11,
+// item 13).
+func TestBinaryCatalogTextIsInert(t *testing.T) {
+	t.Parallel()
+	b := newBin(t)
+	hostile := "cpu\x1b]0;pwned\x07\u009b2J\u202eevil\u061c"
+	cat := map[string]any{
+		"families": []map[string]any{{"name": "llama\u202e", "confidence": "high", "architectures": []string{"llama"}}},
+		"workers": []map[string]any{{
+			"name": hostile, "device": "cpu", "platforms": []string{"linux", "macos", "windows"},
+			"formats": []string{"safetensors", "gguf"}, "max_context": 32768, "streaming": true,
+			"architectures": map[string][]string{"safetensors": {"llama"}, "gguf": {"llama"}},
+		}},
+	}
+	data, err := json.Marshal(cat)
+	require.NoError(t, err)
+	file := filepath.Join(b.home, "workers.json")
+	require.NoError(t, os.WriteFile(file, data, 0o600))
+
+	r := b.run("workers", "--workers", file)
+	require.Equal(t, 0, r.code, "%s", r)
+	requireInert(t, "workers", r.stdout)
+	assert.Contains(t, r.stdout, "cpuevil", "the escape sequence goes whole, the text stays")
+
+	r = b.run("workers", "--workers", file, "--json")
+	require.Equal(t, 0, r.code, "%s", r)
+	requireInert(t, "workers --json", r.stdout)
+	for _, esc := range []string{`\u001b`, `\u0007`, `\u009b`, `\u202e`, `\u061c`} {
+		assert.Contains(t, r.stdout, esc)
+	}
+	var back map[string]any
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &back), "still valid JSON")
+
+	r = b.run("check", "meta-llama/Llama-3.1-8B-Instruct", "--workers", file)
+	require.Contains(t, []int{0, 1}, r.code, "%s", r)
+	requireInert(t, "check", r.stdout)
+	assert.Contains(t, r.stdout, "cpuevil", "the escape sequence goes whole, the text stays")
 }

@@ -123,7 +123,7 @@ func Explanation(w io.Writer, m compat.Model, v compat.Verdict) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "  architecture\t%s\t%s\n", orUnknown(s(v.Architecture)), sourceOf(m.Architecture.Source))
 	if v.Family != "" {
-		fmt.Fprintf(tw, "  family\t%s\t\n", v.Family)
+		fmt.Fprintf(tw, "  family\t%s\t\n", s(v.Family))
 	}
 	fmt.Fprintf(tw, "  formats\t%s\t%s\n", orUnknown(s(strings.Join(v.Formats, ", "))), sourceOf(m.Formats.Source))
 	ctx := "unknown"
