@@ -226,7 +226,7 @@ func (c *Client) bodyError(ctx, attemptCtx context.Context, err error, status in
 	default:
 		e = newError(Network, err, "the connection to %s broke while reading: %s", c.hostName(), oneLine(redact(err.Error(), c.cfg.Token), 120))
 	}
-	e.Status, e.RequestID = status, requestID(h)
+	e.Status, e.RequestID = status, c.requestID(h)
 	return e
 }
 
