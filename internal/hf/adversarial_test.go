@@ -62,3 +62,55 @@ func TestRequestIDNeverCarriesToken(t *testing.T) {
 		})
 	}
 }
+
+// HF_ENDPOINT credentials are hidden however the URL parses: a password
+// holding '/', '?' or '#' makes the parser see a host with a bad port or a
+// path, and a scheme-less "//user:pass@host" has no "://" at all.
+func TestEndpointCredentialsHiddenHoweverParsed(t *testing.T) {
+	for _, raw := range []string{
+		"http://user:p/hf_SecretInURL@host",
+		"http://user:hf_Secret/InURL@host",
+		"http://user:hf_Secret?InURL@host",
+		"http://user:hf_Secret#InURL@host",
+		"https://user:hf_Secret#In/URL@host/path",
+		"//user:hf_SecretInURL@host",
+		"//hf_SecretInURL@host/x",
+		"http:user:hf_SecretInURL@host",
+		"http:\\\\user:hf_SecretInURL@host",
+		" http://user:hf_SecretInURL@host",
+	} {
+		t.Run(raw, func(t *testing.T) {
+			_, err := ConfigFromEnv(func(k string) string {
+				if k == "HF_ENDPOINT" {
+					return raw
+				}
+				return ""
+			}, nil)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "HF_ENDPOINT")
+			assert.NotContains(t, err.Error(), "Secret", "whatever precedes @ is hidden")
+			assert.NotContains(t, err.Error(), "InURL")
+			_, err = New(Config{Endpoint: raw})
+			require.Error(t, err)
+			assert.NotContains(t, err.Error(), "Secret")
+			assert.NotContains(t, err.Error(), "InURL")
+			assert.NotContains(t, hideUserinfo(raw), "Secret")
+			assert.NotContains(t, hideUserinfo(raw), "InURL")
+			assert.NotContains(t, Config{Endpoint: raw}.String(), "Secret")
+		})
+	}
+}
+
+func TestHideUserinfoKeepsWhatIsNotCredentials(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://u:p@h/p@q":        "https://[credentials]@h/p@q",
+		"no at sign":               "no at sign",
+		"https://host/a@b":         "https://host/a@b",
+		"http://user:p/ss@host":    "http://[credentials]@host",
+		"//user:pass@host":         "//[credentials]@host",
+		"http:user:pass@host":      "http:[credentials]@host",
+		"http://u:p#x@host/y@z?#w": "http://[credentials]@z?#w",
+	} {
+		assert.Equal(t, want, hideUserinfo(in), in)
+	}
+}

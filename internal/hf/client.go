@@ -231,4 +231,4 @@ func (c *Client) bodyError(ctx, attemptCtx context.Context, err error, status in
 }
 
 // String keeps the token out of %v of a Client.
-func (c *Client) String() string { return fmt.Sprintf("hf.Client(%s)", c.cfg.Endpoint) }
+func (c *Client) String() string { return fmt.Sprintf("hf.Client(%s)", hideUserinfo(c.cfg.Endpoint)) }

@@ -80,7 +80,7 @@ func (c Config) String() string {
 		tok = "token set"
 	}
 	return fmt.Sprintf("hf.Config{Endpoint: %q, %s, Timeout: %s, Offline: %t, Refresh: %t, NoCache: %t}",
-		c.Endpoint, tok, c.Timeout, c.Offline, c.Refresh, c.NoCache)
+		hideUserinfo(c.Endpoint), tok, c.Timeout, c.Offline, c.Refresh, c.NoCache)
 }
 
 // GoString keeps %#v from printing the token.
@@ -144,23 +144,51 @@ func parseEndpoint(raw string) (string, error) {
 	return v, nil
 }
 
-// hideUserinfo replaces the user:password@ of a URL-like text, parsed or
-// not, so a refused HF_ENDPOINT never echoes credentials (often a token).
+// hideUserinfo replaces whatever precedes '@' in the authority of a
+// URL-like text, so a refused HF_ENDPOINT never echoes credentials (often a
+// token). When the text parses as a URL with an authority, that authority
+// is the parser's (so "https://u:p@h/p@q" keeps its path); otherwise -- a
+// password holding '/', '?' or '#' breaks the parse, "//u:p@h" has no
+// scheme -- everything from the authority's start to the last '@' goes.
 func hideUserinfo(s string) string {
-	start := 0
-	if i := strings.Index(s, "://"); i >= 0 {
-		start = i + 3
-	}
-	rest := s[start:]
-	end := strings.IndexAny(rest, "/?#")
-	if end < 0 {
-		end = len(rest)
-	}
-	at := strings.LastIndex(rest[:end], "@")
-	if at < 0 {
+	if !strings.Contains(s, "@") {
 		return s
 	}
-	return s[:start] + "[credentials]" + rest[at:]
+	if u, err := url.Parse(s); err == nil && u.Opaque == "" {
+		if u.User == nil {
+			return s // an '@' in the path, query or fragment: no credentials
+		}
+		start := strings.Index(s, "//") + 2 // a User implies "//"
+		rest := s[start:]
+		end := strings.IndexAny(rest, "/?#")
+		if end < 0 {
+			end = len(rest)
+		}
+		if at := strings.LastIndex(rest[:end], "@"); at >= 0 {
+			return s[:start] + "[credentials]" + rest[at:]
+		}
+	}
+	at := strings.LastIndex(s, "@")
+	return s[:authorityStart(s[:at])] + "[credentials]" + s[at:]
+}
+
+// authorityStart is where the authority of an unparsable URL-like text
+// begins: after the first "//" (or "\\"), else after "scheme:", else 0.
+func authorityStart(s string) int {
+	if i := strings.IndexAny(s, "/\\"); i >= 0 && i+1 < len(s) && (s[i+1] == '/' || s[i+1] == '\\') {
+		i += 2
+		for i < len(s) && (s[i] == '/' || s[i] == '\\') {
+			i++
+		}
+		return i
+	}
+	if i := strings.Index(s, ":"); i > 0 {
+		scheme := strings.TrimSpace(s[:i])
+		if scheme != "" && strings.Trim(scheme, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.") == "" {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 func tokenFromEnv(getenv func(string) string, readFile func(string) ([]byte, error)) (string, error) {
