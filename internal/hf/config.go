@@ -89,7 +89,9 @@ func (c Config) GoString() string { return c.String() }
 // ConfigFromEnv reads the Hub conventions of the environment (HF_ENDPOINT,
 // HF_TOKEN, HUGGING_FACE_HUB_TOKEN, HF_TOKEN_PATH, HF_HOME, XDG_CACHE_HOME,
 // HOME, HF_HUB_ETAG_TIMEOUT, HF_HUB_OFFLINE). getenv and readFile are
-// os.Getenv and os.ReadFile in production. A missing token file means
+// os.Getenv and ReadTokenFile in production (os.ReadFile would block on a
+// FIFO and read /dev/zero forever); a token file over MaxTokenFileBytes
+// is refused whatever reads it. A missing token file means
 // anonymous; a malformed variable is an error naming it.
 func ConfigFromEnv(getenv func(string) string, readFile func(string) ([]byte, error)) (Config, error) {
 	cfg := Config{Timeout: DefaultTimeout}
@@ -213,6 +215,9 @@ func tokenFromEnv(getenv func(string) string, readFile func(string) ([]byte, err
 	b, err := readFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", nil
+	}
+	if err == nil && len(b) > MaxTokenFileBytes {
+		err = errTokenFileTooLarge
 	}
 	if err != nil {
 		return "", fmt.Errorf("reading the Hub token from %s: %w", path, err)
