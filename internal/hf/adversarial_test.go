@@ -7,6 +7,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"strings"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -112,5 +114,66 @@ func TestHideUserinfoKeepsWhatIsNotCredentials(t *testing.T) {
 		"http://u:p#x@host/y@z?#w": "http://[credentials]@z?#w",
 	} {
 		assert.Equal(t, want, hideUserinfo(in), in)
+	}
+}
+
+// recordAuth answers every request with an empty list and records the
+// Authorization header it carried.
+type recordAuth struct{ auth []string }
+
+func (r *recordAuth) RoundTrip(req *http.Request) (*http.Response, error) {
+	r.auth = append(r.auth, req.Header.Get("Authorization"))
+	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(strings.NewReader("[]")), ContentLength: 2, Request: req}, nil
+}
+
+// Over plain http to a host that is not loopback the token is not sent
+// (a proxy or anyone on the path would read it) and one warning says so,
+// unless MODELBROWSER_ALLOW_HTTP_TOKEN allows it. https and loopback (the
+// fake Hub, a local mirror) keep it.
+func TestTokenNotSentOverPlainHTTP(t *testing.T) {
+	tests := map[string]struct {
+		endpoint string
+		allow    string
+		sent     bool
+	}{
+		"http remote":          {endpoint: "http://hub.example.com", sent: false},
+		"http remote IP":       {endpoint: "http://10.1.2.3:8080/hub", sent: false},
+		"http remote allowed":  {endpoint: "http://hub.example.com", allow: "1", sent: true},
+		"http remote allow no": {endpoint: "http://hub.example.com", allow: "0", sent: false},
+		"https remote":         {endpoint: "https://hub.example.com", sent: true},
+		"http 127.0.0.1":       {endpoint: "http://127.0.0.1:9999", sent: true},
+		"http 127.5.6.7":       {endpoint: "http://127.5.6.7", sent: true},
+		"http localhost":       {endpoint: "http://LocalHost:8080", sent: true},
+		"http ::1":             {endpoint: "http://[::1]:8080", sent: true},
+		"http localhost.evil":  {endpoint: "http://localhost.evil.com", sent: false},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			cfg, err := ConfigFromEnv(func(k string) string {
+				return map[string]string{"HF_ENDPOINT": tc.endpoint, "HF_TOKEN": testToken, "MODELBROWSER_ALLOW_HTTP_TOKEN": tc.allow}[k]
+			}, nil)
+			require.NoError(t, err)
+			rec := &recordAuth{}
+			var warnings []string
+			cfg.Transport = rec
+			cfg.Warn = func(s string) { warnings = append(warnings, s) }
+			c, err := New(cfg)
+			require.NoError(t, err)
+			for range 2 {
+				_, err = c.ListPage(context.Background(), ListOptions{Search: "qwen"}, "")
+				require.NoError(t, err)
+			}
+			require.Len(t, rec.auth, 2)
+			if tc.sent {
+				assert.Equal(t, "Bearer "+testToken, rec.auth[0])
+				assert.Empty(t, warnings)
+				return
+			}
+			assert.Equal(t, []string{"", ""}, rec.auth)
+			require.Len(t, warnings, 1, "one warning")
+			assert.Contains(t, warnings[0], "MODELBROWSER_ALLOW_HTTP_TOKEN")
+			assert.NotContains(t, warnings[0], testToken)
+		})
 	}
 }

@@ -71,6 +71,14 @@ type Config struct {
 	Rand func() float64
 	// Transport replaces the HTTP transport (tests); nil builds one.
 	Transport http.RoundTripper
+
+	// AllowHTTPToken sends the token even over plain http to a host that
+	// is not loopback (MODELBROWSER_ALLOW_HTTP_TOKEN=1). Without it such
+	// an endpoint is asked anonymously and Warn is told once.
+	AllowHTTPToken bool
+	// Warn is told about a configuration New will not follow as given
+	// (a token withheld from plain http); nil writes to standard error.
+	Warn func(string)
 }
 
 // String describes the configuration without the token.
@@ -88,7 +96,8 @@ func (c Config) GoString() string { return c.String() }
 
 // ConfigFromEnv reads the Hub conventions of the environment (HF_ENDPOINT,
 // HF_TOKEN, HUGGING_FACE_HUB_TOKEN, HF_TOKEN_PATH, HF_HOME, XDG_CACHE_HOME,
-// HOME, HF_HUB_ETAG_TIMEOUT, HF_HUB_OFFLINE). getenv and readFile are
+// HOME, HF_HUB_ETAG_TIMEOUT, HF_HUB_OFFLINE) and modelbrowser's own
+// MODELBROWSER_ALLOW_HTTP_TOKEN. getenv and readFile are
 // os.Getenv and ReadTokenFile in production (os.ReadFile would block on a
 // FIFO and read /dev/zero forever); a token file over MaxTokenFileBytes
 // is refused whatever reads it. A missing token file means
@@ -116,6 +125,7 @@ func ConfigFromEnv(getenv func(string) string, readFile func(string) ([]byte, er
 		cfg.Timeout = time.Duration(secs * float64(time.Second))
 	}
 	cfg.Offline = isTrue(getenv("HF_HUB_OFFLINE"))
+	cfg.AllowHTTPToken = isTrue(getenv("MODELBROWSER_ALLOW_HTTP_TOKEN"))
 	return cfg, nil
 }
 
