@@ -89,12 +89,14 @@ func TestCatalogSizeAndDepthBounds(t *testing.T) {
 [[workers]]
 name = "w[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{"
 device = 'cpu'
-formats = ["""gguf""", '''a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[''', "\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["]
+formats = ["""gguf"""] # ]]]]]]]] [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[
 max_context = 4_096
+[workers.architectures]
+gguf = ["llama", '''a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[''', "\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[", '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[']
 `
 	c, err := ParseCatalog("workers.toml", []byte(inert))
 	require.NoError(t, err, "brackets and dots in strings and comments do not nest")
-	assert.Len(t, c.Workers[0].Formats, 3)
+	assert.Len(t, c.Workers[0].Architectures["gguf"], 4)
 	within := nested("inline tables", 4*(MaxCatalogDepth-2))
 	_, err = ParseCatalog("workers.toml", []byte(within))
 	require.Error(t, err) // x is not a catalog field
