@@ -215,7 +215,7 @@ func (s *Store) Head(key string) (Entry, [sha256.Size]byte, bool) {
 const headRead = 4 << 10
 
 func (s *Store) readHead(path string) (Entry, envelopeMeta, error) {
-	f, err := os.Open(path)
+	f, err := openEntry(path)
 	if err != nil {
 		return Entry{}, envelopeMeta{}, err
 	}
@@ -374,9 +374,10 @@ func (s *Store) writeFile(path string, env []byte) (err error) {
 	return nil
 }
 
-// readFile reads a regular file no larger than MaxBytes.
+// readFile reads a regular file no larger than MaxBytes, opened with
+// openEntry: never through a symlink, never blocking on a FIFO.
 func (s *Store) readFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := openEntry(path)
 	if err != nil {
 		return nil, err
 	}
