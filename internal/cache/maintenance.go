@@ -36,8 +36,9 @@ type Info struct {
 	// the file modification time, which Put and Get set from the Store's
 	// clock. They are zero when there are no entries.
 	Oldest, Newest time.Time
-	// MemoryOnly reports that the disk failed and the figures are those
-	// of the in-memory fallback.
+	// MemoryOnly reports that the disk failed: new entries are kept in
+	// memory, and the figures are the disk's entries (still read) plus
+	// those in memory.
 	MemoryOnly bool
 }
 
@@ -146,22 +147,27 @@ func (s *Store) prune(target int64) (PruneResult, error) {
 // Info counts the entries. A directory that does not exist holds none.
 func (s *Store) Info() (Info, error) {
 	info := Info{Path: s.dir, MemoryOnly: s.memOnly.Load()}
-	var stats []fileStat
+	stats, _, err := s.scan()
+	if err != nil && !errors.Is(err, fs.ErrNotExist) && !info.MemoryOnly {
+		return info, err
+	}
 	if info.MemoryOnly {
+		// The disk's entries (still read), then memory's, which shadow
+		// the disk's of the same key; deleted ones are gone.
 		s.mu.Lock()
+		shadowed := make(map[string]bool, len(s.mem.items)+len(s.mem.gone))
+		for key := range s.mem.gone {
+			shadowed[FileName(key)] = true
+		}
+		for key := range s.mem.items {
+			shadowed[FileName(key)] = true
+		}
+		stats = slices.DeleteFunc(stats, func(st fileStat) bool { return shadowed[st.name] })
 		for _, it := range s.mem.items {
 			v := it.Value.(*memItem)
 			stats = append(stats, fileStat{size: v.size, mtime: v.used})
 		}
 		s.mu.Unlock()
-	} else {
-		var err error
-		if stats, _, err = s.scan(); err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return info, nil
-			}
-			return info, err
-		}
 	}
 	for i, st := range stats {
 		info.Entries++

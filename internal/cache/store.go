@@ -72,7 +72,9 @@ type Options struct {
 
 // Store is a directory of cached entries shared by any number of
 // goroutines and processes. If the disk fails it degrades, once and for
-// the rest of its life, to a memory-only cache bounded by MaxBytes.
+// the rest of its life, to writing in memory only, bounded by MaxBytes:
+// it stops writing but keeps reading, so the entries already on disk (a
+// read-only mount, a full disk) still answer.
 //
 // Writes are not fsynced: after a power loss an entry may be empty or
 // torn, which its checksums turn into a miss, and a cache can afford that.
@@ -163,12 +165,17 @@ func (s *Store) MemoryOnly() bool { return s.memOnly.Load() }
 // Get returns the entry stored under key and marks it used. Anything but an
 // intact entry for exactly this key (absent, unreadable, corrupt, of an
 // unknown format version, a hash collision) is a miss. The Body is the
-// caller's to keep.
+// caller's to keep. A memory-only Store answers from memory, then from
+// the disk it no longer writes.
 func (s *Store) Get(key string) (Entry, bool) {
 	if s.memOnly.Load() {
 		s.mu.Lock()
-		defer s.mu.Unlock()
-		return s.mem.get(key, s.now())
+		e, ok := s.mem.get(key, s.now())
+		_, gone := s.mem.gone[key]
+		s.mu.Unlock()
+		if ok || gone {
+			return e, ok
+		}
 	}
 	path := s.path(key)
 	data, err := s.readFile(path)
@@ -179,9 +186,17 @@ func (s *Store) Get(key string) (Entry, bool) {
 	if err != nil || e.Key != key {
 		return Entry{}, false
 	}
-	now := s.now()
-	_ = os.Chtimes(path, now, now) // mark use for the LRU; losing it is harmless
+	s.touch(path)
 	return e, true
+}
+
+// touch marks an entry file used for the LRU, unless the Store has stopped
+// writing; losing the mark is harmless.
+func (s *Store) touch(path string) {
+	if !s.memOnly.Load() {
+		now := s.now()
+		_ = os.Chtimes(path, now, now)
+	}
 }
 
 // Head is Get without the body: the entry stored under key with a nil
@@ -192,21 +207,25 @@ func (s *Store) Get(key string) (Entry, bool) {
 // read it. It marks the entry used, as Get does.
 func (s *Store) Head(key string) (Entry, [sha256.Size]byte, bool) {
 	if s.memOnly.Load() {
-		e, ok := s.Get(key)
-		if !ok {
+		s.mu.Lock()
+		e, ok := s.mem.get(key, s.now())
+		_, gone := s.mem.gone[key]
+		s.mu.Unlock()
+		if ok {
+			sum := sha256.Sum256(e.Body)
+			e.Body = nil
+			return e, sum, true
+		}
+		if gone {
 			return Entry{}, [sha256.Size]byte{}, false
 		}
-		sum := sha256.Sum256(e.Body)
-		e.Body = nil
-		return e, sum, true
 	}
 	path := s.path(key)
 	e, m, err := s.readHead(path)
 	if err != nil || e.Key != key {
 		return Entry{}, [sha256.Size]byte{}, false
 	}
-	now := s.now()
-	_ = os.Chtimes(path, now, now) // mark use for the LRU; losing it is harmless
+	s.touch(path)
 	return e, m.bodySum, true
 }
 
@@ -280,10 +299,14 @@ func (s *Store) Put(e Entry) error {
 	return nil
 }
 
-// Delete removes the entry stored under key, if any.
+// Delete removes the entry stored under key, if any. A memory-only Store
+// leaves the disk alone and hides the disk's entry for the rest of its life.
 func (s *Store) Delete(key string) {
 	s.mu.Lock()
 	s.mem.remove(key)
+	if s.memOnly.Load() {
+		s.mem.hide(key)
+	}
 	s.mu.Unlock()
 	if !s.memOnly.Load() {
 		_ = os.Remove(s.path(key))
@@ -313,12 +336,13 @@ func isEntryName(name string) bool {
 	return true
 }
 
-// degrade switches the Store to memory only and tells Warn, once.
+// degrade switches the Store to writing in memory only and tells Warn,
+// once. It keeps reading the disk.
 func (s *Store) degrade(err error) {
 	s.memOnly.Store(true)
 	s.warnOnce.Do(func() {
 		if s.warn != nil {
-			s.warn(fmt.Sprintf("cache: cannot write to %s (%v); caching in memory only until exit", s.dir, err))
+			s.warn(fmt.Sprintf("cache: cannot write to %s (%v); caching in memory only until exit (entries already there are still read)", s.dir, err))
 		}
 	})
 }
