@@ -56,3 +56,63 @@ func TestFIFOAndSymlinkEntriesAreMisses(t *testing.T) {
 	_, err := os.Lstat(s.path("fifo"))
 	require.NoError(t, err, "not the cache's file: left alone")
 }
+
+// A cache directory that another user could write (mode 0777 or 0770, or
+// owned by someone else) is not trusted: a forged entry there (its name is
+// a plain sha256 of a predictable key) would be believed. Open warns once
+// and the Store neither reads nor writes it; a directory of the user's
+// own, 0700 or 0755, is used as before.
+func TestUntrustedDirectoryNotUsed(t *testing.T) {
+	forged := Entry{Key: "k", Status: 200, Body: []byte(`{"gated": false}`)}
+	tests := map[string]struct {
+		mode    os.FileMode
+		uid     func() int
+		trusted bool
+		says    string
+	}{
+		"0700 own":        {mode: 0o700, trusted: true},
+		"0755 own":        {mode: 0o755, trusted: true},
+		"0777":            {mode: 0o777, says: "writable by other users"},
+		"0770":            {mode: 0o770, says: "writable by other users"},
+		"1777 sticky":     {mode: 0o777 | os.ModeSticky, says: "writable by other users"},
+		"another's owner": {mode: 0o700, uid: func() int { return os.Geteuid() + 1 }, says: "owned by another user"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			require.NoError(t, os.WriteFile(filepath.Join(dir, FileName(forged.Key)), EncodeEnvelope(forged), 0o600))
+			require.NoError(t, os.Chmod(dir, tc.mode))
+			var w warnings
+			s, err := Open(dir, Options{Warn: w.Warn, Hooks: Hooks{UID: tc.uid}})
+			require.NoError(t, err)
+			_, found := s.Get(forged.Key)
+			if tc.trusted {
+				require.Zero(t, w.Count())
+				require.False(t, s.MemoryOnly())
+				require.True(t, found)
+				return
+			}
+			require.Equal(t, 1, w.Count())
+			require.Contains(t, w.msgs[0], dir)
+			require.Contains(t, w.msgs[0], tc.says)
+			require.True(t, s.MemoryOnly())
+			require.False(t, found, "a forged entry is not believed")
+			_, _, found = s.Head(forged.Key)
+			require.False(t, found)
+			info, err := s.Info()
+			require.NoError(t, err)
+			require.Zero(t, info.Entries)
+
+			e := Entry{Key: "new", Status: 200, Body: []byte("kept in memory")}
+			require.NoError(t, s.Put(e))
+			got, ok := s.Get("new")
+			require.True(t, ok)
+			requireSameEntry(t, e, got)
+			require.NoError(t, s.Clear())
+			_, err = s.Prune()
+			require.NoError(t, err)
+			require.Equal(t, []string{FileName(forged.Key)}, dirNames(t, dir), "nothing written or removed there")
+			require.Equal(t, 1, w.Count())
+		})
+	}
+}

@@ -147,9 +147,13 @@ func (s *Store) prune(target int64) (PruneResult, error) {
 // Info counts the entries. A directory that does not exist holds none.
 func (s *Store) Info() (Info, error) {
 	info := Info{Path: s.dir, MemoryOnly: s.memOnly.Load()}
-	stats, _, err := s.scan()
-	if err != nil && !errors.Is(err, fs.ErrNotExist) && !info.MemoryOnly {
-		return info, err
+	var stats []fileStat
+	if !s.noDisk.Load() {
+		var err error
+		stats, _, err = s.scan()
+		if err != nil && !errors.Is(err, fs.ErrNotExist) && !info.MemoryOnly {
+			return info, err
+		}
 	}
 	if info.MemoryOnly {
 		// The disk's entries (still read), then memory's, which shadow
@@ -186,12 +190,15 @@ func (s *Store) Info() (Info, error) {
 // file, keeping the directory. A Put running meanwhile in another process
 // loses its entry (as if it came just before the Clear), nothing else.
 // A memory-only Store tries the disk too: clearing is what a full disk
-// needs.
+// needs. A directory Open did not trust is left alone.
 func (s *Store) Clear() error {
 	s.mu.Lock()
 	s.mem.clear()
 	s.approx = 0
 	s.mu.Unlock()
+	if s.noDisk.Load() {
+		return nil // not the Store's directory to clear
+	}
 
 	entries, temps, err := s.scan()
 	if err != nil {

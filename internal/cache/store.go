@@ -53,6 +53,8 @@ type Hooks struct {
 	CreateTemp func(dir, pattern string) (TempFile, error)
 	// Rename moves a finished temporary file over its entry (os.Rename).
 	Rename func(oldpath, newpath string) error
+	// UID is the user who must own the cache directory (os.Geteuid).
+	UID func() int
 }
 
 // Options configure Open. The zero value is usable.
@@ -87,6 +89,7 @@ type Store struct {
 
 	warnOnce sync.Once
 	memOnly  atomic.Bool
+	noDisk   atomic.Bool // the directory is untrusted: not even read
 	pruning  atomic.Bool
 
 	mu     sync.Mutex
@@ -97,7 +100,10 @@ type Store struct {
 // Open opens (creating it 0700 if need be) the cache in dir, removes
 // temporary files left by dead writers and prunes to MaxBytes. A directory
 // that cannot be created or written is not an error: Open warns through
-// Options.Warn and returns a memory-only Store.
+// Options.Warn and returns a memory-only Store. Nor is a directory that
+// another user owns or could write into (group or other write permission):
+// its entries could be forged, so Open warns and the Store keeps to
+// memory, neither reading nor writing the directory.
 func Open(dir string, opt Options) (*Store, error) {
 	if dir == "" {
 		return nil, errors.New("cache: no directory given")
@@ -123,10 +129,17 @@ func Open(dir string, opt Options) (*Store, error) {
 	if s.hooks.Rename == nil {
 		s.hooks.Rename = os.Rename
 	}
+	if s.hooks.UID == nil {
+		s.hooks.UID = os.Geteuid
+	}
 	s.mem.max = s.max
 
 	if err := s.hooks.MkdirAll(s.dir, 0o700); err != nil {
 		s.degrade(err)
+		return s, nil
+	}
+	if why := untrusted(s.dir, s.hooks.UID()); why != "" {
+		s.distrust(why)
 		return s, nil
 	}
 	if err := probe(s.dir); err != nil {
@@ -173,7 +186,7 @@ func (s *Store) Get(key string) (Entry, bool) {
 		e, ok := s.mem.get(key, s.now())
 		_, gone := s.mem.gone[key]
 		s.mu.Unlock()
-		if ok || gone {
+		if ok || gone || s.noDisk.Load() {
 			return e, ok
 		}
 	}
@@ -216,7 +229,7 @@ func (s *Store) Head(key string) (Entry, [sha256.Size]byte, bool) {
 			e.Body = nil
 			return e, sum, true
 		}
-		if gone {
+		if gone || s.noDisk.Load() {
 			return Entry{}, [sha256.Size]byte{}, false
 		}
 	}
@@ -334,6 +347,18 @@ func isEntryName(name string) bool {
 		}
 	}
 	return true
+}
+
+// distrust makes the Store memory-only without reading the directory
+// either, and tells Warn why.
+func (s *Store) distrust(why string) {
+	s.noDisk.Store(true)
+	s.memOnly.Store(true)
+	s.warnOnce.Do(func() {
+		if s.warn != nil {
+			s.warn(fmt.Sprintf("cache: not using %s: it is %s, so its entries could be forged; caching in memory only until exit (chmod 700 it, as its owner)", s.dir, why))
+		}
+	})
 }
 
 // degrade switches the Store to writing in memory only and tells Warn,
