@@ -4,9 +4,11 @@ package cache
 // RELIABILITY.md "Adversarial review").
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -113,4 +115,135 @@ func TestFullDiskKeepsDiskEntriesReadable(t *testing.T) {
 	info, err := s.Info()
 	require.NoError(t, err)
 	require.Equal(t, 2, info.Entries)
+}
+
+// putEntries writes n valid entries of about size bytes, each older than
+// the next, and returns their file names.
+func putEntries(t *testing.T, dir string, n, size int, clk *clock) []string {
+	t.Helper()
+	s, err := Open(dir, Options{Now: clk.Now})
+	require.NoError(t, err)
+	var names []string
+	for i := range n {
+		clk.Advance(time.Minute)
+		key := "entry-" + string(rune('a'+i))
+		require.NoError(t, s.Put(Entry{Key: key, Status: 200, Body: make([]byte, size)}))
+		names = append(names, FileName(key))
+	}
+	return names
+}
+
+// sparse makes a file of size bytes holding only head, without using the
+// disk space, with the given modification time.
+func sparse(t *testing.T, path string, head []byte, size int64, mtime time.Time) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY, 0o600)
+	require.NoError(t, err)
+	_, err = f.Write(head)
+	require.NoError(t, err)
+	require.NoError(t, f.Truncate(size))
+	require.NoError(t, f.Close())
+	require.NoError(t, os.Chtimes(path, mtime, mtime))
+}
+
+// Housekeeping removes only the cache's own files: files named like
+// entries that do not start with the envelope's magic are someone else's,
+// never counted, pruned nor cleared. One huge file (a sparse 1 GB) does
+// not make the cache wipe every entry to get under its cap: a foreign one
+// is left alone and an entry of ours larger than the cap goes alone.
+func TestHousekeepingRemovesOnlyOwnFiles(t *testing.T) {
+	const gb = 1 << 30
+	tests := map[string]struct {
+		head     []byte // the start of the big file; nil: no big file
+		bigStays bool
+	}{
+		"foreign files only":     {},
+		"sparse 1 GB of zeros":   {head: []byte{0}, bigStays: true},
+		"sparse 1 GB with magic": {head: []byte(envelopeMagic + "\x01"), bigStays: false},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			clk := newClock()
+			ours := putEntries(t, dir, 3, 10<<10, clk)
+			var foreign []string
+			for i := range 20 {
+				name := FileName(fmt.Sprint("not ours ", i))
+				require.NoError(t, os.WriteFile(filepath.Join(dir, name), make([]byte, 50<<10), 0o600))
+				foreign = append(foreign, name)
+			}
+			big := FileName("big")
+			if tc.head != nil {
+				sparse(t, filepath.Join(dir, big), tc.head, gb, clk.Advance(time.Hour))
+			}
+
+			s, err := Open(dir, Options{Now: clk.Now, MaxBytes: 100 << 10})
+			require.NoError(t, err)
+			info, err := s.Info()
+			require.NoError(t, err)
+			require.Equal(t, 3, info.Entries, "foreign files are not counted")
+			_, err = s.Prune()
+			require.NoError(t, err)
+
+			names := dirNames(t, dir)
+			for _, n := range append(ours, foreign...) {
+				require.Contains(t, names, n)
+			}
+			if tc.head != nil {
+				if tc.bigStays {
+					require.Contains(t, names, big)
+				} else {
+					require.NotContains(t, names, big)
+				}
+			}
+			require.NoError(t, s.Clear())
+			require.ElementsMatch(t, foreign, withoutBig(dirNames(t, dir), big), "Clear removes the cache's files only")
+		})
+	}
+}
+
+func withoutBig(names []string, big string) []string {
+	return slices.DeleteFunc(names, func(n string) bool { return n == big })
+}
+
+// Stat (what `cache info` runs) changes nothing: it creates no missing
+// directory, and in a cache over its cap with a stale temporary file it
+// removes, prunes and touches nothing, while counting the entries.
+func TestStatChangesNothing(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "not", "there")
+	info, err := Stat(missing, Options{})
+	require.NoError(t, err)
+	require.Zero(t, info.Entries)
+	require.Equal(t, missing, info.Path)
+	_, err = os.Lstat(filepath.Dir(missing))
+	require.ErrorIs(t, err, fs.ErrNotExist, "no directory created")
+
+	dir := t.TempDir()
+	clk := newClock()
+	putEntries(t, dir, 3, 10<<10, clk)
+	sparse(t, filepath.Join(dir, FileName("big")), []byte(envelopeMagic), 1<<30, clk.Now())
+	require.NoError(t, os.WriteFile(filepath.Join(dir, FileName("foreign")), []byte("not ours"), 0o600))
+	stale := filepath.Join(dir, tempPrefix+"dead-writer")
+	require.NoError(t, os.WriteFile(stale, []byte("half"), 0o600))
+	long := time.Now().Add(-24 * time.Hour)
+	require.NoError(t, os.Chtimes(stale, long, long))
+	before := mtimes(t, dir)
+	dirFI, err := os.Stat(dir)
+	require.NoError(t, err)
+
+	var w warnings
+	info, err = Stat(dir, Options{MaxBytes: 1 << 20, Warn: w.Warn})
+	require.NoError(t, err)
+	require.Equal(t, 4, info.Entries, "three entries and the big one; not the foreign file nor the temporary one")
+	require.Greater(t, info.Bytes, int64(1<<30))
+	require.Zero(t, w.Count())
+	require.Equal(t, before, mtimes(t, dir), "nothing removed, nothing touched")
+	after, err := os.Stat(dir)
+	require.NoError(t, err)
+	require.Equal(t, dirFI.ModTime(), after.ModTime())
+
+	require.NoError(t, os.Chmod(dir, 0o777))
+	_, err = Stat(dir, Options{Warn: w.Warn})
+	require.NoError(t, err)
+	require.Equal(t, 1, w.Count(), "an untrusted directory is described, with the warning Open gives")
 }

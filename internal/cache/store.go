@@ -356,9 +356,14 @@ func (s *Store) distrust(why string) {
 	s.memOnly.Store(true)
 	s.warnOnce.Do(func() {
 		if s.warn != nil {
-			s.warn(fmt.Sprintf("cache: not using %s: it is %s, so its entries could be forged; caching in memory only until exit (chmod 700 it, as its owner)", s.dir, why))
+			s.warn(distrustMessage(s.dir, why))
 		}
 	})
+}
+
+// distrustMessage is the warning about a directory Open does not trust.
+func distrustMessage(dir, why string) string {
+	return fmt.Sprintf("cache: not using %s: it is %s, so its entries could be forged; caching in memory only until exit (chmod 700 it, as its owner)", dir, why)
 }
 
 // degrade switches the Store to writing in memory only and tells Warn,
