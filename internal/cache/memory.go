@@ -15,6 +15,17 @@ type memStore struct {
 	size  int64
 	order list.List // of *memItem, most recently used first
 	items map[string]*list.Element
+	// gone holds the keys deleted while memory-only: their entries on
+	// the disk, which is no longer written, must not answer again.
+	gone map[string]struct{}
+}
+
+// hide records that key was deleted, so the disk's entry stays unseen.
+func (m *memStore) hide(key string) {
+	if m.gone == nil {
+		m.gone = make(map[string]struct{})
+	}
+	m.gone[key] = struct{}{}
 }
 
 type memItem struct {
@@ -42,6 +53,7 @@ func (m *memStore) put(e Entry, size int64, now time.Time) {
 		m.items = make(map[string]*list.Element)
 	}
 	m.remove(e.Key)
+	delete(m.gone, e.Key)
 	m.items[e.Key] = m.order.PushFront(&memItem{e: cloneEntry(e), size: size, used: now})
 	m.size += size
 	for m.size > m.max {
@@ -59,6 +71,7 @@ func (m *memStore) remove(key string) {
 
 func (m *memStore) clear() {
 	m.items = nil
+	m.gone = nil
 	m.order.Init()
 	m.size = 0
 }

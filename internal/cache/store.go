@@ -53,6 +53,8 @@ type Hooks struct {
 	CreateTemp func(dir, pattern string) (TempFile, error)
 	// Rename moves a finished temporary file over its entry (os.Rename).
 	Rename func(oldpath, newpath string) error
+	// UID is the user who must own the cache directory (os.Geteuid).
+	UID func() int
 }
 
 // Options configure Open. The zero value is usable.
@@ -72,7 +74,9 @@ type Options struct {
 
 // Store is a directory of cached entries shared by any number of
 // goroutines and processes. If the disk fails it degrades, once and for
-// the rest of its life, to a memory-only cache bounded by MaxBytes.
+// the rest of its life, to writing in memory only, bounded by MaxBytes:
+// it stops writing but keeps reading, so the entries already on disk (a
+// read-only mount, a full disk) still answer.
 //
 // Writes are not fsynced: after a power loss an entry may be empty or
 // torn, which its checksums turn into a miss, and a cache can afford that.
@@ -85,6 +89,7 @@ type Store struct {
 
 	warnOnce sync.Once
 	memOnly  atomic.Bool
+	noDisk   atomic.Bool // the directory is untrusted: not even read
 	pruning  atomic.Bool
 
 	mu     sync.Mutex
@@ -95,7 +100,10 @@ type Store struct {
 // Open opens (creating it 0700 if need be) the cache in dir, removes
 // temporary files left by dead writers and prunes to MaxBytes. A directory
 // that cannot be created or written is not an error: Open warns through
-// Options.Warn and returns a memory-only Store.
+// Options.Warn and returns a memory-only Store. Nor is a directory that
+// another user owns or could write into (group or other write permission):
+// its entries could be forged, so Open warns and the Store keeps to
+// memory, neither reading nor writing the directory.
 func Open(dir string, opt Options) (*Store, error) {
 	if dir == "" {
 		return nil, errors.New("cache: no directory given")
@@ -121,10 +129,17 @@ func Open(dir string, opt Options) (*Store, error) {
 	if s.hooks.Rename == nil {
 		s.hooks.Rename = os.Rename
 	}
+	if s.hooks.UID == nil {
+		s.hooks.UID = os.Geteuid
+	}
 	s.mem.max = s.max
 
 	if err := s.hooks.MkdirAll(s.dir, 0o700); err != nil {
 		s.degrade(err)
+		return s, nil
+	}
+	if why := untrusted(s.dir, s.hooks.UID()); why != "" {
+		s.distrust(why)
 		return s, nil
 	}
 	if err := probe(s.dir); err != nil {
@@ -163,12 +178,17 @@ func (s *Store) MemoryOnly() bool { return s.memOnly.Load() }
 // Get returns the entry stored under key and marks it used. Anything but an
 // intact entry for exactly this key (absent, unreadable, corrupt, of an
 // unknown format version, a hash collision) is a miss. The Body is the
-// caller's to keep.
+// caller's to keep. A memory-only Store answers from memory, then from
+// the disk it no longer writes.
 func (s *Store) Get(key string) (Entry, bool) {
 	if s.memOnly.Load() {
 		s.mu.Lock()
-		defer s.mu.Unlock()
-		return s.mem.get(key, s.now())
+		e, ok := s.mem.get(key, s.now())
+		_, gone := s.mem.gone[key]
+		s.mu.Unlock()
+		if ok || gone || s.noDisk.Load() {
+			return e, ok
+		}
 	}
 	path := s.path(key)
 	data, err := s.readFile(path)
@@ -179,9 +199,17 @@ func (s *Store) Get(key string) (Entry, bool) {
 	if err != nil || e.Key != key {
 		return Entry{}, false
 	}
-	now := s.now()
-	_ = os.Chtimes(path, now, now) // mark use for the LRU; losing it is harmless
+	s.touch(path)
 	return e, true
+}
+
+// touch marks an entry file used for the LRU, unless the Store has stopped
+// writing; losing the mark is harmless.
+func (s *Store) touch(path string) {
+	if !s.memOnly.Load() {
+		now := s.now()
+		_ = os.Chtimes(path, now, now)
+	}
 }
 
 // Head is Get without the body: the entry stored under key with a nil
@@ -192,21 +220,25 @@ func (s *Store) Get(key string) (Entry, bool) {
 // read it. It marks the entry used, as Get does.
 func (s *Store) Head(key string) (Entry, [sha256.Size]byte, bool) {
 	if s.memOnly.Load() {
-		e, ok := s.Get(key)
-		if !ok {
+		s.mu.Lock()
+		e, ok := s.mem.get(key, s.now())
+		_, gone := s.mem.gone[key]
+		s.mu.Unlock()
+		if ok {
+			sum := sha256.Sum256(e.Body)
+			e.Body = nil
+			return e, sum, true
+		}
+		if gone || s.noDisk.Load() {
 			return Entry{}, [sha256.Size]byte{}, false
 		}
-		sum := sha256.Sum256(e.Body)
-		e.Body = nil
-		return e, sum, true
 	}
 	path := s.path(key)
 	e, m, err := s.readHead(path)
 	if err != nil || e.Key != key {
 		return Entry{}, [sha256.Size]byte{}, false
 	}
-	now := s.now()
-	_ = os.Chtimes(path, now, now) // mark use for the LRU; losing it is harmless
+	s.touch(path)
 	return e, m.bodySum, true
 }
 
@@ -215,7 +247,7 @@ func (s *Store) Head(key string) (Entry, [sha256.Size]byte, bool) {
 const headRead = 4 << 10
 
 func (s *Store) readHead(path string) (Entry, envelopeMeta, error) {
-	f, err := os.Open(path)
+	f, err := openEntry(path)
 	if err != nil {
 		return Entry{}, envelopeMeta{}, err
 	}
@@ -280,10 +312,14 @@ func (s *Store) Put(e Entry) error {
 	return nil
 }
 
-// Delete removes the entry stored under key, if any.
+// Delete removes the entry stored under key, if any. A memory-only Store
+// leaves the disk alone and hides the disk's entry for the rest of its life.
 func (s *Store) Delete(key string) {
 	s.mu.Lock()
 	s.mem.remove(key)
+	if s.memOnly.Load() {
+		s.mem.hide(key)
+	}
 	s.mu.Unlock()
 	if !s.memOnly.Load() {
 		_ = os.Remove(s.path(key))
@@ -313,12 +349,30 @@ func isEntryName(name string) bool {
 	return true
 }
 
-// degrade switches the Store to memory only and tells Warn, once.
+// distrust makes the Store memory-only without reading the directory
+// either, and tells Warn why.
+func (s *Store) distrust(why string) {
+	s.noDisk.Store(true)
+	s.memOnly.Store(true)
+	s.warnOnce.Do(func() {
+		if s.warn != nil {
+			s.warn(distrustMessage(s.dir, why))
+		}
+	})
+}
+
+// distrustMessage is the warning about a directory Open does not trust.
+func distrustMessage(dir, why string) string {
+	return fmt.Sprintf("cache: not using %s: it is %s, so its entries could be forged; caching in memory only until exit (chmod 700 it, as its owner)", dir, why)
+}
+
+// degrade switches the Store to writing in memory only and tells Warn,
+// once. It keeps reading the disk.
 func (s *Store) degrade(err error) {
 	s.memOnly.Store(true)
 	s.warnOnce.Do(func() {
 		if s.warn != nil {
-			s.warn(fmt.Sprintf("cache: cannot write to %s (%v); caching in memory only until exit", s.dir, err))
+			s.warn(fmt.Sprintf("cache: cannot write to %s (%v); caching in memory only until exit (entries already there are still read)", s.dir, err))
 		}
 	})
 }
@@ -374,9 +428,10 @@ func (s *Store) writeFile(path string, env []byte) (err error) {
 	return nil
 }
 
-// readFile reads a regular file no larger than MaxBytes.
+// readFile reads a regular file no larger than MaxBytes, opened with
+// openEntry: never through a symlink, never blocking on a FIFO.
 func (s *Store) readFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := openEntry(path)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,16 @@ import (
 	"github.com/BurntSushi/toml"
 )
 
+// Bounds on a catalog file, checked before it is parsed: the TOML parser
+// takes memory and time that grow faster than the nesting (a 40 KB file of
+// nested inline tables took 3.5 GB).
+const (
+	// MaxCatalogBytes is the largest catalog file read (1 MiB).
+	MaxCatalogBytes = 1 << 20
+	// MaxCatalogDepth bounds how deep tables, arrays and dotted keys nest.
+	MaxCatalogDepth = 32
+)
+
 // CatalogError is a problem in a user catalog file, located by file, line
 // and field so the user can go straight to it.
 type CatalogError struct {
@@ -39,9 +49,20 @@ func (e *CatalogError) Error() string {
 // file name's extension says. The file replaces the built-in catalog; when
 // it declares no families, the default families give architectures their
 // base confidence. Every problem found is reported with its line and field.
+//
+// A file over MaxCatalogBytes, or nesting deeper than MaxCatalogDepth, is
+// refused before parsing.
 func ParseCatalog(name string, data []byte) (Catalog, error) {
 	var c Catalog
+	if len(data) > MaxCatalogBytes {
+		return Catalog{}, &CatalogError{File: name, Msg: fmt.Sprintf("larger than 1 MiB (%d bytes); not a worker catalog", len(data))}
+	}
 	isJSON := strings.HasSuffix(strings.ToLower(name), ".json")
+	if !isJSON {
+		if line := tomlTooDeep(data, MaxCatalogDepth); line > 0 {
+			return Catalog{}, &CatalogError{File: name, Line: line, Msg: fmt.Sprintf("nested deeper than %d levels (tables, arrays or dotted keys); not a worker catalog", MaxCatalogDepth)}
+		}
+	}
 	if isJSON {
 		dec := json.NewDecoder(bytes.NewReader(data))
 		dec.DisallowUnknownFields()
@@ -321,4 +342,141 @@ func tomlLine(data []byte, key string) int {
 		}
 	}
 	return 0
+}
+
+// tomlTooDeep scans TOML text, without parsing it, for nesting deeper than
+// max: each segment of a dotted key or table header, each array and each
+// inline table is a level, and levels add up along the path. It returns
+// the 1-based line where the bound is passed, or 0. Strings and comments
+// are skipped; text that is not TOML is left to the parser.
+func tomlTooDeep(data []byte, max int) int {
+	type frame struct {
+		table bool // an inline table (keys inside); else an array
+		base  int  // a table's depth (its keys add theirs); an array's elements' depth
+	}
+	var (
+		stack  []frame
+		line   = 1
+		header int // the depth of the current [table]
+		inKey  = true
+		lineAt = true // at the start of a top-level line
+		segs   = 1    // segments of the key being read
+		value  = 0    // the depth of the value being read
+	)
+	base := func() int {
+		if len(stack) == 0 {
+			return header
+		}
+		return stack[len(stack)-1].base
+	}
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		if c == '\n' {
+			line++
+			if len(stack) == 0 {
+				inKey, lineAt, segs = true, true, 1
+			}
+			continue
+		}
+		if c == ' ' || c == '\t' || c == '\r' {
+			continue
+		}
+		start := lineAt
+		lineAt = false
+		switch {
+		case c == '#':
+			for i+1 < len(data) && data[i+1] != '\n' {
+				i++
+			}
+		case c == '"' || c == '\'':
+			i = skipTOMLString(data, i, &line)
+		case start && c == '[':
+			// A table header: [a.b] or [[a.b]], to the closing bracket.
+			header = 1
+			for i++; i < len(data) && data[i] != ']' && data[i] != '\n'; i++ {
+				switch data[i] {
+				case '.':
+					header++
+				case '"', '\'':
+					i = skipTOMLString(data, i, &line)
+				}
+				if header > max {
+					return line
+				}
+			}
+			for i+1 < len(data) && data[i+1] == ']' {
+				i++
+			}
+			inKey = false
+		case inKey && c == '.':
+			if segs++; base()+segs > max {
+				return line
+			}
+		case inKey && c == '=':
+			inKey, value = false, base()+segs
+		case inKey && c == '}' && len(stack) > 0 && stack[len(stack)-1].table:
+			stack, inKey = stack[:len(stack)-1], false // an empty {}
+		case inKey:
+			// part of a bare key
+		case c == '{' || c == '[':
+			d := value // a table is at its key's level, its keys below
+			if len(stack) > 0 && !stack[len(stack)-1].table {
+				d = stack[len(stack)-1].base // an element of an array
+			}
+			if c == '[' {
+				d++ // the elements of an array are a level below it
+			}
+			if d > max {
+				return line
+			}
+			stack = append(stack, frame{table: c == '{', base: d})
+			if c == '{' {
+				inKey, segs = true, 1
+			}
+		case c == '}' || c == ']':
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+		case c == ',':
+			if len(stack) > 0 && stack[len(stack)-1].table {
+				inKey, segs = true, 1
+			}
+		}
+	}
+	return 0
+}
+
+// skipTOMLString returns the index of the last byte of the string that
+// starts at data[i]: basic ("...", with escapes) or literal ('...'), or
+// their multi-line forms. It counts the newlines it passes.
+func skipTOMLString(data []byte, i int, line *int) int {
+	q := data[i]
+	multi := i+2 < len(data) && data[i+1] == q && data[i+2] == q
+	if multi {
+		i += 2
+	} else if i+1 < len(data) && data[i+1] == q {
+		return i + 1 // an empty string
+	}
+	for i++; i < len(data); i++ {
+		switch c := data[i]; {
+		case c == '\n':
+			*line++
+			if !multi {
+				return i - 1 // an unterminated string: the parser says so
+			}
+		case c == '\\' && q == '"':
+			i++
+			if i < len(data) && data[i] == '\n' {
+				*line++
+			}
+		case c == q && !multi:
+			return i
+		case c == q && i+2 < len(data) && data[i+1] == q && data[i+2] == q:
+			for i+3 < len(data) && data[i+3] == q { // up to two quotes inside
+				i++
+			}
+			return i + 2
+		}
+	}
+	return len(data) - 1
 }

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 )
@@ -32,6 +33,16 @@ func New(cfg Config) (*Client, error) {
 	base, _ := url.Parse(ep)
 	if _, err := checkToken(cfg.Token, "Config.Token"); err != nil {
 		return nil, err
+	}
+	if cfg.Token != "" && base.Scheme == "http" && !cfg.AllowHTTPToken && !isLoopback(base.Hostname()) {
+		// A bearer token in cleartext through every proxy on the way:
+		// ask anonymously instead, and say so once.
+		cfg.Token = ""
+		warn := cfg.Warn
+		if warn == nil {
+			warn = func(msg string) { fmt.Fprintln(os.Stderr, "modelbrowser: warning: "+msg) }
+		}
+		warn(fmt.Sprintf("HF_ENDPOINT is plain http to %s: the Hub token is not sent in cleartext; asking anonymously (MODELBROWSER_ALLOW_HTTP_TOKEN=1 sends it anyway)", oneLine(base.Host, 100)))
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
@@ -75,6 +86,16 @@ func New(cfg Config) (*Client, error) {
 		},
 	}
 	return c, nil
+}
+
+// isLoopback reports whether host (no port, no brackets) is this machine
+// by name or address: localhost, 127.0.0.0/8, ::1.
+func isLoopback(host string) bool {
+	if strings.EqualFold(strings.TrimSuffix(host, "."), "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // Endpoint is the base URL the client talks to.
@@ -226,9 +247,9 @@ func (c *Client) bodyError(ctx, attemptCtx context.Context, err error, status in
 	default:
 		e = newError(Network, err, "the connection to %s broke while reading: %s", c.hostName(), oneLine(redact(err.Error(), c.cfg.Token), 120))
 	}
-	e.Status, e.RequestID = status, requestID(h)
+	e.Status, e.RequestID = status, c.requestID(h)
 	return e
 }
 
 // String keeps the token out of %v of a Client.
-func (c *Client) String() string { return fmt.Sprintf("hf.Client(%s)", c.cfg.Endpoint) }
+func (c *Client) String() string { return fmt.Sprintf("hf.Client(%s)", hideUserinfo(c.cfg.Endpoint)) }

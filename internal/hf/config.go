@@ -71,6 +71,14 @@ type Config struct {
 	Rand func() float64
 	// Transport replaces the HTTP transport (tests); nil builds one.
 	Transport http.RoundTripper
+
+	// AllowHTTPToken sends the token even over plain http to a host that
+	// is not loopback (MODELBROWSER_ALLOW_HTTP_TOKEN=1). Without it such
+	// an endpoint is asked anonymously and Warn is told once.
+	AllowHTTPToken bool
+	// Warn is told about a configuration New will not follow as given
+	// (a token withheld from plain http); nil writes to standard error.
+	Warn func(string)
 }
 
 // String describes the configuration without the token.
@@ -80,7 +88,7 @@ func (c Config) String() string {
 		tok = "token set"
 	}
 	return fmt.Sprintf("hf.Config{Endpoint: %q, %s, Timeout: %s, Offline: %t, Refresh: %t, NoCache: %t}",
-		c.Endpoint, tok, c.Timeout, c.Offline, c.Refresh, c.NoCache)
+		hideUserinfo(c.Endpoint), tok, c.Timeout, c.Offline, c.Refresh, c.NoCache)
 }
 
 // GoString keeps %#v from printing the token.
@@ -88,8 +96,11 @@ func (c Config) GoString() string { return c.String() }
 
 // ConfigFromEnv reads the Hub conventions of the environment (HF_ENDPOINT,
 // HF_TOKEN, HUGGING_FACE_HUB_TOKEN, HF_TOKEN_PATH, HF_HOME, XDG_CACHE_HOME,
-// HOME, HF_HUB_ETAG_TIMEOUT, HF_HUB_OFFLINE). getenv and readFile are
-// os.Getenv and os.ReadFile in production. A missing token file means
+// HOME, HF_HUB_ETAG_TIMEOUT, HF_HUB_OFFLINE) and modelbrowser's own
+// MODELBROWSER_ALLOW_HTTP_TOKEN. getenv and readFile are
+// os.Getenv and ReadTokenFile in production (os.ReadFile would block on a
+// FIFO and read /dev/zero forever); a token file over MaxTokenFileBytes
+// is refused whatever reads it. A missing token file means
 // anonymous; a malformed variable is an error naming it.
 func ConfigFromEnv(getenv func(string) string, readFile func(string) ([]byte, error)) (Config, error) {
 	cfg := Config{Timeout: DefaultTimeout}
@@ -114,6 +125,7 @@ func ConfigFromEnv(getenv func(string) string, readFile func(string) ([]byte, er
 		cfg.Timeout = time.Duration(secs * float64(time.Second))
 	}
 	cfg.Offline = isTrue(getenv("HF_HUB_OFFLINE"))
+	cfg.AllowHTTPToken = isTrue(getenv("MODELBROWSER_ALLOW_HTTP_TOKEN"))
 	return cfg, nil
 }
 
@@ -144,23 +156,51 @@ func parseEndpoint(raw string) (string, error) {
 	return v, nil
 }
 
-// hideUserinfo replaces the user:password@ of a URL-like text, parsed or
-// not, so a refused HF_ENDPOINT never echoes credentials (often a token).
+// hideUserinfo replaces whatever precedes '@' in the authority of a
+// URL-like text, so a refused HF_ENDPOINT never echoes credentials (often a
+// token). When the text parses as a URL with an authority, that authority
+// is the parser's (so "https://u:p@h/p@q" keeps its path); otherwise -- a
+// password holding '/', '?' or '#' breaks the parse, "//u:p@h" has no
+// scheme -- everything from the authority's start to the last '@' goes.
 func hideUserinfo(s string) string {
-	start := 0
-	if i := strings.Index(s, "://"); i >= 0 {
-		start = i + 3
-	}
-	rest := s[start:]
-	end := strings.IndexAny(rest, "/?#")
-	if end < 0 {
-		end = len(rest)
-	}
-	at := strings.LastIndex(rest[:end], "@")
-	if at < 0 {
+	if !strings.Contains(s, "@") {
 		return s
 	}
-	return s[:start] + "[credentials]" + rest[at:]
+	if u, err := url.Parse(s); err == nil && u.Opaque == "" {
+		if u.User == nil {
+			return s // an '@' in the path, query or fragment: no credentials
+		}
+		start := strings.Index(s, "//") + 2 // a User implies "//"
+		rest := s[start:]
+		end := strings.IndexAny(rest, "/?#")
+		if end < 0 {
+			end = len(rest)
+		}
+		if at := strings.LastIndex(rest[:end], "@"); at >= 0 {
+			return s[:start] + "[credentials]" + rest[at:]
+		}
+	}
+	at := strings.LastIndex(s, "@")
+	return s[:authorityStart(s[:at])] + "[credentials]" + s[at:]
+}
+
+// authorityStart is where the authority of an unparsable URL-like text
+// begins: after the first "//" (or "\\"), else after "scheme:", else 0.
+func authorityStart(s string) int {
+	if i := strings.IndexAny(s, "/\\"); i >= 0 && i+1 < len(s) && (s[i+1] == '/' || s[i+1] == '\\') {
+		i += 2
+		for i < len(s) && (s[i] == '/' || s[i] == '\\') {
+			i++
+		}
+		return i
+	}
+	if i := strings.Index(s, ":"); i > 0 {
+		scheme := strings.TrimSpace(s[:i])
+		if scheme != "" && strings.Trim(scheme, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.") == "" {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 func tokenFromEnv(getenv func(string) string, readFile func(string) ([]byte, error)) (string, error) {
@@ -185,6 +225,9 @@ func tokenFromEnv(getenv func(string) string, readFile func(string) ([]byte, err
 	b, err := readFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", nil
+	}
+	if err == nil && len(b) > MaxTokenFileBytes {
+		err = errTokenFileTooLarge
 	}
 	if err != nil {
 		return "", fmt.Errorf("reading the Hub token from %s: %w", path, err)

@@ -260,5 +260,14 @@ func newError(kind Kind, err error, format string, args ...any) *Error {
 // errTruncated marks a body that ended before its Content-Length.
 var errTruncated = errors.New("the answer ended before its announced length")
 
-// requestID is the Hub's X-Request-Id of an answer.
+// requestID is the Hub's X-Request-Id of an answer: Hub text like any
+// other, so one line and never the token (a hostile or broken server may
+// echo the Authorization header into it).
+// The token is taken out before the cut, so no prefix of it survives.
+func (c *Client) requestID(h http.Header) string {
+	return oneLine(redact(h.Get("X-Request-Id"), c.cfg.Token), 120)
+}
+
+// requestID is the X-Request-Id of an answer as one line, for tests and
+// callers with no token to hide.
 func requestID(h http.Header) string { return oneLine(h.Get("X-Request-Id"), 120) }

@@ -79,7 +79,7 @@ func (c *Client) once(ctx context.Context, u, etag string) (*answer, error) {
 	switch resp.StatusCode {
 	case http.StatusOK, http.StatusNotModified:
 		return &answer{status: resp.StatusCode, header: resp.Header, body: body,
-			meta: Meta{FetchedAt: c.cfg.Now(), RequestID: requestID(resp.Header)}}, nil
+			meta: Meta{FetchedAt: c.cfg.Now(), RequestID: c.requestID(resp.Header)}}, nil
 	}
 	return nil, c.statusError(resp, body)
 }
@@ -158,7 +158,7 @@ func (c *Client) statusError(resp *http.Response, body []byte) *Error {
 	code := h.Get("X-Error-Code")
 	msg := c.serverMessage(h, body)
 	anonymous := c.cfg.Token == ""
-	e := &Error{Status: resp.StatusCode, RequestID: requestID(h), code: oneLine(code, 40)}
+	e := &Error{Status: resp.StatusCode, RequestID: c.requestID(h), code: oneLine(code, 40)}
 	what := "the repository"
 	switch code {
 	case "RevisionNotFound":
