@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest"
+	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest/hubtesting"
 )
 
 // searchBench runs `search "" --all --limit 500 --json --no-context` in
@@ -16,7 +17,7 @@ import (
 // fields): budgets A and B of BENCHMARKS.md without the process start.
 // bench/compare.sh measures the same thing as whole processes.
 func searchBench(b *testing.B, warm bool) {
-	hub := hubtest.New(b, hubtest.Options{PageSize: 100, Synthetic: 500, NoFixtures: true})
+	hub := hubtesting.New(b, hubtest.Options{PageSize: 100, Synthetic: 500, NoFixtures: true})
 	home := b.TempDir()
 	vars := map[string]string{
 		"HF_ENDPOINT":            hub.URL,

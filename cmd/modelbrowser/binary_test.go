@@ -23,6 +23,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest"
+	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest/hubtesting"
 	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
@@ -78,7 +79,7 @@ func newBin(t *testing.T, opts ...hubtest.Options) *binHarness {
 	if len(opts) > 0 {
 		o = opts[0]
 	}
-	hub := hubtest.New(t, o)
+	hub := hubtesting.New(t, o)
 	home := t.TempDir()
 	b := &binHarness{t: t, hub: hub, home: home, cache: filepath.Join(home, "cache")}
 	b.vars = map[string]string{

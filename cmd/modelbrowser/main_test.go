@@ -14,6 +14,7 @@ import (
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest"
+	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest/hubtesting"
 	"github.com/modelbrowser/modelbrowser/internal/report"
 )
 
@@ -34,7 +35,7 @@ func newHarness(t *testing.T, opts ...hubtest.Options) *harness {
 	if len(opts) > 0 {
 		o = opts[0]
 	}
-	hub := hubtest.New(t, o)
+	hub := hubtesting.New(t, o)
 	home := t.TempDir()
 	h := &harness{t: t, hub: hub, cache: filepath.Join(home, "cache"), vars: map[string]string{
 		"HF_ENDPOINT":            hub.URL,

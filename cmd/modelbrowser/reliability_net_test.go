@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest"
+	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest/hubtesting"
 )
 
 // newFront starts a server in front of the fake Hub: handle answers the
@@ -79,7 +80,7 @@ func TestBinaryNetworkFaults(t *testing.T) {
 		},
 		"connect timeout": {
 			setup: func(t *testing.T, b *binHarness) {
-				b.vars["HF_ENDPOINT"] = "http://" + hubtest.UnacceptingListener(t)
+				b.vars["HF_ENDPOINT"] = "http://" + hubtesting.UnacceptingListener(t)
 				b.vars["HF_HUB_ETAG_TIMEOUT"] = "0.3"
 			},
 			msgs:     []string{"did not answer within 300ms (HF_HUB_ETAG_TIMEOUT)"},

@@ -14,6 +14,7 @@ import (
 
 	"github.com/modelbrowser/modelbrowser/internal/hf"
 	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest"
+	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest/hubtesting"
 )
 
 // A session with HF_TOKEN set, through the success paths and every error
@@ -112,7 +113,7 @@ func TestBinaryTokenNeverLeaks(t *testing.T) {
 func TestBinaryAuthorizationDroppedOnCrossHostRedirect(t *testing.T) {
 	t.Parallel()
 	b := newBin(t)
-	other := hubtest.New(t)
+	other := hubtesting.New(t)
 	otherURL, err := url.Parse(other.URL)
 	require.NoError(t, err)
 	const id = "openai-community/gpt2"

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest"
+	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest/hubtesting"
 )
 
 // A Hub whose X-Request-Id echoes the token never gets it printed: the
@@ -27,7 +28,7 @@ func TestRequestIDNeverCarriesToken(t *testing.T) {
 	echo := map[string]string{"X-Request-Id": "Root=1-abc;Bearer " + testToken}
 	for _, status := range []int{400, 404, 500} {
 		t.Run(fmt.Sprint(status), func(t *testing.T) {
-			hub := hubtest.New(t)
+			hub := hubtesting.New(t)
 			hub.Fail(hubtest.Fault{Route: hubtest.RouteAny, Status: status, Header: echo})
 			c, _ := newTestClient(t, hub.URL, func(c *Config) { c.MaxAttempts = 1 })
 			_, _, err := c.ModelInfo(ctx, qwenID, "")

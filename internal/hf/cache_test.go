@@ -14,6 +14,7 @@ import (
 	"github.com/modelbrowser/modelbrowser/internal/cache"
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest"
+	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest/hubtesting"
 )
 
 // memCache is the in-memory Cache of the tests.
@@ -108,7 +109,7 @@ func TestCacheFreshness(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			hub := hubtest.New(t)
+			hub := hubtesting.New(t)
 			mc, clk := newMemCache(), newClock()
 			c := cachedClient(t, hub.URL, mc, clk)
 			check := func(err error) {
@@ -151,7 +152,7 @@ func TestCacheFreshness(t *testing.T) {
 func TestCacheNeverStoresFailures(t *testing.T) {
 	for _, status := range []int{401, 403, 429, 500, 503} {
 		t.Run(http.StatusText(status), func(t *testing.T) {
-			hub := hubtest.New(t)
+			hub := hubtesting.New(t)
 			hub.Fail(hubtest.Fault{Route: hubtest.RouteInfo, Status: status, Header: map[string]string{"RateLimit": `"api";r=0;t=3000`}})
 			mc, clk := newMemCache(), newClock()
 			c := cachedClient(t, hub.URL, mc, clk)
@@ -161,7 +162,7 @@ func TestCacheNeverStoresFailures(t *testing.T) {
 		})
 	}
 	// Anonymous unknown repo: 401, not stored either.
-	hub := hubtest.New(t)
+	hub := hubtesting.New(t)
 	mc := newMemCache()
 	c := cachedClient(t, hub.URL, mc, newClock(), anonymous)
 	_, _, err := c.ModelInfo(context.Background(), "nobody/nothing", "")
@@ -182,7 +183,7 @@ func TestCacheStaleIfError(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			hub := hubtest.New(t)
+			hub := hubtesting.New(t)
 			mc, clk := newMemCache(), newClock()
 			c := cachedClient(t, hub.URL, mc, clk, func(c *Config) { c.Timeout = 100 * time.Millisecond })
 			ctx := context.Background()
@@ -209,7 +210,7 @@ func TestCacheStaleIfError(t *testing.T) {
 }
 
 func TestCacheOffline(t *testing.T) {
-	hub := hubtest.New(t)
+	hub := hubtesting.New(t)
 	mc, clk := newMemCache(), newClock()
 	online := cachedClient(t, hub.URL, mc, clk)
 	_, _, err := online.ModelInfo(context.Background(), "Qwen/Qwen3-0.6B", "")
@@ -241,7 +242,7 @@ func TestCacheOffline(t *testing.T) {
 }
 
 func TestCacheRefreshRevalidates(t *testing.T) {
-	hub := hubtest.New(t)
+	hub := hubtesting.New(t)
 	mc, clk := newMemCache(), newClock()
 	c := cachedClient(t, hub.URL, mc, clk)
 	_, _, err := c.ModelInfo(context.Background(), "openai-community/gpt2", "")
@@ -272,7 +273,7 @@ func TestCacheRefreshRevalidates(t *testing.T) {
 }
 
 func TestCacheBypassAndTokenSeparation(t *testing.T) {
-	hub := hubtest.New(t)
+	hub := hubtesting.New(t)
 	mc, clk := newMemCache(), newClock()
 	nc := cachedClient(t, hub.URL, mc, clk, func(c *Config) { c.NoCache = true })
 	for range 2 {
@@ -295,7 +296,7 @@ func TestCacheBypassAndTokenSeparation(t *testing.T) {
 }
 
 func TestCacheKeepsLinkForPaging(t *testing.T) {
-	hub := hubtest.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 30})
+	hub := hubtesting.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 30})
 	mc, clk := newMemCache(), newClock()
 	c := cachedClient(t, hub.URL, mc, clk)
 	first, err := c.ListAll(context.Background(), ListOptions{}, nil)
@@ -307,7 +308,7 @@ func TestCacheKeepsLinkForPaging(t *testing.T) {
 }
 
 func TestDuplicateRequestsCollapse(t *testing.T) {
-	hub := hubtest.New(t)
+	hub := hubtesting.New(t)
 	hub.Fail(hubtest.Fault{Route: hubtest.RouteInfo, Stall: 150 * time.Millisecond, Times: 1})
 	mc, clk := newMemCache(), newClock()
 	c := cachedClient(t, hub.URL, mc, clk)
@@ -366,7 +367,7 @@ func TestFlightCancelledLeaderDoesNotPoisonWaiters(t *testing.T) {
 // client (a new process) and is served with no request.
 func TestCacheWithDiskStore(t *testing.T) {
 	var _ Cache = (*cache.Store)(nil)
-	hub := hubtest.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 10})
+	hub := hubtesting.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 10})
 	dir := t.TempDir()
 	clk := newClock()
 	for range 2 {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest"
+	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest/hubtesting"
 )
 
 const testToken = "hf_TestTokenDoNotLeak123"
@@ -69,7 +70,7 @@ func assertHubRequests(t *testing.T, reqs []hubtest.Request, token string) {
 }
 
 func TestListAllPagesOfSeven(t *testing.T) {
-	hub := hubtest.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 30})
+	hub := hubtesting.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 30})
 	hub.Expect("GET", "/api/models")
 	c, _ := newTestClient(t, hub.URL)
 
@@ -99,7 +100,7 @@ func TestListAllPagesOfSeven(t *testing.T) {
 }
 
 func TestListQuery(t *testing.T) {
-	hub := hubtest.New(t)
+	hub := hubtesting.New(t)
 	c, _ := newTestClient(t, hub.URL)
 	p, err := c.ListPage(context.Background(), ListOptions{Search: "LLAMA", Author: "meta-llama", Filters: []string{"safetensors", "text-generation"}, Sort: "trending", Limit: 5}, "")
 	require.NoError(t, err)
@@ -126,7 +127,7 @@ func TestListQuery(t *testing.T) {
 }
 
 func TestListStopCondition(t *testing.T) {
-	hub := hubtest.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 30})
+	hub := hubtesting.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 30})
 	c, _ := newTestClient(t, hub.URL)
 	models, err := c.ListAll(context.Background(), ListOptions{}, func(got []compat.Model) bool { return len(got) >= 10 })
 	require.NoError(t, err)
@@ -151,7 +152,7 @@ func TestListBrokenPaging(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			hub := hubtest.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 30})
+			hub := hubtesting.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 30})
 			hub.Fail(tc.fault)
 			c, _ := newTestClient(t, hub.URL)
 			models, err := c.ListAll(context.Background(), ListOptions{}, nil)
@@ -166,7 +167,7 @@ func TestListBrokenPaging(t *testing.T) {
 }
 
 func TestListPageRefusesForeignNext(t *testing.T) {
-	hub := hubtest.New(t)
+	hub := hubtesting.New(t)
 	c, _ := newTestClient(t, hub.URL)
 	for _, next := range []string{"https://evil.example/api/models", "http://evil.example:80/api/models?cursor=1", "ftp://x/y", "<garbage>"} {
 		_, err := c.ListPage(context.Background(), ListOptions{}, next)
@@ -205,7 +206,7 @@ func TestNextLink(t *testing.T) {
 }
 
 func TestModelInfoRename(t *testing.T) {
-	hub := hubtest.New(t)
+	hub := hubtesting.New(t)
 	hub.Expect("GET", "/api/models/bert-base-uncased")
 	hub.Expect("GET", "/api/models/google-bert/bert-base-uncased")
 	c, _ := newTestClient(t, hub.URL)
@@ -221,7 +222,7 @@ func TestModelInfoRename(t *testing.T) {
 }
 
 func TestModelInfoRevisionEscaped(t *testing.T) {
-	hub := hubtest.New(t)
+	hub := hubtesting.New(t)
 	c, _ := newTestClient(t, hub.URL)
 	repo, _ := hub.Repo("Qwen/Qwen3-0.6B")
 	m, _, err := c.ModelInfo(context.Background(), "Qwen/Qwen3-0.6B", repo.SHA)
@@ -238,7 +239,7 @@ func TestModelInfoRevisionEscaped(t *testing.T) {
 }
 
 func TestModelInfoRefusesBadIDsWithoutRequest(t *testing.T) {
-	hub := hubtest.New(t)
+	hub := hubtesting.New(t)
 	c, _ := newTestClient(t, hub.URL)
 	for _, id := range []string{"../../etc/passwd", "a/b/c", "", "%2e%2e/x"} {
 		_, _, err := c.ModelInfo(context.Background(), id, "")
@@ -250,7 +251,7 @@ func TestModelInfoRefusesBadIDsWithoutRequest(t *testing.T) {
 }
 
 func TestResolveContext(t *testing.T) {
-	hub := hubtest.New(t, hubtest.Options{GatedTokens: []string{"hf_granted"}})
+	hub := hubtesting.New(t, hubtest.Options{GatedTokens: []string{"hf_granted"}})
 	ctx := context.Background()
 	info := func(c *Client, id string) compat.Model {
 		m, _, err := c.ModelInfo(ctx, id, "")
@@ -321,7 +322,7 @@ func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 func TestResolveContextsBoundedAndOrdered(t *testing.T) {
-	hub := hubtest.New(t, hubtest.Options{PageSize: 100})
+	hub := hubtesting.New(t, hubtest.Options{PageSize: 100})
 	ct := &countingTransport{}
 	c, _ := newTestClient(t, hub.URL, anonymous, func(c *Config) { c.Transport = ct })
 	p, err := c.ListPage(context.Background(), ListOptions{Limit: 100}, "")

@@ -1,6 +1,7 @@
 package hf
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -17,26 +18,97 @@ import (
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 )
 
-// sharedFixtures finds ../shared/hub-fixtures by walking up from the package
-// directory. CI always has it beside the checkout.
-func sharedFixtures(t *testing.T) string {
+// recordingDirs lists the folders holding a set of recorded Hub answers
+// ("hub-fixtures" or "hub-recordings"): the project's copy in testdata,
+// then the team's shared one when it sits beside the repository
+// (../shared/<set> from the repository root), so a recording added there
+// is checked before anyone copies it.
+func recordingDirs(t *testing.T, set string) []string {
 	t.Helper()
+	dirs := []string{filepath.Join("testdata", set)}
+	fi, err := os.Stat(dirs[0])
+	require.NoError(t, err, "the project's copy of %s", set)
+	require.True(t, fi.IsDir())
 	dir, err := os.Getwd()
 	require.NoError(t, err)
 	for {
-		p := filepath.Join(dir, "shared", "hub-fixtures")
-		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
-			return p
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			shared := filepath.Join(dir, "..", "shared", set)
+			if fi, err := os.Stat(shared); err == nil && fi.IsDir() {
+				dirs = append(dirs, shared)
+			}
+			return dirs
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			t.Skip("no shared/hub-fixtures above the package: conformance needs the real Hub recordings")
+			return dirs
 		}
 		dir = parent
 	}
 }
 
-// verdictWant is a verdict derived by hand from COMPAT_POLICY.md.
+// recording is one recorded file.
+type recording struct {
+	rel  string // slash path inside the walked folder: the key of the tables
+	dir  string // the walked folder it was read from
+	body []byte
+	copy bool // a second copy with the same name and other bytes
+}
+
+// name is the recording's subtest name.
+func (r recording) name() string {
+	if r.copy {
+		return r.rel + " (shared copy)"
+	}
+	return r.rel
+}
+
+// path is where the recording was read from.
+func (r recording) path() string { return filepath.Join(r.dir, filepath.FromSlash(r.rel)) }
+
+// recordings walks sub (a folder of the set, "" for all of it) in every
+// folder of recordingDirs and returns each file once: a name already seen
+// with the same bytes is skipped, one with other bytes is kept as a copy
+// that must meet the same expectations.
+func recordings(t *testing.T, set, sub string) []recording {
+	t.Helper()
+	var out []recording
+	seen := map[string][]byte{}
+	for i, root := range recordingDirs(t, set) {
+		dir := filepath.Join(root, sub)
+		if _, err := os.Stat(dir); i > 0 && err != nil {
+			continue // the shared set lacks this folder
+		}
+		err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			rel, err := filepath.Rel(dir, path)
+			if err != nil {
+				return err
+			}
+			rel = filepath.ToSlash(rel)
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			prev, dup := seen[rel]
+			if dup && bytes.Equal(prev, b) {
+				return nil
+			}
+			if !dup {
+				seen[rel] = b
+			}
+			out = append(out, recording{rel: rel, dir: dir, body: b, copy: dup})
+			return nil
+		})
+		require.NoError(t, err)
+	}
+	return out
+}
+
+// verdictWant is a verdict derived by hand from the verdict rules
+// (docs/verdicts.md).
 type verdictWant struct {
 	id         string
 	compatible bool
@@ -265,22 +337,18 @@ func codes(ms []compat.Message) []string {
 }
 
 func TestConformanceHubFixtures(t *testing.T) {
-	root := sharedFixtures(t)
-	apiDir := filepath.Join(root, "api")
-	entries, err := os.ReadDir(apiDir)
-	require.NoError(t, err)
 	seen := map[string]bool{}
-	for _, e := range entries {
-		name := e.Name()
+	for _, rec := range recordings(t, "hub-fixtures", "api") {
+		name := rec.rel
 		seen[name] = true
-		t.Run(name, func(t *testing.T) {
+		t.Run(rec.name(), func(t *testing.T) {
 			wants, known := apiWants[name]
-			require.True(t, known, "a new Hub fixture: derive its verdict from COMPAT_POLICY.md and add it to apiWants")
-			models := modelsOf(t, apiDir, name)
+			require.True(t, known, "a new Hub fixture: derive its verdict from the verdict rules and add it to apiWants")
+			models := modelsOf(t, rec.dir, name)
 			require.Len(t, models, len(wants))
 			for i, m := range models {
 				if cfgFile, ok := standIns[m.ID]; ok {
-					m = compat.WithConfigJSON(m, readConfigJSON(t, filepath.Join(root, "config-json", cfgFile)))
+					m = compat.WithConfigJSON(m, readConfigJSON(t, filepath.Join(rec.dir, "..", "config-json", cfgFile)))
 				}
 				checkVerdict(t, m, wants[i])
 			}
@@ -308,17 +376,14 @@ var configWants = map[string]verdictWant{
 }
 
 func TestConformanceConfigJSON(t *testing.T) {
-	dir := filepath.Join(sharedFixtures(t), "config-json")
-	entries, err := os.ReadDir(dir)
-	require.NoError(t, err)
 	seen := map[string]bool{}
-	for _, e := range entries {
-		name := e.Name()
+	for _, rec := range recordings(t, "hub-fixtures", "config-json") {
+		name := rec.rel
 		seen[name] = true
-		t.Run(name, func(t *testing.T) {
+		t.Run(rec.name(), func(t *testing.T) {
 			w, known := configWants[name]
 			require.True(t, known, "a new config.json fixture: add it to configWants")
-			cfg := readConfigJSON(t, filepath.Join(dir, name))
+			cfg := readConfigJSON(t, rec.path())
 			modelType, _ := cfg["model_type"].(string)
 			var archs []string
 			for _, a := range cfg["architectures"].([]any) {
@@ -347,7 +412,7 @@ func TestConformanceConfigJSON(t *testing.T) {
 // TestConformanceReplayRename replays the recorded 307 (relative Location,
 // text body) and the bert body through the client itself.
 func TestConformanceReplayRename(t *testing.T) {
-	dir := filepath.Join(sharedFixtures(t), "api")
+	dir := filepath.Join("testdata", "hub-fixtures", "api")
 	rec := readRecorded(t, filepath.Join(dir, "redirect307_bert-base-uncased.http.json"))
 	bert, err := os.ReadFile(filepath.Join(dir, "model_google-bert_bert-base-uncased.json"))
 	require.NoError(t, err)

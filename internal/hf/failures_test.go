@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest"
+	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest/hubtesting"
 )
 
 func TestErrorMapping(t *testing.T) {
@@ -47,7 +48,7 @@ func TestErrorMapping(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			hub := hubtest.New(t, tc.opts)
+			hub := hubtesting.New(t, tc.opts)
 			if tc.fault != nil {
 				hub.Fail(*tc.fault)
 			}
@@ -85,7 +86,7 @@ func TestRetryAfterWaitedOut(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			hub := hubtest.New(t)
+			hub := hubtesting.New(t)
 			hub.Fail(hubtest.Fault{Route: hubtest.RouteInfo, Status: 429, Times: 1, Header: tc.header})
 			c, sl := newTestClient(t, hub.URL)
 			m, _, err := c.ModelInfo(context.Background(), "openai-community/gpt2", "")
@@ -98,7 +99,7 @@ func TestRetryAfterWaitedOut(t *testing.T) {
 }
 
 func TestBackoffIsJitteredExponential(t *testing.T) {
-	hub := hubtest.New(t)
+	hub := hubtesting.New(t)
 	hub.Fail(hubtest.Fault{Route: hubtest.RouteInfo, Status: 503})
 	r := []float64{0, 0.99}
 	i := 0
@@ -128,7 +129,7 @@ func TestBodyFaults(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			hub := hubtest.New(t)
+			hub := hubtesting.New(t)
 			hub.Fail(tc.fault)
 			mods := []func(*Config){}
 			if tc.mod != nil {
@@ -164,7 +165,7 @@ func TestNetworkRefused(t *testing.T) {
 }
 
 func TestContextCancelled(t *testing.T) {
-	hub := hubtest.New(t)
+	hub := hubtesting.New(t)
 	c, _ := newTestClient(t, hub.URL)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -184,7 +185,7 @@ func TestTokenNeverCrossesHosts(t *testing.T) {
 	}))
 	defer other.Close()
 
-	hub := hubtest.New(t)
+	hub := hubtesting.New(t)
 	// A redirect to a subdomain-like or any other host must not carry it
 	// either: other is 127.0.0.1 on another port, hub is 127.0.0.1 too.
 	hub.Fail(hubtest.Fault{Route: hubtest.RouteInfo, RedirectTo: other.URL + "/api/models/elsewhere/model"})

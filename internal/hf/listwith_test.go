@@ -14,10 +14,11 @@ import (
 	"github.com/modelbrowser/modelbrowser/internal/cache"
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest"
+	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest/hubtesting"
 )
 
 func TestPagesWithDecoder(t *testing.T) {
-	hub := hubtest.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 20})
+	hub := hubtesting.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 20})
 	mc := newMemCache()
 	c, _ := newTestClient(t, hub.URL, func(cfg *Config) { cfg.Cache = mc })
 	var want [][]compat.Model
@@ -56,7 +57,7 @@ func TestPagesWithDecoder(t *testing.T) {
 }
 
 func TestListPageWithRefusedBodyIsNotStored(t *testing.T) {
-	hub := hubtest.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 20})
+	hub := hubtesting.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 20})
 	mc := newMemCache()
 	c, _ := newTestClient(t, hub.URL, func(cfg *Config) { cfg.Cache = mc })
 	refuse := func([]byte) (any, error) { return nil, newError(BadResponse, errors.New("no"), "refused") }
@@ -86,7 +87,7 @@ func (h *headMem) Head(key string) (cache.Entry, [32]byte, bool) {
 }
 
 func TestPagesWithKnownSkipsTheBody(t *testing.T) {
-	hub := hubtest.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 20})
+	hub := hubtesting.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 20})
 	hc := &headMem{memCache: newMemCache()}
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
@@ -164,7 +165,7 @@ func TestPagesWithKnownSkipsTheBody(t *testing.T) {
 }
 
 func TestPagesAskedEarly(t *testing.T) {
-	hub := hubtest.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 35})
+	hub := hubtesting.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 35})
 	c, _ := newTestClient(t, hub.URL)
 	var want [][]compat.Model
 	for p, err := range c.Pages(context.Background(), ListOptions{}) {
@@ -198,7 +199,7 @@ func TestPagesAskedEarly(t *testing.T) {
 }
 
 func TestPagesNeverAskedPastAhead(t *testing.T) {
-	hub := hubtest.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 35})
+	hub := hubtesting.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 35})
 	c, _ := newTestClient(t, hub.URL)
 	n := 0
 	for _, err := range c.PagesWith(context.Background(), ListOptions{}, nil, 2) {
@@ -210,7 +211,7 @@ func TestPagesNeverAskedPastAhead(t *testing.T) {
 	assert.Equal(t, 2, hub.Count(hubtest.RouteList), "page 3 is past ahead")
 
 	// Stopping early cancels what was asked ahead and waits for it.
-	hub2 := hubtest.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 35})
+	hub2 := hubtesting.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 35})
 	c2, _ := newTestClient(t, hub2.URL)
 	hub2.Fail(hubtest.Fault{Route: hubtest.RouteList, Page: 2, Stall: 5 * time.Second})
 	start := time.Now()
@@ -223,7 +224,7 @@ func TestPagesNeverAskedPastAhead(t *testing.T) {
 }
 
 func TestPagesAheadStopsAtAnError(t *testing.T) {
-	hub := hubtest.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 35})
+	hub := hubtesting.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 35})
 	c, _ := newTestClient(t, hub.URL)
 	hub.Fail(hubtest.Fault{Route: hubtest.RouteList, Page: 2, Truncate: true})
 	var errs []error

@@ -27,6 +27,7 @@ import (
 	"github.com/modelbrowser/modelbrowser/internal/cache"
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest"
+	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest/hubtesting"
 )
 
 const qwenID = "Qwen/Qwen3-0.6B"
@@ -37,7 +38,7 @@ const qwenID = "Qwen/Qwen3-0.6B"
 // commit).
 func TestUnusableAnswerNeverCached(t *testing.T) {
 	ctx := context.Background()
-	qwen, ok := hubtest.New(t).Repo(qwenID)
+	qwen, ok := hubtesting.New(t).Repo(qwenID)
 	require.True(t, ok)
 	tests := map[string]struct {
 		route hubtest.Route
@@ -61,7 +62,7 @@ func TestUnusableAnswerNeverCached(t *testing.T) {
 	for name, tc := range tests {
 		for bname, body := range bodies {
 			t.Run(name+"/"+bname, func(t *testing.T) {
-				hub := hubtest.New(t)
+				hub := hubtesting.New(t)
 				f := hubtest.Fault{Route: tc.route, Status: 200, Body: body, Times: 1}
 				if body == "" {
 					f.Body, f.Header = " ", map[string]string{"Content-Type": "application/json"}
@@ -91,7 +92,7 @@ func TestDamagedCachedBodyRefetched(t *testing.T) {
 	ctx := context.Background()
 	for _, revalidate := range []bool{false, true} {
 		t.Run(fmt.Sprintf("revalidate=%t", revalidate), func(t *testing.T) {
-			hub := hubtest.New(t)
+			hub := hubtesting.New(t)
 			mc, clk := newMemCache(), newClock()
 			c := cachedClient(t, hub.URL, mc, clk)
 			want, _, err := c.ModelInfo(ctx, qwenID, "")
@@ -124,7 +125,7 @@ func TestDamagedCachedBodyRefetched(t *testing.T) {
 		})
 	}
 	t.Run("offline", func(t *testing.T) {
-		hub := hubtest.New(t)
+		hub := hubtesting.New(t)
 		mc, clk := newMemCache(), newClock()
 		_, _, err := cachedClient(t, hub.URL, mc, clk).ModelInfo(ctx, qwenID, "")
 		require.NoError(t, err)
@@ -141,7 +142,7 @@ func TestDamagedCachedBodyRefetched(t *testing.T) {
 // answer is served, marked, with the error.
 func TestStaleServedWhenAnswerUnusable(t *testing.T) {
 	ctx := context.Background()
-	hub := hubtest.New(t)
+	hub := hubtesting.New(t)
 	mc, clk := newMemCache(), newClock()
 	c := cachedClient(t, hub.URL, mc, clk)
 	want, _, err := c.ModelInfo(ctx, qwenID, "")
@@ -193,7 +194,7 @@ func TestRetryAfterForms(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			hub := hubtest.New(t)
+			hub := hubtesting.New(t)
 			hub.Fail(hubtest.Fault{Route: hubtest.RouteInfo, Status: 429, Times: tc.times, Header: tc.header})
 			c, sl := newTestClient(t, hub.URL, func(c *Config) { c.Now = func() time.Time { return now } })
 			m, _, err := c.ModelInfo(context.Background(), qwenID, "")
@@ -218,7 +219,7 @@ func TestRetryAfterForms(t *testing.T) {
 // attempt ends at the configured timeout; the attempts are retried.
 func TestRealTransportTimeouts(t *testing.T) {
 	t.Run("connect", func(t *testing.T) {
-		addr := hubtest.UnacceptingListener(t)
+		addr := hubtesting.UnacceptingListener(t)
 		c, sl := newTestClient(t, "http://"+addr, func(c *Config) { c.Timeout = 200 * time.Millisecond })
 		start := time.Now()
 		_, _, err := c.ModelInfo(context.Background(), qwenID, "")
@@ -362,7 +363,7 @@ func TestFullDiskUnderClient(t *testing.T) {
 		}},
 	})
 	require.NoError(t, err)
-	hub := hubtest.New(t)
+	hub := hubtesting.New(t)
 	c, _ := newTestClient(t, hub.URL, func(c *Config) { c.Cache = st })
 	m, _, err := c.ModelInfo(context.Background(), qwenID, "")
 	require.NoError(t, err)
@@ -410,7 +411,7 @@ func TestTokenNeverInErrors(t *testing.T) {
 	}
 	for name, f := range faults {
 		t.Run(name, func(t *testing.T) {
-			hub := hubtest.New(t)
+			hub := hubtesting.New(t)
 			f.Route = hubtest.RouteAny
 			hub.Fail(f)
 			c, _ := newTestClient(t, hub.URL, func(c *Config) { c.Timeout = 200 * time.Millisecond })
@@ -458,7 +459,7 @@ func TestAnswerQuotingTheTokenNotStored(t *testing.T) {
 		"body":      {Route: hubtest.RouteList, Status: 200, Body: `[{"id": "a/b", "tags": ["` + testToken + `"]}]`},
 	} {
 		t.Run(name, func(t *testing.T) {
-			hub := hubtest.New(t)
+			hub := hubtesting.New(t)
 			f.NextLink = strings.Replace(f.NextLink, "http://HOST", hub.URL, 1)
 			hub.Fail(f)
 			mc := newMemCache()

@@ -17,6 +17,7 @@ import (
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 	"github.com/modelbrowser/modelbrowser/internal/hf"
 	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest"
+	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest/hubtesting"
 	"github.com/modelbrowser/modelbrowser/internal/query"
 )
 
@@ -117,7 +118,7 @@ func (h hubSearcher) Detail(ctx context.Context, m compat.Model, _ bool) (compat
 }
 
 func TestE2EAgainstFakeHub(t *testing.T) {
-	hub := hubtest.New(t)
+	hub := hubtesting.New(t)
 	client, err := hf.New(hf.Config{Endpoint: hub.URL, Transport: hub.Client().Transport, Now: clock})
 	require.NoError(t, err)
 
@@ -142,7 +143,7 @@ func TestE2EAgainstFakeHub(t *testing.T) {
 // pages of 20: the screen fills by itself, j pages through everything, each
 // page is asked once, and the contexts of the rows on screen fill in.
 func TestPagingAgainstFakeHub(t *testing.T) {
-	hub := hubtest.New(t, hubtest.Options{PageSize: 20, Synthetic: 200})
+	hub := hubtesting.New(t, hubtest.Options{PageSize: 20, Synthetic: 200})
 	client, err := hf.New(hf.Config{Endpoint: hub.URL, Transport: hub.Client().Transport, Now: clock})
 	require.NoError(t, err)
 	m := New(Options{Catalog: compat.DefaultCatalog(), Searcher: hubSearcher{client}, Now: clock})

@@ -168,11 +168,18 @@ func write(w http.ResponseWriter, r *http.Request, resp *response, f *Fault) {
 }
 
 // resetMidBody writes the status, headers and part of the body on the raw
-// connection, then closes it with a TCP reset.
+// connection, then closes it with a TCP reset. In process (no connection
+// to hijack) the body ends with an error instead.
 func resetMidBody(w http.ResponseWriter, resp *response, part []byte, full int) {
 	hj, ok := w.(http.Hijacker)
 	if !ok {
-		panic("hubtest: connection cannot be hijacked")
+		w.Header().Set("Content-Length", strconv.Itoa(full))
+		w.WriteHeader(resp.status)
+		w.Write(part)
+		if a, ok := w.(interface{ abort() }); ok {
+			a.abort()
+		}
+		return
 	}
 	conn, rw, err := hj.Hijack()
 	if err != nil {

@@ -14,45 +14,48 @@ import (
 // keys, siblings as names only, gguf and safetensors objects only when the
 // repo has such files.
 type Repo struct {
-	ID      string
-	SHA     string // 40-hex commit; derived from ID when empty
-	Gated   string // "", "auto" or "manual"
-	Private bool
+	ID      string `json:"id"`
+	SHA     string `json:"sha,omitempty"`   // 40-hex commit; derived from ID when empty
+	Gated   string `json:"gated,omitempty"` // "", "auto" or "manual"
+	Private bool   `json:"private,omitempty"`
 
 	// Abridged config (model info "config").
-	ModelType     string
-	Architectures []string
-	QuantMethod   string
-	Diffusers     string // diffusers pipeline class: config {"diffusers":{...}}
-	ChatTemplate  string // tokenizer_config.chat_template
+	ModelType     string   `json:"model_type,omitempty"`
+	Architectures []string `json:"architectures,omitempty"`
+	QuantMethod   string   `json:"quant_method,omitempty"`
+	Diffusers     string   `json:"diffusers,omitempty"`     // diffusers pipeline class: config {"diffusers":{...}}
+	ChatTemplate  string   `json:"chat_template,omitempty"` // tokenizer_config.chat_template
 
-	Files []string
+	Files []string `json:"files"`
 	// SafetensorsParams is dtype -> parameter count; nil means the Hub
 	// sends no safetensors object.
-	SafetensorsParams map[string]int64
-	GGUF              *GGUF
+	SafetensorsParams map[string]int64 `json:"safetensors_params,omitempty"`
+	GGUF              *GGUF            `json:"gguf,omitempty"`
 
-	Tags        []string
-	PipelineTag string
-	LibraryName string
-	License     string
-	BaseModel   any // string or []string, as cardData has it
+	Tags        []string `json:"tags,omitempty"`
+	PipelineTag string   `json:"pipeline_tag,omitempty"`
+	LibraryName string   `json:"library_name,omitempty"`
+	License     string   `json:"license,omitempty"`
+	BaseModel   any      `json:"base_model,omitempty"` // string or []string, as cardData has it
 
-	Downloads, Likes, Trending int64
-	CreatedAt, LastModified    time.Time
+	Downloads    int64     `json:"downloads,omitempty"`
+	Likes        int64     `json:"likes,omitempty"`
+	Trending     int64     `json:"trending,omitempty"`
+	CreatedAt    time.Time `json:"created_at,omitzero"`
+	LastModified time.Time `json:"last_modified,omitzero"`
 
 	// ConfigJSON is the raw config.json served under resolve/; nil means
 	// the repository has none (404 EntryNotFound).
-	ConfigJSON map[string]any
+	ConfigJSON map[string]any `json:"config_json,omitempty"`
 }
 
 // GGUF is the Hub's gguf object.
 type GGUF struct {
-	Architecture  string
-	ContextLength int64
-	Total         int64
-	TotalFileSize int64
-	ChatTemplate  string
+	Architecture  string `json:"architecture"`
+	ContextLength int64  `json:"context_length,omitempty"`
+	Total         int64  `json:"total"`
+	TotalFileSize int64  `json:"total_file_size,omitempty"`
+	ChatTemplate  string `json:"chat_template,omitempty"`
 }
 
 // ExpandKeys are the expand[] values the Hub accepts for models.

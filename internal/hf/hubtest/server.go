@@ -1,8 +1,13 @@
 // Package hubtest is a fake Hugging Face Hub: an HTTP server that answers
-// like the real one (../shared/HUB_API.md) from a realistic catalogue of
-// repositories, records every request, and can be told to fail in the ways
-// the real one does. Tests use New; people trying the binary by hand run
-// cmd/fakehub and point HF_ENDPOINT at it.
+// like the real one from a realistic catalogue of repositories (embedded
+// from samples/), records every request, and can be told to fail in the
+// ways the real one does.
+//
+// It is an ordinary package, free of the testing package: tests start it
+// with hubtest/hubtesting.New, people trying the binary by hand run
+// cmd/fakehub and point HF_ENDPOINT at it, and a program can serve it
+// in-process, without a socket, through Server.RoundTripper (see
+// NewInProcess).
 package hubtest
 
 import (
@@ -13,12 +18,10 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
 	"sync"
-	"testing"
 )
 
 // Options configure a fake Hub.
@@ -31,7 +34,7 @@ type Options struct {
 	// NoFixtures starts with an empty catalogue instead of Fixtures().
 	NoFixtures bool
 	// Addr is where NewServer listens; it must be a loopback address
-	// (default 127.0.0.1:0).
+	// (default 127.0.0.1:0). NewInProcess ignores it.
 	Addr string
 	// ValidTokens are the tokens the Hub accepts; nil accepts any token.
 	// Another token gets 401 "Invalid credentials in Authorization header".
@@ -61,11 +64,16 @@ type entry struct {
 
 // Server is a running fake Hub.
 type Server struct {
-	// URL is the base URL to use as HF_ENDPOINT.
+	// URL is the base URL to use as HF_ENDPOINT. For an in-process
+	// server it names no real host (InProcessURL).
 	URL string
 
-	srv  *httptest.Server
-	opts Options
+	hs       *http.Server // nil in process
+	client   *http.Client // Client's answer
+	opts     Options
+	life     sync.Mutex     // guards closed and inflight.Add
+	closed   bool           // Close has begun
+	inflight sync.WaitGroup // requests being served through the socket
 
 	mu        sync.Mutex
 	repos     []*entry
@@ -78,31 +86,13 @@ type Server struct {
 	remaining int
 }
 
-// New starts a fake Hub for a test and closes it when the test ends. At
-// that point every request announced with Expect must have happened.
-func New(t testing.TB, opts ...Options) *Server {
-	t.Helper()
-	var o Options
-	if len(opts) > 0 {
-		o = opts[0]
-	}
-	o.Addr = ""
-	s, err := NewServer(o)
-	if err != nil {
-		t.Fatalf("hubtest: %v", err)
-	}
-	t.Cleanup(func() {
-		for _, miss := range s.Unmet() {
-			t.Errorf("hubtest: expected request did not happen: %s", miss)
-		}
-		s.Close()
-	})
-	return s
-}
+// InProcessURL is the URL of a server made by NewInProcess. The .invalid
+// top-level domain never resolves, so a request that escapes the
+// in-process transport fails instead of reaching a real host.
+const InProcessURL = "http://hub.fakehub.invalid"
 
-// NewServer starts a fake Hub outside tests, listening on opts.Addr
-// (loopback only). Close it when done.
-func NewServer(opts Options) (*Server, error) {
+// newHub builds the catalogue and the state both kinds of server share.
+func newHub(opts Options) *Server {
 	if opts.PageSize <= 0 {
 		opts.PageSize = 1000
 	}
@@ -114,23 +104,39 @@ func NewServer(opts Options) (*Server, error) {
 		s.AddRepos(Fixtures()...)
 	}
 	s.AddSynthetic(opts.Synthetic)
+	return s
+}
 
-	hs := httptest.NewUnstartedServer(s)
-	if opts.Addr != "" {
-		if err := checkLoopback(opts.Addr); err != nil {
-			return nil, err
-		}
-		ln, err := net.Listen("tcp", opts.Addr)
-		if err != nil {
-			return nil, err
-		}
-		hs.Listener.Close()
-		hs.Listener = ln
+// NewServer starts a fake Hub listening on opts.Addr (loopback only;
+// default 127.0.0.1:0). Close it when done.
+func NewServer(opts Options) (*Server, error) {
+	addr := opts.Addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
 	}
-	hs.Start()
-	s.srv = hs
-	s.URL = hs.URL
+	if err := checkLoopback(addr); err != nil {
+		return nil, err
+	}
+	s := newHub(opts)
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("hubtest: %w", err)
+	}
+	s.hs = &http.Server{Handler: http.HandlerFunc(s.serveSocket)}
+	s.URL = "http://" + ln.Addr().String()
+	s.client = &http.Client{Transport: &http.Transport{}}
+	go s.hs.Serve(ln)
 	return s, nil
+}
+
+// NewInProcess makes a fake Hub that opens no socket: it answers only
+// through RoundTripper (and Client, which uses it), at InProcessURL.
+// opts.Addr is ignored; Close does nothing.
+func NewInProcess(opts Options) *Server {
+	s := newHub(opts)
+	s.URL = InProcessURL
+	s.client = &http.Client{Transport: s.RoundTripper()}
+	return s
 }
 
 func checkLoopback(addr string) error {
@@ -147,11 +153,42 @@ func checkLoopback(addr string) error {
 	return nil
 }
 
-// Close stops the server.
-func (s *Server) Close() { s.srv.Close() }
+// Close stops a socket server: it closes the listener and every
+// connection, then waits for the requests being served to end (a stalled
+// answer ends with its connection). It does nothing in process.
+func (s *Server) Close() {
+	if s.hs == nil {
+		return
+	}
+	s.life.Lock()
+	s.closed = true
+	s.life.Unlock()
+	s.hs.Close()
+	s.inflight.Wait()
+	if t, ok := s.client.Transport.(*http.Transport); ok {
+		t.CloseIdleConnections()
+	}
+}
 
-// Client returns an HTTP client for the server (plain http.Client works too).
-func (s *Server) Client() *http.Client { return s.srv.Client() }
+// serveSocket is ServeHTTP for requests from the socket: Close waits for
+// them.
+func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
+	s.life.Lock()
+	if s.closed {
+		s.life.Unlock()
+		http.Error(w, "hubtest: server closed", http.StatusServiceUnavailable)
+		return
+	}
+	s.inflight.Add(1)
+	s.life.Unlock()
+	defer s.inflight.Done()
+	s.ServeHTTP(w, r)
+}
+
+// Client returns an HTTP client for the server (a plain http.Client
+// works too with a socket server). An in-process server's client goes
+// through RoundTripper.
+func (s *Server) Client() *http.Client { return s.client }
 
 // AddRepos adds (or replaces) repositories.
 func (s *Server) AddRepos(repos ...Repo) {

@@ -69,3 +69,58 @@ func Synthetic(n int) []Repo {
 	}
 	return out
 }
+
+const chatTemplate = "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
+
+// shards lists a sharded safetensors (or bin) checkpoint the way the Hub
+// names it.
+func shards(prefix, ext string, n int) []string {
+	if n == 1 {
+		return []string{prefix + "." + ext}
+	}
+	out := make([]string, 0, n+1)
+	for i := 1; i <= n; i++ {
+		out = append(out, fmt.Sprintf("%s-%05d-of-%05d.%s", prefix, i, n, ext))
+	}
+	return append(out, prefix+"."+ext+".index.json")
+}
+
+func files(groups ...[]string) []string {
+	out := []string{".gitattributes", "README.md"}
+	for _, g := range groups {
+		out = append(out, g...)
+	}
+	return out
+}
+
+var tokenizerFiles = []string{"config.json", "generation_config.json", "special_tokens_map.json", "tokenizer.json", "tokenizer_config.json"}
+
+// llm builds a transformers causal LM with safetensors weights and a
+// config.json carrying its context key.
+func llm(id, modelType, class string, ctx, params int64, nShards int, tags ...string) Repo {
+	base := []string{"transformers", "safetensors", modelType, "text-generation", "conversational"}
+	cfg := map[string]any{"architectures": []string{class}, "model_type": modelType, "max_position_embeddings": ctx,
+		"hidden_size": 4096, "num_attention_heads": 32, "torch_dtype": "bfloat16", "vocab_size": 32000}
+	if modelType == "" {
+		base = append(base[:2], base[3:]...)
+		delete(cfg, "model_type")
+	}
+	return Repo{
+		ID: id, ModelType: modelType, Architectures: []string{class}, ChatTemplate: chatTemplate,
+		Files:             files(tokenizerFiles, shards("model", "safetensors", nShards)),
+		SafetensorsParams: map[string]int64{"BF16": params},
+		Tags:              append(base, append(tags, "region:us")...),
+		PipelineTag:       "text-generation", LibraryName: "transformers", License: "apache-2.0",
+		ConfigJSON: cfg,
+	}
+}
+
+// ggufRepo builds a GGUF-only repo: config {} and a gguf object.
+func ggufRepo(id, arch string, ctx, params int64, quantFiles ...string) Repo {
+	return Repo{
+		ID: id, Files: files(quantFiles),
+		GGUF:        &GGUF{Architecture: arch, ContextLength: ctx, Total: params, TotalFileSize: params * 2, ChatTemplate: chatTemplate},
+		Tags:        []string{"gguf", "text-generation", "conversational", "endpoints_compatible", "region:us"},
+		PipelineTag: "text-generation", License: "apache-2.0",
+	}
+}
