@@ -2,6 +2,7 @@ package fit
 
 import (
 	"math"
+	"reflect"
 	"testing"
 
 	"github.com/modelbrowser/modelbrowser/internal/gguf"
@@ -18,6 +19,7 @@ type kvCase struct {
 	nCtx        int64
 	kv          uint64
 	vocab, embd uint64
+	full        []int // when set, exactly these layers hold the full context
 }
 
 func checkShape(t *testing.T, s Shape, ok bool, tc kvCase) {
@@ -40,6 +42,17 @@ func checkShape(t *testing.T, s Shape, ok bool, tc kvCase) {
 	if s.Vocab != tc.vocab || s.Embedding != tc.embd {
 		t.Errorf("vocab %d embedding %d, want %d and %d", s.Vocab, s.Embedding, tc.vocab, tc.embd)
 	}
+	if tc.full != nil {
+		var full []int
+		for i, sl := range s.Sliding {
+			if !sl {
+				full = append(full, i)
+			}
+		}
+		if !reflect.DeepEqual(full, tc.full) {
+			t.Errorf("full-attention layers %v, want %v", full, tc.full)
+		}
+	}
 	if got := KVCache(s, tc.nCtx); got != tc.kv {
 		t.Errorf("KV at %d = %d, want %d", tc.nCtx, got, tc.kv)
 	}
@@ -54,16 +67,16 @@ func TestFromGGUF(t *testing.T) {
 		// sliding_window key, so llama.cpp's 4096; even layers slide.
 		"gemma2 default window": {
 			in:     gguf.Info{Architecture: "gemma2", BlockCount: 26, EmbeddingLength: 2304, HeadCount: 8, HeadCountKV: []uint64{4}, KeyLength: 256, ValueLength: 256, VocabSize: 256000},
-			kvCase: kvCase{ok: true, layers: 26, sliding: 13, window: 4096, keyLen: 256, nCtx: 8192, kv: 13*8192*4*512*2 + 13*4608*4*512*2, vocab: 256000, embd: 2304},
+			kvCase: kvCase{ok: true, layers: 26, sliding: 13, window: 4096, keyLen: 256, nCtx: 8192, kv: 13*8192*4*512*2 + 13*4608*4*512*2, vocab: 256000, embd: 2304, full: []int{1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25}},
 		},
 		"gemma3 pattern array": {
 			in:     gguf.Info{Architecture: "gemma3", BlockCount: 6, EmbeddingLength: 2560, HeadCount: 8, HeadCountKV: []uint64{4}, KeyLength: 256, ValueLength: 256, SlidingWindow: 1024, SlidingPattern: []bool{true, false, true, false, true, false}},
-			kvCase: kvCase{ok: true, layers: 6, sliding: 3, window: 1024, keyLen: 256, nCtx: 8192, kv: 3*8192*4*1024 + 3*1536*4*1024, embd: 2560},
+			kvCase: kvCase{ok: true, layers: 6, sliding: 3, window: 1024, keyLen: 256, nCtx: 8192, kv: 3*8192*4*1024 + 3*1536*4*1024, embd: 2560, full: []int{1, 3, 5}},
 		},
 		// Gemma-3-1B: the anchor of policy section 3 through the period rule.
 		"gemma3 period rule (Gemma-3-1B anchor)": {
 			in:     gguf.Info{Architecture: "gemma3", BlockCount: 26, EmbeddingLength: 1152, HeadCount: 4, HeadCountKV: []uint64{1}, KeyLength: 256, ValueLength: 256, SlidingWindow: 512, VocabSize: 262144},
-			kvCase: kvCase{ok: true, layers: 26, sliding: 22, window: 512, keyLen: 256, nCtx: 131072, kv: 536870912 + 23068672, vocab: 262144, embd: 1152},
+			kvCase: kvCase{ok: true, layers: 26, sliding: 22, window: 512, keyLen: 256, nCtx: 131072, kv: 536870912 + 23068672, vocab: 262144, embd: 1152, full: []int{5, 11, 17, 23}},
 		},
 		"gemma3 without a window: all full": {
 			in:     gguf.Info{Architecture: "gemma3", BlockCount: 6, EmbeddingLength: 2560, HeadCount: 8, HeadCountKV: []uint64{4}, KeyLength: 256, ValueLength: 256},
@@ -117,11 +130,11 @@ func TestFromConfig(t *testing.T) {
 		},
 		"gemma2 even layers slide": {
 			cfg: loadConfig(t, "configjson_mlc-preset_gemma2_9b.json"), modelType: "gemma2",
-			kvCase: kvCase{ok: true, layers: 42, sliding: 21, window: 4096, keyLen: 256, nCtx: 32768, kv: 21*32768*8*1024 + 21*4608*8*1024, vocab: 256000, embd: 3584},
+			kvCase: kvCase{ok: true, layers: 42, sliding: 21, window: 4096, keyLen: 256, nCtx: 32768, kv: 21*32768*8*1024 + 21*4608*8*1024, vocab: 256000, embd: 3584, full: []int{1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31, 33, 35, 37, 39, 41}},
 		},
 		"gemma3 sliding_window_pattern (Gemma-3-1B anchor)": {
 			cfg: loadConfig(t, "configjson_mlc-preset_gemma3_1b_it.json"), modelType: "gemma3_text",
-			kvCase: kvCase{ok: true, layers: 26, sliding: 22, window: 512, keyLen: 256, nCtx: 131072, kv: 536870912 + 23068672, vocab: 262144, embd: 1152},
+			kvCase: kvCase{ok: true, layers: 26, sliding: 22, window: 512, keyLen: 256, nCtx: 131072, kv: 536870912 + 23068672, vocab: 262144, embd: 1152, full: []int{5, 11, 17, 23}},
 		},
 		"gemma3 layer_types in text_config, head_dim defaulted": {
 			cfg: map[string]any{"model_type": "gemma3", "vocab_size": 1.0, "text_config": map[string]any{
@@ -129,12 +142,12 @@ func TestFromConfig(t *testing.T) {
 				"sliding_window": 1024.0, "vocab_size": 262208.0,
 				"layer_types": []any{"sliding_attention", "full_attention", "sliding_attention", "sliding_attention"}}},
 			modelType: "gemma3",
-			kvCase:    kvCase{ok: true, layers: 4, sliding: 3, window: 1024, keyLen: 256, nCtx: 4096, kv: 4096*4*1024 + 3*1536*4*1024, vocab: 262208, embd: 2560},
+			kvCase:    kvCase{ok: true, layers: 4, sliding: 3, window: 1024, keyLen: 256, nCtx: 4096, kv: 4096*4*1024 + 3*1536*4*1024, vocab: 262208, embd: 2560, full: []int{1}},
 		},
 		"gemma3 period rule without layer_types or pattern": {
 			cfg:       map[string]any{"num_hidden_layers": 12.0, "num_attention_heads": 8.0, "num_key_value_heads": 4.0, "hidden_size": 2560.0, "sliding_window": 1024.0},
 			modelType: "gemma3_text",
-			kvCase:    kvCase{ok: true, layers: 12, sliding: 10, window: 1024, keyLen: 256, nCtx: 1024, kv: 12 * 1024 * 4 * 1024, embd: 2560},
+			kvCase:    kvCase{ok: true, layers: 12, sliding: 10, window: 1024, keyLen: 256, nCtx: 1024, kv: 12 * 1024 * 4 * 1024, embd: 2560, full: []int{5, 11}},
 		},
 		"mistral sliding_window ignored": {
 			cfg: mistral, modelType: "mistral",
