@@ -49,9 +49,11 @@ func TestOffer(t *testing.T) {
 		"metal capped at available":      {mac(u64(64*GiB), u64(10*GiB)), "metal", 10 * GiB, true},
 		"metal 75% of 64 GiB":            {mac(u64(64*GiB), u64(60*GiB)), "metal", 48 * GiB, true},
 		"metal with --memory, no total":  {mac(nil, u64(16*GiB)), "metal", 11338713661, true},
-		"metal unknown available":        {mac(u64(16*GiB), nil), "metal", 0, false},
-		"metal on linux":                 {Machine{OS: "linux", Arch: "arm64", CPU: Memory{Available: u64(GiB)}}, "metal", 0, false},
-		"unknown device":                 {Machine{CPU: Memory{Available: u64(GiB)}}, "tpu", 0, false},
+		"metal takes the Apple GPU's total": {Machine{OS: "macos", Arch: "arm64", CPU: Memory{Available: u64(60 * GiB)},
+			GPUs: []GPU{{Name: "Apple M3 Max", Vendor: VendorApple, Total: u64(64 * GiB), Free: 60 * GiB, Source: "unified memory"}}}, "metal", 48 * GiB, true},
+		"metal unknown available": {mac(u64(16*GiB), nil), "metal", 0, false},
+		"metal on linux":          {Machine{OS: "linux", Arch: "arm64", CPU: Memory{Available: u64(GiB)}}, "metal", 0, false},
+		"unknown device":          {Machine{CPU: Memory{Available: u64(GiB)}}, "tpu", 0, false},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
