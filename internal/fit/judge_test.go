@@ -182,12 +182,13 @@ func TestMaxContext(t *testing.T) {
 		want  *int64 // nil: null
 		entry bool   // whether max_context has an entry at all
 	}{
-		"fits exactly at 20480":         {fitsAt20k, ptr[int64](20480), true},
-		"one byte short: 19456":         {fitsAt20k - 1, ptr[int64](19456), true},
-		"not even at 2048":              {q4Weights + llamaKV*2048 + llamaComp - 1, nil, true},
-		"exactly at 2048":               {q4Weights + llamaKV*2048 + llamaComp, ptr[int64](2048), true},
-		"smallest fits: nothing to say": {q4Weights + llamaKV*32768 + llamaComp, nil, false},
-		"largest below n_ctx":           {q4Weights + llamaKV*32768 + llamaComp - 1, ptr[int64](31744), true},
+		"fits exactly at 20480":          {fitsAt20k, ptr[int64](20480), true},
+		"one byte short: 19456":          {fitsAt20k - 1, ptr[int64](19456), true},
+		"not even at 2048":               {q4Weights + llamaKV*2048 + llamaComp - 1, nil, true},
+		"exactly at 2048":                {q4Weights + llamaKV*2048 + llamaComp, ptr[int64](2048), true},
+		"smallest fits: nothing to say":  {q4Weights + llamaKV*32768 + llamaComp, nil, false},
+		"the docs/fit.md example, 5 GiB": {5 * GiB, ptr[int64](26624), true},
+		"largest below n_ctx":            {q4Weights + llamaKV*32768 + llamaComp - 1, ptr[int64](31744), true},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
