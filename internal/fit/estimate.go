@@ -31,12 +31,12 @@ const (
 // in bytes. Nil is unknown: Weights when the variant's size is unknown or
 // a part is missing, KV and High when the shape is unknown.
 type Estimate struct {
-	Weights *uint64 `json:"weights"`
-	KV      *uint64 `json:"kv_cache"`
-	Compute uint64  `json:"compute"`
-	Reserve uint64  `json:"-"`
-	Low     *uint64 `json:"low"`
-	High    *uint64 `json:"high"`
+	Weights *uint64 `json:"weights"`  // the variant's file sizes
+	KV      *uint64 `json:"kv_cache"` // the f16 KV cache at the context
+	Compute uint64  `json:"compute"`  // llama.cpp's compute buffer
+	Reserve uint64  `json:"-"`        // runtime and driver, per device
+	Low     *uint64 `json:"low"`      // weights + KV
+	High    *uint64 `json:"high"`     // low + compute + reserve
 }
 
 // NewEstimate is the estimate of policy section 3 for weights bytes of

@@ -114,6 +114,18 @@ type Result struct {
 	Warnings []compat.Message `json:"-"`
 }
 
+// Summary is the short form `search --fit --json` adds to each model.
+type Summary struct {
+	Context    int64              `json:"context"`
+	Best       map[string]*string `json:"best"`
+	MaxContext map[string]*int64  `json:"max_context"`
+}
+
+// Summary is the result's short form.
+func (r Result) Summary() Summary {
+	return Summary{Context: r.Context, Best: r.Best, MaxContext: r.MaxContext}
+}
+
 // VariantFit is one variant in the result.
 type VariantFit struct {
 	Name   string `json:"name"`

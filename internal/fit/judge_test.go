@@ -413,6 +413,10 @@ func TestJudgeJSONUnknowns(t *testing.T) {
 		b, _ := json.MarshalIndent(res, "", "  ")
 		t.Errorf("JSON:\n%s\nwant:\n%s", b, want)
 	}
+	summary := `{"context": 32768, "best": {"llm-worker-rbee-cpu": "Q4_0"}, "max_context": {"llm-worker-rbee-cpu": null}}`
+	if got, w := jsonOf(t, res.Summary()), decode(t, []byte(summary)); !reflect.DeepEqual(got, w) {
+		t.Errorf("summary %v, want %v", got, w)
+	}
 	if len(res.Warnings) != 1 || res.Warnings[0].Code != CodeMemTight {
 		t.Errorf("warnings %v, want MEM_TIGHT", res.Warnings)
 	}
