@@ -10,7 +10,6 @@
 package app
 
 import (
-	"os"
 	"time"
 )
 
@@ -29,11 +28,6 @@ type Env struct {
 	// from an old cache, the disk failed, models were left out), one line
 	// each; nil drops them.
 	Note func(string)
-}
-
-// ProcessEnv is the Env of this process; notes go to note.
-func ProcessEnv(version string, note func(string)) Env {
-	return Env{Getenv: os.Getenv, ReadFile: os.ReadFile, Now: time.Now, Version: version, Note: note}
 }
 
 func (e Env) now() time.Time {

@@ -75,14 +75,24 @@ func TestOriginalContextOverWorkerLimitWarnsButStaysCompatible(t *testing.T) {
 	}
 }
 
-func TestOriginalFilterKeepsCompatibleModelsWithTheirIDs(t *testing.T) {
+// The original filter returned bare metadata without the model id. The
+// search keeps each model with its verdict (internal/app); here: every
+// verdict names its model, compatible or not.
+func TestOriginalVerdictsKeepTheirModelIDs(t *testing.T) {
 	models := []compat.Model{
 		compat.Derive(stRaw("meta-llama/Llama-3.2-1B", "llama")),
 		compat.Derive(stRaw("someone/unknown-model", "")),
 		// GGUF Mistral files report architecture "llama" (policy section 3).
 		compat.Derive(ggufRaw("TheBloke/Mistral-7B-Instruct-v0.2-GGUF", "llama")),
 	}
-	kept := compat.Filter(models, compat.DefaultCatalog())
+	var kept []compat.Judged
+	for _, m := range models {
+		v := compat.Check(m, compat.DefaultCatalog())
+		assert.Equal(t, m.ID, v.ID)
+		if v.Compatible {
+			kept = append(kept, compat.Judged{Model: m, Verdict: v})
+		}
+	}
 
 	require.Len(t, kept, 2)
 	assert.Equal(t, "meta-llama/Llama-3.2-1B", kept[0].Model.ID)

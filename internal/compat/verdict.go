@@ -93,22 +93,10 @@ func (v Verdict) WorkerResult(name string) (WorkerResult, bool) {
 	return WorkerResult{}, false
 }
 
-// Judged is a model with its verdict: Filter keeps the identity with it.
+// Judged is a model with its verdict, the identity kept with it.
 type Judged struct {
 	Model   Model
 	Verdict Verdict
-}
-
-// Filter judges every model and keeps the compatible ones, in order, each
-// with its id and verdict.
-func Filter(models []Model, c Catalog) []Judged {
-	out := make([]Judged, 0, len(models))
-	for _, m := range models {
-		if v := Check(m, c); v.Compatible {
-			out = append(out, Judged{Model: m, Verdict: v})
-		}
-	}
-	return out
 }
 
 // CheckWorker judges a model on one worker. cat gives families for the
