@@ -328,3 +328,19 @@ func splitPath(p string) (string, string) {
 	dir, base := path.Split(p)
 	return strings.TrimSuffix(dir, "/"), base
 }
+
+// Facts are what a model's fit is weighed from, as read from the Hub: its
+// variants with their sizes and its shape. The context, the workers and
+// the machine are the caller's, so that a new context or worker is pure
+// arithmetic over the same Facts.
+type Facts struct {
+	// SHA is the commit the files were listed at.
+	SHA string
+	// Listing is the repository's variants and extra files.
+	Listing Listing
+	// Shape is the model's shape, nil when unknown.
+	Shape *Shape
+	// Downloaded names the files (by path) already in the local Hugging
+	// Face cache at SHA.
+	Downloaded map[string]bool
+}
