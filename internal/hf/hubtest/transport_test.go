@@ -167,9 +167,15 @@ func TestCatalogue(t *testing.T) {
 	for old, nu := range hubtest.Renames {
 		assert.True(t, seen[nu], "rename %s -> %s leads nowhere", old, nu)
 	}
-	// Each call is a fresh copy.
+	// Each call is a fresh deep copy.
+	require.NotNil(t, repos[0].ConfigJSON)
 	repos[0].Files[0] = "changed"
-	assert.NotEqual(t, "changed", hubtest.Fixtures()[0].Files[0])
+	repos[0].ConfigJSON["model_type"] = "changed"
+	repos[0].ConfigJSON["architectures"].([]any)[0] = "changed"
+	again := hubtest.Fixtures()[0]
+	assert.NotEqual(t, "changed", again.Files[0])
+	assert.NotEqual(t, "changed", again.ConfigJSON["model_type"])
+	assert.NotEqual(t, "changed", again.ConfigJSON["architectures"].([]any)[0])
 }
 
 // TestCloseEndsAStalledAnswer: Close on a socket server returns although
