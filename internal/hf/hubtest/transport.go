@@ -50,6 +50,7 @@ func (t inProcess) RoundTrip(req *http.Request) (*http.Response, error) {
 		body: &pipeBody{pr: pr, cancel: cancel}, contentLength: -1}
 	go func() {
 		defer func() {
+			sreq.Body.Close() // as a server does once its handler returns
 			if p := recover(); p != nil {
 				w.fail(fmt.Errorf("hubtest: the handler failed: %v", p))
 				return

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -202,4 +204,28 @@ func TestCloseEndsAStalledAnswer(t *testing.T) {
 		t.Fatal("Close waited for the stalled answer")
 	}
 	assert.Error(t, <-got)
+}
+
+// closeRecorder is a request body that notes being closed.
+type closeRecorder struct {
+	io.Reader
+	closed atomic.Bool
+}
+
+func (c *closeRecorder) Close() error { c.closed.Store(true); return nil }
+
+// TestRoundTripperClosesTheRequestBody: like any RoundTripper, the
+// in-process one closes the request body, here of a refused POST.
+func TestRoundTripperClosesTheRequestBody(t *testing.T) {
+	s := hubtest.NewInProcess(hubtest.Options{})
+	body := &closeRecorder{Reader: strings.NewReader(`{"x":1}`)}
+	req, err := http.NewRequest(http.MethodPost, s.URL+"/api/models", body)
+	require.NoError(t, err)
+	resp, err := s.RoundTripper().RoundTrip(req)
+	require.NoError(t, err)
+	_, err = io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode)
+	assert.True(t, body.closed.Load())
 }
