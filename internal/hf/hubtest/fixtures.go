@@ -5,6 +5,9 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
+	"sync"
 )
 
 // Renames are the legacy ids the fake Hub redirects (307), like the real
@@ -52,16 +55,60 @@ func loadCatalog() ([]Repo, error) {
 	return c.Repos, nil
 }
 
+// catalogOnce decodes the catalogue once per process.
+var catalogOnce = sync.OnceValues(loadCatalog)
+
 // Fixtures is the fake Hub's catalogue (samples/catalog.json): real
 // repository ids with shapes modelled on real answers, covering every
-// branch of the verdict. Each call returns a fresh copy the caller may
-// change.
+// branch of the verdict. Each call returns a fresh deep copy the caller
+// may change.
 func Fixtures() []Repo {
-	repos, err := loadCatalog()
+	repos, err := catalogOnce()
 	if err != nil {
 		// The catalogue is embedded at build time and checked by the
 		// package's tests: a failure here is a broken build, not input.
 		panic(err)
 	}
-	return repos
+	out := make([]Repo, len(repos))
+	for i, r := range repos {
+		out[i] = r.clone()
+	}
+	return out
+}
+
+// clone copies a repo so that no slice or map is shared with r.
+func (r Repo) clone() Repo {
+	c := r
+	c.Architectures = slices.Clone(r.Architectures)
+	c.Files = slices.Clone(r.Files)
+	c.Tags = slices.Clone(r.Tags)
+	c.SafetensorsParams = maps.Clone(r.SafetensorsParams)
+	if r.GGUF != nil {
+		g := *r.GGUF
+		c.GGUF = &g
+	}
+	c.BaseModel = cloneJSON(r.BaseModel)
+	if r.ConfigJSON != nil {
+		c.ConfigJSON = cloneJSON(r.ConfigJSON).(map[string]any)
+	}
+	return c
+}
+
+// cloneJSON deep-copies a decoded JSON value.
+func cloneJSON(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(v))
+		for k, e := range v {
+			m[k] = cloneJSON(e)
+		}
+		return m
+	case []any:
+		s := make([]any, len(v))
+		for i, e := range v {
+			s[i] = cloneJSON(e)
+		}
+		return s
+	}
+	return v
 }

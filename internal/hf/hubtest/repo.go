@@ -10,9 +10,10 @@ import (
 )
 
 // Repo is one model repository of the fake Hub. Its JSON follows the real
-// Hub's shapes (../shared/hub-fixtures): abridged config without context
-// keys, siblings as names only, gguf and safetensors objects only when the
-// repo has such files.
+// Hub's shapes (the recordings in internal/hf/testdata): abridged config
+// without context keys, siblings as names only, gguf and safetensors
+// objects only when the repo has such files. Its JSON tags are the layout
+// of samples/catalog.json.
 type Repo struct {
 	ID      string `json:"id"`
 	SHA     string `json:"sha,omitempty"`   // 40-hex commit; derived from ID when empty

@@ -22,6 +22,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Options configure a fake Hub.
@@ -122,7 +123,7 @@ func NewServer(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("hubtest: %w", err)
 	}
-	s.hs = &http.Server{Handler: http.HandlerFunc(s.serveSocket)}
+	s.hs = &http.Server{Handler: http.HandlerFunc(s.serveSocket), ReadHeaderTimeout: time.Minute}
 	s.URL = "http://" + ln.Addr().String()
 	s.client = &http.Client{Transport: &http.Transport{}}
 	go s.hs.Serve(ln)

@@ -49,11 +49,21 @@ func (t inProcess) RoundTrip(req *http.Request) (*http.Response, error) {
 	w := &pipeWriter{req: req, header: http.Header{}, pw: pw, ready: make(chan struct{}),
 		body: &pipeBody{pr: pr, cancel: cancel}, contentLength: -1}
 	go func() {
-		defer w.finish()
+		defer func() {
+			sreq.Body.Close() // as a server does once its handler returns
+			if p := recover(); p != nil {
+				w.fail(fmt.Errorf("hubtest: the handler failed: %v", p))
+				return
+			}
+			w.finish()
+		}()
 		t.s.ServeHTTP(w, sreq)
 	}()
 	select {
 	case <-w.ready:
+		if w.err != nil {
+			return nil, w.err
+		}
 		return w.resp, nil
 	case <-req.Context().Done():
 		cancel()
@@ -77,6 +87,7 @@ type pipeWriter struct {
 	contentLength int64 // announced; -1 when none
 	written       int64
 	aborted       bool
+	err           error // set before ready when the handler failed first
 }
 
 // Header is the header map of the answer to come.
@@ -121,6 +132,16 @@ func (w *pipeWriter) Flush() {}
 func (w *pipeWriter) abort() {
 	w.aborted = true
 	w.pw.CloseWithError(errReset)
+}
+
+// fail ends an answer whose handler panicked: RoundTrip returns err when
+// nothing was sent yet, else the body ends with it.
+func (w *pipeWriter) fail(err error) {
+	w.once.Do(func() {
+		w.err = err
+		close(w.ready)
+	})
+	w.pw.CloseWithError(err)
 }
 
 // finish ends the answer after the handler returns: a body shorter than

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -167,9 +169,15 @@ func TestCatalogue(t *testing.T) {
 	for old, nu := range hubtest.Renames {
 		assert.True(t, seen[nu], "rename %s -> %s leads nowhere", old, nu)
 	}
-	// Each call is a fresh copy.
+	// Each call is a fresh deep copy.
+	require.NotNil(t, repos[0].ConfigJSON)
 	repos[0].Files[0] = "changed"
-	assert.NotEqual(t, "changed", hubtest.Fixtures()[0].Files[0])
+	repos[0].ConfigJSON["model_type"] = "changed"
+	repos[0].ConfigJSON["architectures"].([]any)[0] = "changed"
+	again := hubtest.Fixtures()[0]
+	assert.NotEqual(t, "changed", again.Files[0])
+	assert.NotEqual(t, "changed", again.ConfigJSON["model_type"])
+	assert.NotEqual(t, "changed", again.ConfigJSON["architectures"].([]any)[0])
 }
 
 // TestCloseEndsAStalledAnswer: Close on a socket server returns although
@@ -196,4 +204,28 @@ func TestCloseEndsAStalledAnswer(t *testing.T) {
 		t.Fatal("Close waited for the stalled answer")
 	}
 	assert.Error(t, <-got)
+}
+
+// closeRecorder is a request body that notes being closed.
+type closeRecorder struct {
+	io.Reader
+	closed atomic.Bool
+}
+
+func (c *closeRecorder) Close() error { c.closed.Store(true); return nil }
+
+// TestRoundTripperClosesTheRequestBody: like any RoundTripper, the
+// in-process one closes the request body, here of a refused POST.
+func TestRoundTripperClosesTheRequestBody(t *testing.T) {
+	s := hubtest.NewInProcess(hubtest.Options{})
+	body := &closeRecorder{Reader: strings.NewReader(`{"x":1}`)}
+	req, err := http.NewRequest(http.MethodPost, s.URL+"/api/models", body)
+	require.NoError(t, err)
+	resp, err := s.RoundTripper().RoundTrip(req)
+	require.NoError(t, err)
+	_, err = io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode)
+	assert.True(t, body.closed.Load())
 }
