@@ -1,7 +1,7 @@
 // Package compat decides whether a local inference worker can run a model
 // from the Hugging Face Hub, how sure that answer is, and why.
 //
-// It implements ../shared/COMPAT_POLICY.md. It is pure: metadata in, verdict
+// It implements the verdict rules of docs/verdicts.md. It is pure: metadata in, verdict
 // out. It does no I/O, knows nothing of HTTP, disks or terminals, and every
 // rule is table-tested.
 package compat

@@ -2,7 +2,7 @@
 // up models, reads config.json for context lengths, and turns the Hub's JSON
 // into compat.Model facts (each with its source) for the verdict engine.
 //
-// It follows what the Hub really does (../shared/HUB_API.md): paging by the
+// It follows what the Hub really does (docs/hub.md): paging by the
 // Link header, expand[] to get every fact of a page in one request, 307
 // redirects for renamed repos, 401 for unknown repos asked anonymously,
 // RateLimit and Retry-After headers. Errors are *Error values whose Kind the
