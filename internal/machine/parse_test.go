@@ -10,9 +10,13 @@ import (
 	"github.com/modelbrowser/modelbrowser/internal/fit"
 )
 
+func readFile(name string) ([]byte, error) {
+	return os.ReadFile(filepath.Join("testdata", name))
+}
+
 func readTestdata(t *testing.T, name string) []byte {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", name))
+	data, err := readFile(name)
 	if err != nil {
 		t.Fatal(err)
 	}
