@@ -118,7 +118,10 @@ func PresetShape(name string) (Shape, error) {
 // strings, with the byte tokens llama.cpp looks up and the real special
 // tokens), and its tensors with weights of type weights (F16, Q8_0, ...; norms
 // and biases F32) at offsets already assigned. Write it with WriteSparseFile to
-// get a zero-weight model of the real size.
+// get a zero-weight model of the real size. All three presets, in F16 and
+// Q8_0, were loaded with llama.cpp as node-llama-cpp 3.22.1 ships it (CPU,
+// context 2048, flash attention): it read the shapes above, 494.03 M, 1.24 B
+// and 999.89 M parameters, and tokenized text with these vocabularies.
 func NewPreset(name string, weights GGMLType) (*File, error) {
 	p, ok := presets[name]
 	if !ok {

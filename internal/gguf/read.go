@@ -91,7 +91,8 @@ func Read(r io.Reader, max int64) (Info, error) {
 // ErrTooLarge. Input that ends inside the header fails with ErrTruncated, a
 // header this package cannot read with ErrFormat, and a failing r with ErrRead;
 // the message says after how many bytes. On error the Info holds what was read
-// so far.
+// so far. Architecture is returned as the file has it: it is data from the
+// Hub, to be stripped of control characters before it reaches a terminal.
 func ReadCount(r io.Reader, max int64) (Info, int64, error) {
 	if max < 0 {
 		max = 0
