@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/modelbrowser/modelbrowser/internal/app"
+	"github.com/modelbrowser/modelbrowser/internal/fit"
 )
 
 // stringsFlag is a repeatable string flag (--filter a --filter b).
@@ -108,4 +109,41 @@ func (t *timeoutFlag) within(ctx context.Context) (context.Context, context.Canc
 // timedOut reports whether ctx's time budget ran out.
 func timedOut(ctx context.Context) bool {
 	return errors.Is(ctx.Err(), context.DeadlineExceeded)
+}
+
+// fitFlags are the flags that plan for another machine or context.
+type fitFlags struct {
+	memory, vram, ctx string
+}
+
+func (f *fitFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.memory, "memory", "", "judge fit as if the machine had this much free RAM (e.g. 16GiB, 7.5G)")
+	fs.StringVar(&f.vram, "vram", "", "judge fit as if the machine had one GPU with this much free memory (e.g. 8GiB)")
+	fs.StringVar(&f.ctx, "ctx", "", "judge fit at this context, in tokens (e.g. 8192, 32k), capped at each worker's limit")
+}
+
+// overrides checks the flags and returns them as app.Overrides.
+func (f *fitFlags) overrides() (app.Overrides, error) {
+	var o app.Overrides
+	for _, s := range []struct {
+		name, val string
+		dst       **uint64
+	}{{"--memory", f.memory, &o.Memory}, {"--vram", f.vram, &o.VRAM}} {
+		if s.val == "" {
+			continue
+		}
+		n, err := fit.ParseSize(s.val)
+		if err != nil {
+			return o, usageError{fmt.Sprintf("%s: %v", s.name, err)}
+		}
+		*s.dst = &n
+	}
+	if f.ctx != "" {
+		n, err := fit.ParseContext(f.ctx)
+		if err != nil {
+			return o, usageError{fmt.Sprintf("--ctx: %v", err)}
+		}
+		o.Context = n
+	}
+	return o, nil
 }

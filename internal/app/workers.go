@@ -1,16 +1,13 @@
 package app
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
-	"time"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 )
@@ -20,7 +17,7 @@ const maxCatalogBytes = 1 << 20
 
 // LoadCatalog returns the worker catalog in force: file, else
 // $XDG_CONFIG_HOME/modelbrowser/workers.{toml,json} when present, else the
-// built-in default; with the machine the recommendation is made for.
+// built-in default. Its Machine is set by the caller (see DetectMachine).
 func LoadCatalog(env Env, file string) (compat.Catalog, error) {
 	var c compat.Catalog
 	switch {
@@ -45,7 +42,6 @@ func LoadCatalog(env Env, file string) (compat.Catalog, error) {
 			c = compat.DefaultCatalog()
 		}
 	}
-	c.Machine = compat.DetectMachine(runtime.GOOS, runtime.GOARCH, execProber{})
 	return c, nil
 }
 
@@ -78,17 +74,4 @@ func configDir(env Env) string {
 		}
 	}
 	return filepath.Join(env.Getenv("HOME"), ".config")
-}
-
-// execProber runs nvidia-smi / rocm-smi briefly to learn whether the
-// machine has that accelerator.
-type execProber struct{}
-
-func (execProber) Answers(tool string) bool {
-	if _, err := exec.LookPath(tool); err != nil {
-		return false
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	return exec.CommandContext(ctx, tool).Run() == nil
 }

@@ -384,3 +384,32 @@ func findWorker(ws []compat.Worker, name string) (compat.Worker, bool) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// ForVerdict judges a model's Facts for the workers its verdict found
+// compatible, in catalog order, with the verdict's recommended worker: what
+// check, search --fit and the browser all show. An incompatible verdict
+// has no fit (ok false).
+func ForVerdict(f Facts, m compat.Model, v compat.Verdict, cat compat.Catalog, mach Machine, context int64) (Result, bool) {
+	if !v.Compatible {
+		return Result{}, false
+	}
+	ok := make(map[string]bool, len(v.Workers))
+	for _, r := range v.Workers {
+		ok[r.Name] = r.Compatible
+	}
+	var workers []compat.Worker
+	for _, w := range cat.Workers {
+		if ok[w.Name] {
+			workers = append(workers, w)
+		}
+	}
+	var modelCtx int64
+	if m.ContextLength.Known() {
+		modelCtx = m.ContextLength.Value
+	}
+	return Judge(Input{Listing: f.Listing, Shape: f.Shape, ModelContext: modelCtx, Context: context,
+		Workers: workers, Recommended: v.RecommendedWorker, Machine: mach}), true
+}
+
+// HasBest reports whether the worker has a best variant in r.
+func (r Result) HasBest(worker string) bool { return r.Best[worker] != nil }

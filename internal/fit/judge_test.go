@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 const (
@@ -458,4 +460,34 @@ func TestJudgeFormatsAndPlatforms(t *testing.T) {
 	if b := res.Best["gguf-only"]; b == nil || *b != "Q4_0" {
 		t.Errorf("best %v", b)
 	}
+}
+
+// TestForVerdictJudgesTheCompatibleWorkers: the fit of a verdict weighs
+// only the workers it found compatible, with its recommended worker, and
+// an incompatible verdict has none.
+func TestForVerdictJudgesTheCompatibleWorkers(t *testing.T) {
+	cat := compat.DefaultCatalog()
+	cat.Machine = compat.Machine{OS: "linux", Arch: "amd64"}
+	m := compat.Derive(compat.Raw{ID: "org/m-GGUF", HasGGUF: true, GGUFArchitecture: "llama", GGUFContextLength: 8192,
+		HasSiblings: true, Siblings: []string{"m-Q4_K_M.gguf"}})
+	v := compat.Check(m, cat)
+	require.True(t, v.Compatible)
+	size := uint64(1 << 30)
+	facts := Facts{Listing: Variants(Repo{Files: []File{{Path: "m-Q4_K_M.gguf", Size: &size}}})}
+	avail, total := 8*GiB, 16*GiB
+	mach := Machine{OS: "linux", Arch: "amd64", CPU: Memory{Available: &avail, Total: &total, Source: "/proc/meminfo"}}
+
+	res, ok := ForVerdict(facts, m, v, cat, mach, 0)
+	require.True(t, ok)
+	assert.Equal(t, int64(8192), res.Context, "the model's context, under the worker's limit")
+	assert.Len(t, res.Best, 1, "only the cpu worker runs here")
+	assert.True(t, res.HasBest("llm-worker-rbee-cpu"))
+	assert.Equal(t, "Q4_K_M", *res.Best["llm-worker-rbee-cpu"])
+
+	res, _ = ForVerdict(facts, m, v, cat, mach, 2048)
+	assert.Equal(t, int64(2048), res.Context)
+
+	bad := compat.Derive(compat.Raw{ID: "org/gpt", ConfigModelType: "gpt2", HasSiblings: true, Siblings: []string{"model.safetensors"}})
+	_, ok = ForVerdict(facts, bad, compat.Check(bad, cat), cat, mach, 0)
+	assert.False(t, ok)
 }

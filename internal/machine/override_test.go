@@ -56,39 +56,3 @@ func TestOverride(t *testing.T) {
 		t.Errorf("JSON = %s\nwant   %s", data, want)
 	}
 }
-
-func TestParseSize(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		want uint64
-		err  bool
-	}{
-		{"16GiB", 16 << 30, false},
-		{"8G", 8 << 30, false},
-		{"8GB", 8 << 30, false},
-		{"12000MiB", 12000 << 20, false},
-		{"7.5G", 7.5 * (1 << 30), false},
-		{"512K", 512 << 10, false},
-		{"1T", 1 << 40, false},
-		{"2g", 2 << 30, false},
-		{" 4GiB ", 4 << 30, false},
-		{"16", 0, true},
-		{"16B", 0, true},
-		{"16iB", 0, true},
-		{"", 0, true},
-		{"G", 0, true},
-		{"GiB", 0, true},
-		{"-1G", 0, true},
-		{"1e3G", 0, true},
-		{"16 GiB", 0, true},
-		{"16GiBB", 0, true},
-		{"16P", 0, true},
-		{"NaNG", 0, true},
-		{"99999999999T", 0, true},
-	} {
-		got, err := ParseSize(tc.in)
-		if (err != nil) != tc.err || got != tc.want {
-			t.Errorf("ParseSize(%q) = %d, %v; want %d, error %v", tc.in, got, err, tc.want, tc.err)
-		}
-	}
-}

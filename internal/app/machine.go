@@ -1,0 +1,53 @@
+package app
+
+import (
+	"context"
+
+	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/fit"
+	"github.com/modelbrowser/modelbrowser/internal/machine"
+)
+
+// Overrides replace what the machine says of itself, to plan for another
+// machine (--memory, --vram) or a context (--ctx).
+type Overrides struct {
+	// Memory is the cpu's memory (--memory), nil to probe.
+	Memory *uint64
+	// VRAM stands for one GPU with this much free memory (--vram), nil
+	// to probe.
+	VRAM *uint64
+	// Context is the context to judge fit at (--ctx), 0 for each model's
+	// default.
+	Context int64
+}
+
+// Machine is this computer as the verdict and the fit see it.
+type Machine struct {
+	// Fit is what the computer offers (memory, GPUs), overrides applied.
+	Fit fit.Machine
+	// Compat is the platform and the accelerators, for the recommended
+	// worker. A --vram override makes cuda and rocm count as present, as
+	// FIT_POLICY section 4 says.
+	Compat compat.Machine
+}
+
+// DetectMachine probes this computer: memory from the system, GPUs from
+// nvidia-smi and rocm-smi (each at most 2 s; a missing tool is no GPU),
+// then applies the overrides. What a person should know (a tool that
+// failed) goes to Env.Note.
+func DetectMachine(ctx context.Context, env Env, o Overrides) Machine {
+	return detectMachine(ctx, env, o, machine.DefaultDeps())
+}
+
+func detectMachine(ctx context.Context, env Env, o Overrides, deps machine.Deps) Machine {
+	res := machine.Probe(ctx, deps)
+	for _, n := range res.Notes {
+		env.note(n)
+	}
+	m := Machine{Fit: machine.Override(res.Machine, o.Memory, o.VRAM), Compat: res.Compat()}
+	if o.VRAM != nil && m.Compat.OS != "macos" {
+		m.Compat.CUDA = true
+		m.Compat.ROCm = m.Compat.OS == "linux"
+	}
+	return m
+}
