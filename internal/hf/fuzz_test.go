@@ -49,7 +49,7 @@ func FuzzExtract(f *testing.F) {
 			}
 		}
 		list := append(append([]byte("["), body...), ']')
-		ms, lerr := DecodeList(list)
+		ms, _, lerr := DecodeList(list)
 		if err != nil && lerr == nil && len(ms) == 1 {
 			t.Fatalf("a list of one bad model was accepted: %v", err)
 		}
