@@ -2,6 +2,7 @@ package hf
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -535,4 +536,31 @@ func TestDecodeLeavesBodyAlone(t *testing.T) {
 	assert.Len(t, ms, 21)
 	assert.Len(t, dropped, 1)
 	assert.Equal(t, orig, body)
+}
+
+// Through the client: a page with one bad model comes back with the
+// others and the drop, from the Hub and again from the cache; a model
+// info with a bad count is kept.
+func TestListPageReportsDropped(t *testing.T) {
+	hub := hubtest.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 20})
+	page := `[{"id":"o/a","downloads":3},{"id":"o/bad","siblings":7},{"id":"o/c","downloads":"NaN"}]`
+	hub.Fail(hubtest.Fault{Route: hubtest.RouteList, Status: 200, Body: page})
+	hub.Fail(hubtest.Fault{Route: hubtest.RouteInfo, Status: 200, Body: `{"id":"o/c","downloads":1e30,"gguf":{"architecture":"llama","context_length":4096.9}}`})
+	mc := newMemCache()
+	c, _ := newTestClient(t, hub.URL, func(cfg *Config) { cfg.Cache = mc })
+	for _, round := range []string{"from the Hub", "from the cache"} {
+		p, err := c.ListPage(context.Background(), ListOptions{}, "")
+		require.NoError(t, err, round)
+		require.Len(t, p.Models, 2, round)
+		assert.Equal(t, "o/a", p.Models[0].ID)
+		assert.Equal(t, "o/c", p.Models[1].ID)
+		assert.Zero(t, p.Models[1].Downloads)
+		require.Len(t, p.Dropped, 2, round)
+		assert.Equal(t, Dropped{Index: 1, ID: "o/bad", Reason: "siblings: expected a list, got a number"}, p.Dropped[0])
+		assert.Equal(t, Dropped{Index: 2, ID: "o/c", Field: "downloads", Reason: "expected a number, got a string"}, p.Dropped[1])
+	}
+	m, _, err := c.ModelInfo(context.Background(), "o/c", "")
+	require.NoError(t, err)
+	assert.Zero(t, m.Downloads)
+	assert.False(t, m.ContextLength.Known(), "4096.9 is no context length")
 }
