@@ -437,7 +437,7 @@ func idOf(v []byte) string {
 func semanticReason(err error) string {
 	var se *json.SemanticError
 	if !errors.As(err, &se) {
-		return oneLine(err.Error(), 200)
+		return oneLine(stripFormat(err.Error()), 200)
 	}
 	field := pointerField(se.JSONPointer)
 	if field == "" {
@@ -616,7 +616,7 @@ func DecodeList(body []byte) (models []compat.Model, dropped []Dropped, err erro
 			id = idOf(body[start:dec.InputOffset()])
 		}
 		if reason != "" {
-			dropped = append(dropped, Dropped{Index: i, ID: safeID(id), Reason: oneLine(reason, 200)})
+			dropped = append(dropped, Dropped{Index: i, ID: safeID(id), Reason: oneLine(stripFormat(reason), 200)})
 			continue
 		}
 		for k := range drops {
