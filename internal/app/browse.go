@@ -30,7 +30,7 @@ func (b Browser) Search(ctx context.Context, q query.Query, next string, refresh
 	models, invalid := validIDs(p.Models)
 	return query.Page{
 		Models:    models,
-		Dropped:   invalid,
+		Dropped:   invalid + len(p.Dropped),
 		Next:      p.Next,
 		FetchedAt: p.Meta.FetchedAt,
 		// A refresh the Hub answered (even with 304 Not Modified) is as

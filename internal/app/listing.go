@@ -96,7 +96,7 @@ func (h *Hub) Search(ctx context.Context, q query.Query, cat compat.Catalog, l L
 			}
 		}
 		models, invalid := validIDs(page.Models)
-		res.Dropped += invalid
+		res.Dropped += invalid + len(page.Dropped)
 		fresh := 0
 		for _, m := range models {
 			if seen[m.ID] {

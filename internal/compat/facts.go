@@ -119,7 +119,7 @@ func Derive(r Raw) Model {
 	}
 	m.Architecture = deriveArchitecture(r)
 	m.Formats = deriveFormats(r)
-	if r.HasGGUF && r.GGUFContextLength > 0 {
+	if r.HasGGUF && plausibleContext(r.GGUFContextLength) {
 		m.ContextLength = Int{Value: r.GGUFContextLength, Source: SrcGGUFContext}
 	}
 	switch {
@@ -331,32 +331,24 @@ func ContextFromConfig(cfg map[string]any) Int {
 	return Int{}
 }
 
-// maxContext bounds a plausible context length; larger values are
-// sentinels or garbage, not facts.
-const maxContext = 1 << 40
-
-// positiveInt reads a context length from a decoded JSON value: a whole
-// number in [1, maxContext], whether the decoder gave a float64, a
-// json.Number (Decoder.UseNumber) or a Go int.
+// positiveInt reads a context length from a decoded JSON value by the
+// number rule (CountFromJSON) and the context bound (plausibleContext),
+// whether the decoder gave a float64, a json.Number (Decoder.UseNumber) or
+// a Go int: 4096.9 is no context length, as in gguf.context_length.
 func positiveInt(v any) (int64, bool) {
-	switch n := v.(type) {
+	var n int64
+	ok := false
+	switch x := v.(type) {
 	case float64:
-		if n >= 1 && n <= maxContext && n == float64(int64(n)) {
-			return int64(n), true
-		}
+		n, ok = CountFromFloat(x)
 	case json.Number:
-		if i, err := n.Int64(); err == nil {
-			return positiveInt(i)
-		}
-		if f, err := n.Float64(); err == nil {
-			return positiveInt(f)
-		}
+		n, ok = CountFromJSON(string(x))
 	case int64:
-		return n, n >= 1 && n <= maxContext
+		n, ok = x, true
 	case int:
-		return int64(n), n >= 1 && n <= maxContext
+		n, ok = int64(x), true
 	}
-	return 0, false
+	return n, ok && plausibleContext(n)
 }
 
 // WithConfigJSON returns m with its context length taken from a decoded

@@ -28,9 +28,9 @@ func BenchmarkDecodeListPage(b *testing.B) {
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {
-		ms, err := DecodeList(body)
-		if err != nil || len(ms) != 100 {
-			b.Fatal(err, len(ms))
+		ms, dropped, err := DecodeList(body)
+		if err != nil || len(ms) != 100 || len(dropped) != 0 {
+			b.Fatal(err, len(ms), dropped)
 		}
 	}
 }

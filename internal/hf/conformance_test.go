@@ -252,8 +252,9 @@ func modelsOf(t *testing.T, dir, name string) []compat.Model {
 	require.NoError(t, err)
 	switch {
 	case strings.HasPrefix(name, "list_"):
-		ms, err := DecodeList(b)
+		ms, dropped, err := DecodeList(b)
 		require.NoError(t, err)
+		assert.Empty(t, dropped, "the real Hub's list drops nothing")
 		return ms
 	case strings.HasPrefix(name, "gguf-object_"):
 		id := strings.Replace(strings.TrimSuffix(strings.TrimPrefix(name, "gguf-object_"), "__from_PR2545.json"), "_", "/", 1)

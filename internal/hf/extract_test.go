@@ -132,8 +132,9 @@ func TestExtractEdgeCases(t *testing.T) {
 				tc.check(t, m)
 			}
 			// The same object inside a list decodes the same way.
-			list, err := DecodeList(append(append([]byte("[\n"), body...), ']'))
+			list, dropped, err := DecodeList(append(append([]byte("[\n"), body...), ']'))
 			require.NoError(t, err)
+			assert.Empty(t, dropped)
 			require.Len(t, list, 1)
 			assert.Equal(t, m, list[0])
 		})
@@ -147,9 +148,11 @@ func TestDecodeErrors(t *testing.T) {
 		msg  string
 	}{
 		"list is an object":    {`{"id":"a"}`, true, "not a JSON array"},
-		"siblings object":      {`[{"id":"a","siblings":{"rfilename":"x"}}]`, true, "model 0 of the list: siblings: expected a list, got an object"},
-		"tags object":          {`[{"id":"a"},{"id":"b","tags":{}}]`, true, "model 1 of the list: tags: expected a list"},
-		"downloads string":     {`[{"id":"a","downloads":"many"}]`, true, "downloads: expected a number, got a string"},
+		"list is a string":     {`"a"`, true, "not a JSON array (got a string)"},
+		"siblings object":      {`{"id":"a","siblings":{"rfilename":"x"}}`, false, "the model: siblings: expected a list, got an object"},
+		"tags object":          {`{"id":"b","tags":{}}`, false, "tags: expected a list"},
+		"siblings number":      {`{"id":"a","siblings":7}`, false, "siblings: expected a list, got a number"},
+		"bad element in list":  {`[{"id":"a"},{"id":"b",]`, true, "model 1 of the list is not valid JSON"},
 		"architectures string": {`{"id":"a","config":{"architectures":"LlamaForCausalLM"}}`, false, "config.architectures: expected a list"},
 		"gguf list":            {`{"id":"a","gguf":[]}`, false, "gguf: expected an object"},
 		"gated number":         {`{"id":"a","gated":3}`, false, "gated"},
@@ -166,7 +169,7 @@ func TestDecodeErrors(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			var err error
 			if tc.list {
-				_, err = DecodeList([]byte(tc.body))
+				_, _, err = DecodeList([]byte(tc.body))
 			} else {
 				_, err = DecodeModel([]byte(tc.body))
 			}
@@ -179,8 +182,9 @@ func TestDecodeErrors(t *testing.T) {
 }
 
 func TestDecodeListEmpty(t *testing.T) {
-	ms, err := DecodeList([]byte(" [ ] "))
+	ms, dropped, err := DecodeList([]byte(" [ ] "))
 	require.NoError(t, err)
+	assert.Empty(t, dropped)
 	assert.NotNil(t, ms)
 	assert.Empty(t, ms)
 }

@@ -49,12 +49,20 @@ func FuzzExtract(f *testing.F) {
 			}
 		}
 		list := append(append([]byte("["), body...), ']')
-		ms, lerr := DecodeList(list)
+		ms, dropped, lerr := DecodeList(list)
 		if err != nil && lerr == nil && len(ms) == 1 {
 			t.Fatalf("a list of one bad model was accepted: %v", err)
 		}
 		if lerr == nil && err == nil && (len(ms) != 1 || ms[0].ID != m.ID) {
 			t.Fatalf("list decode differs: %v vs %v", ms, m)
+		}
+		if lerr == nil && err != nil && len(strings.TrimSpace(string(body))) > 0 && len(ms) == 0 && len(dropped) == 0 {
+			t.Fatalf("a model refused alone vanished from its list unreported: %v", err)
+		}
+		for _, d := range dropped {
+			if strings.ContainsFunc(d.String(), func(r rune) bool { return r < ' ' || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u202e' }) {
+				t.Fatalf("unsafe characters in a drop note: %q", d.String())
+			}
 		}
 	})
 }

@@ -1,10 +1,13 @@
 package hf
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
+	"errors"
 	"net/url"
 	"sync"
+
+	"github.com/go-json-experiment/json"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 )
@@ -37,6 +40,24 @@ func (c *Client) ModelInfo(ctx context.Context, id, revision string) (compat.Mod
 }
 
 func decodeModel(body []byte) (any, error) { return DecodeModel(body) }
+
+// decodeConfigJSON decodes a config.json as encoding/json did (numbers
+// become float64, which compat.ContextFromConfig reads by the number
+// rule), with the options of the Hub's JSON.
+func decodeConfigJSON(body []byte, what string) (map[string]any, error) {
+	var cfg map[string]any
+	err := json.Unmarshal(body, &cfg, decodeOptions)
+	var se *json.SemanticError
+	switch {
+	case err == nil:
+		return cfg, nil
+	case len(bytes.TrimSpace(body)) == 0:
+		return nil, newError(BadResponse, err, "%s is empty or cut short", what)
+	case errors.As(err, &se):
+		return nil, newError(BadResponse, err, "%s: %s", what, semanticReason(err))
+	}
+	return nil, syntaxError(what, err, len(body))
+}
 
 // validateRevision refuses a revision that cannot name a git ref.
 func validateRevision(rev string) error {
@@ -83,11 +104,7 @@ func (c *Client) ResolveContext(ctx context.Context, m compat.Model) (compat.Mod
 	}
 	u := c.cfg.Endpoint + "/" + repoPath(m.ID) + "/resolve/" + rev + "/config.json"
 	ans, err := c.get(ctx, u, cl, func(body []byte) (any, error) {
-		var cfg map[string]any
-		if err := json.Unmarshal(body, &cfg); err != nil {
-			return nil, decodeError("config.json of "+oneLine(m.ID, 100), err)
-		}
-		return cfg, nil
+		return decodeConfigJSON(body, "config.json of "+safeID(m.ID))
 	})
 	if err != nil {
 		if IsKind(err, NotFound) || IsKind(err, Gated) {

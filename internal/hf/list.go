@@ -92,6 +92,24 @@ type Page struct {
 	// ListPage as is.
 	Next string
 	Meta Meta
+	// Dropped are the models (or fields) of the page DecodeList left out
+	// for a wrong type or a number out of range (with a PageDecoder: none,
+	// the decoder reports its own).
+	Dropped []Dropped
+}
+
+// listPage is a page decoded by DecodeList.
+type listPage struct {
+	models  []compat.Model
+	dropped []Dropped
+}
+
+func decodeListPage(body []byte) (any, error) {
+	ms, dropped, err := DecodeList(body)
+	if err != nil {
+		return nil, err
+	}
+	return listPage{ms, dropped}, nil
 }
 
 // A PageDecoder turns list answers into page values, in place of
@@ -128,7 +146,7 @@ func (c *Client) ListPageWith(ctx context.Context, opts ListOptions, next string
 	if err != nil {
 		return Page{}, err
 	}
-	dec := decoder(func(body []byte) (any, error) { return DecodeList(body) })
+	dec := decoder(decodeListPage)
 	var known func([32]byte) (any, bool)
 	if decode != nil {
 		dec, known = decode.Decode, decode.Known
@@ -139,7 +157,8 @@ func (c *Client) ListPageWith(ctx context.Context, opts ListOptions, next string
 	}
 	p := Page{Meta: ans.meta}
 	if decode == nil {
-		p.Models = ans.value.([]compat.Model)
+		lp := ans.value.(listPage)
+		p.Models, p.Dropped = lp.models, lp.dropped
 	} else {
 		p.Value = ans.value
 	}

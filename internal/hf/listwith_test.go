@@ -32,7 +32,7 @@ func TestPagesWithDecoder(t *testing.T) {
 	calls := 0
 	ids := func(body []byte) (any, error) {
 		calls++
-		ms, err := DecodeList(body)
+		ms, _, err := DecodeList(body)
 		var out []string
 		for _, m := range ms {
 			out = append(out, m.ID)
@@ -99,7 +99,7 @@ func TestPagesWithKnownSkipsTheBody(t *testing.T) {
 	dec := &PageDecoder{
 		Decode: func(body []byte) (any, error) {
 			decodes++
-			ms, err := DecodeList(body)
+			ms, _, err := DecodeList(body)
 			if err == nil {
 				kept[sha256.Sum256(body)] = len(ms)
 			}
@@ -180,7 +180,7 @@ func TestPagesAskedEarly(t *testing.T) {
 	var mu sync.Mutex
 	askedBeforePage1Decoded := 0
 	dec := &PageDecoder{Decode: func(body []byte) (any, error) {
-		ms, err := DecodeList(body) // called from several goroutines at once
+		ms, _, err := DecodeList(body) // called from several goroutines at once
 		if err == nil && len(ms) > 0 && ms[0].ID == want[0][0].ID {
 			mu.Lock()
 			askedBeforePage1Decoded = hub.Count(hubtest.RouteList) - base

@@ -1,0 +1,156 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/modelbrowser/modelbrowser/internal/fit"
+	"github.com/modelbrowser/modelbrowser/internal/text"
+)
+
+// levelWord is a fit level for a person, with the glyph the browser uses
+// too, readable without colour.
+func levelWord(l *fit.Level) string {
+	if l == nil {
+		return "-"
+	}
+	switch *l {
+	case fit.Fits:
+		return "✓ fits"
+	case fit.Tight:
+		return "~ tight"
+	case fit.Offload:
+		return "↓ offload"
+	case fit.TooBig:
+		return "✗ too big"
+	}
+	return "? unknown"
+}
+
+// shortNames maps each worker to its name less the prefix all share
+// (llm-worker-rbee-cpu -> cpu), for narrow column titles.
+func shortNames(names []string) map[string]string {
+	out := make(map[string]string, len(names))
+	prefix := ""
+	if len(names) > 1 {
+		prefix = names[0]
+		for _, n := range names[1:] {
+			for !strings.HasPrefix(n, prefix) {
+				prefix = prefix[:len(prefix)-1]
+			}
+		}
+		if i := strings.LastIndexAny(prefix, "-_"); i >= 0 {
+			prefix = prefix[:i+1]
+		} else {
+			prefix = ""
+		}
+	}
+	for _, n := range names {
+		out[n] = strings.TrimPrefix(n, prefix)
+	}
+	return out
+}
+
+func bytesOr(b *uint64, unknown string) string {
+	if b == nil {
+		return unknown
+	}
+	return fit.HumanBytes(*b)
+}
+
+// Machine is one line on what this computer offers, each figure with where
+// it came from.
+func Machine(m fit.Machine) string {
+	var parts []string
+	cpu := m.CPU
+	switch {
+	case cpu.Available == nil:
+		parts = append(parts, "RAM unknown")
+	case cpu.Total != nil:
+		parts = append(parts, fmt.Sprintf("%s of %s RAM available (%s)", fit.HumanBytes(*cpu.Available), fit.HumanBytes(*cpu.Total), text.Sanitize(cpu.Source)))
+	default:
+		parts = append(parts, fmt.Sprintf("%s RAM (%s)", fit.HumanBytes(*cpu.Available), text.Sanitize(cpu.Source)))
+	}
+	if len(m.GPUs) == 0 {
+		parts = append(parts, "no GPU")
+	}
+	for _, g := range m.GPUs {
+		s := fmt.Sprintf("%s %s free", text.Sanitize(g.Name), fit.HumanBytes(g.Free))
+		if g.Total != nil {
+			s += " of " + fit.HumanBytes(*g.Total)
+		}
+		parts = append(parts, s+" ("+text.Sanitize(g.Source)+")")
+	}
+	return strings.Join(parts, " · ")
+}
+
+// Fit prints check's "Files and fit": one row per variant with its size,
+// its memory at the context on the recommended worker's device, and its
+// level on each worker that runs here, the best one per worker starred;
+// marked (a REPO:LABEL pick) is pointed at; then the files that are no
+// variant, the machine, and the largest context that fits where nothing
+// does at the context.
+func Fit(w io.Writer, r fit.Result, l fit.Listing, recommended, marked string) {
+	fmt.Fprintf(w, "\nFiles and fit (context %d tokens; memory as the %s worker needs it)\n", r.Context, text.Sanitize(recommended))
+	var workers []string
+	for name := range r.Best {
+		workers = append(workers, name)
+	}
+	sort.Strings(workers)
+	short := shortNames(workers)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	head := "    VARIANT\tSIZE\tMEMORY"
+	for _, n := range workers {
+		head += "\t" + strings.ToUpper(text.Sanitize(short[n]))
+	}
+	fmt.Fprintln(tw, head)
+	for _, v := range r.Variants {
+		mark := "  "
+		if v.Name == marked {
+			mark = "> "
+		}
+		size := bytesOr(v.Size, "?")
+		if !v.Complete {
+			size += " (incomplete)"
+		}
+		mem := "?"
+		if v.Memory.Low != nil {
+			mem = fit.HumanBytes(*v.Memory.Low)
+			if v.Memory.High != nil {
+				mem += "-" + fit.HumanBytes(*v.Memory.High)
+			} else {
+				mem += "-?"
+			}
+		}
+		row := fmt.Sprintf("  %s%s\t%s\t%s", mark, text.Sanitize(v.Name), size, mem)
+		for _, n := range workers {
+			cell := levelWord(v.Fit[n])
+			if b := r.Best[n]; b != nil && *b == v.Name {
+				cell += " *"
+			}
+			row += "\t" + cell
+		}
+		fmt.Fprintln(tw, row)
+	}
+	tw.Flush()
+	if len(r.Variants) == 0 {
+		fmt.Fprintln(w, "    (no downloadable variant for these workers)")
+	}
+	fmt.Fprintln(w, "  (* best for that worker on this machine)")
+	for _, x := range l.Extras {
+		fmt.Fprintf(w, "  also: %s (%s, %s), not a model on its own\n", text.Sanitize(x.Path), x.Role, bytesOr(x.Size, "size unknown"))
+	}
+	fmt.Fprintf(w, "  machine: %s\n", Machine(r.Machine))
+	for _, n := range workers {
+		if c, ok := r.MaxContext[n]; ok {
+			if c == nil {
+				fmt.Fprintf(w, "  %s: no variant fits at any context from 2048 tokens\n", text.Sanitize(n))
+			} else {
+				fmt.Fprintf(w, "  %s: the smallest variant fits at up to %d tokens (--ctx %d)\n", text.Sanitize(n), *c, *c)
+			}
+		}
+	}
+}
