@@ -191,8 +191,8 @@ var policyGaps = map[string]policyGap{
 	},
 }
 
-// listPage is what a big recorded list page must hold.
-type listPage struct {
+// bigListPage is what a big recorded list page must hold.
+type bigListPage struct {
 	count int                // items in the page
 	spots map[string]recWant // a few models a reader can check by hand
 }
@@ -215,7 +215,7 @@ var warmSpots = map[string]recWant{
 		formats: []string{"safetensors"}, reasons: []string{archUnsupported}, warnings: []string{ctxUnknown, weak}},
 }
 
-var listPages = map[string]listPage{
+var listPages = map[string]bigListPage{
 	"list__inference-warm__2025-06-06__maruel-genai.json": {count: 1000, spots: warmSpots},
 	"list__inference-warm__2025-12-15__maruel-genai.json": {count: 1000, spots: warmSpots},
 	"list__inference-warm__2026-08-17__maruel-genai.json": {count: 1000, spots: warmSpots},
@@ -351,7 +351,7 @@ func checkRecordedModels(t *testing.T, rel string, body []byte, wants []recWant)
 }
 
 // checkBigListPage holds a 1000-item page to invariants and spot checks.
-func checkBigListPage(t *testing.T, body []byte, want listPage) {
+func checkBigListPage(t *testing.T, body []byte, want bigListPage) {
 	t.Helper()
 	models, err := DecodeList(body)
 	require.NoError(t, err)
