@@ -317,8 +317,10 @@ func checkRecordedModels(t *testing.T, rel string, body []byte, wants []recWant)
 	var models []compat.Model
 	if strings.HasPrefix(path.Base(rel), "list__") {
 		var err error
-		models, err = DecodeList(body)
+		var dropped []Dropped
+		models, dropped, err = DecodeList(body)
 		require.NoError(t, err)
+		assert.Empty(t, dropped, "the real Hub's pages drop nothing")
 		var raw []json.RawMessage
 		require.NoError(t, json.Unmarshal(body, &raw))
 		require.Len(t, models, len(raw), "every item decoded")
@@ -330,8 +332,9 @@ func checkRecordedModels(t *testing.T, rel string, body []byte, wants []recWant)
 			assert.NotContains(t, err.Error(), "\n")
 			body = withID(body, id)
 		}
-		raw, err := Extract(body)
+		raw, dropped, err := Extract(body)
 		require.NoError(t, err)
+		assert.Empty(t, dropped, "the real Hub's answers drop nothing")
 		assert.Equal(t, wants[0].id, raw.ID, "Extract's id")
 		m, err := DecodeModel(body)
 		require.NoError(t, err)
@@ -353,8 +356,9 @@ func checkRecordedModels(t *testing.T, rel string, body []byte, wants []recWant)
 // checkBigListPage holds a 1000-item page to invariants and spot checks.
 func checkBigListPage(t *testing.T, body []byte, want bigListPage) {
 	t.Helper()
-	models, err := DecodeList(body)
+	models, dropped, err := DecodeList(body)
 	require.NoError(t, err)
+	assert.Empty(t, dropped, "the real Hub's pages drop nothing")
 	var raw []json.RawMessage
 	require.NoError(t, json.Unmarshal(body, &raw))
 	require.Len(t, raw, want.count, "the recorded page")

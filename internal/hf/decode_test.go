@@ -18,6 +18,7 @@ import (
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest"
+	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest/hubtesting"
 )
 
 // The reference: the same structs decoded by the standard library's
@@ -542,7 +543,7 @@ func TestDecodeLeavesBodyAlone(t *testing.T) {
 // others and the drop, from the Hub and again from the cache; a model
 // info with a bad count is kept.
 func TestListPageReportsDropped(t *testing.T) {
-	hub := hubtest.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 20})
+	hub := hubtesting.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 20})
 	page := `[{"id":"o/a","downloads":3},{"id":"o/bad","siblings":7},{"id":"o/c","downloads":"NaN"}]`
 	hub.Fail(hubtest.Fault{Route: hubtest.RouteList, Status: 200, Body: page})
 	hub.Fail(hubtest.Fault{Route: hubtest.RouteInfo, Status: 200, Body: `{"id":"o/c","downloads":1e30,"gguf":{"architecture":"llama","context_length":4096.9}}`})
