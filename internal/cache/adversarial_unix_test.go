@@ -66,6 +66,7 @@ func TestUntrustedDirectoryNotUsed(t *testing.T) {
 	forged := Entry{Key: "k", Status: 200, Body: []byte(`{"gated": false}`)}
 	tests := map[string]struct {
 		mode    os.FileMode
+		owner   int // chown the directory to this user; -1: root
 		uid     func() int
 		trusted bool
 		says    string
@@ -75,13 +76,24 @@ func TestUntrustedDirectoryNotUsed(t *testing.T) {
 		"0777":            {mode: 0o777, says: "writable by other users"},
 		"0770":            {mode: 0o770, says: "writable by other users"},
 		"1777 sticky":     {mode: 0o777 | os.ModeSticky, says: "writable by other users"},
-		"another's owner": {mode: 0o700, uid: func() int { return os.Geteuid() + 1 }, says: "owned by another user"},
+		"another's owner": {mode: 0o700, owner: 12345, says: "owned by another user"},
+		"root's":          {mode: 0o755, owner: -1, uid: func() int { return 12345 }, trusted: true},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
 			require.NoError(t, os.WriteFile(filepath.Join(dir, FileName(forged.Key)), EncodeEnvelope(forged), 0o600))
 			require.NoError(t, os.Chmod(dir, tc.mode))
+			switch {
+			case tc.owner > 0 && os.Geteuid() == 0:
+				require.NoError(t, os.Chown(dir, tc.owner, tc.owner))
+			case tc.owner > 0:
+				// Not root: the directory is this user's; pretend to be
+				// another, which only the uid hook can do.
+				tc.uid = func() int { return os.Geteuid() + 1 }
+			case tc.owner < 0 && os.Geteuid() != 0:
+				t.Skip("needs a directory of root's")
+			}
 			var w warnings
 			s, err := Open(dir, Options{Warn: w.Warn, Hooks: Hooks{UID: tc.uid}})
 			require.NoError(t, err)

@@ -1,6 +1,7 @@
 package compat
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"runtime"
@@ -104,4 +105,17 @@ gguf = ["llama", '''a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.
 	c, err = ParseCatalog("workers.toml", []byte(userTOML))
 	require.NoError(t, err)
 	assert.Equal(t, "coder", c.Workers[0].Name)
+}
+
+// The depth scan never panics nor loops, and names a line of the file.
+func FuzzTOMLTooDeep(f *testing.F) {
+	f.Add([]byte(userTOML))
+	f.Add([]byte(nested("arrays of tables", 400)))
+	f.Add([]byte(`a = """x""\"" ''' '''' [[b.c]] "\`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		line := tomlTooDeep(data, 4)
+		if line < 0 || line > bytes.Count(data, []byte("\n"))+1 {
+			t.Fatalf("line %d of a %d-line text", line, bytes.Count(data, []byte("\n"))+1)
+		}
+	})
 }

@@ -460,15 +460,18 @@ func skipTOMLString(data []byte, i int, line *int) int {
 	for i++; i < len(data); i++ {
 		switch c := data[i]; {
 		case c == '\n':
-			*line++
 			if !multi {
 				return i - 1 // an unterminated string: the parser says so
 			}
+			*line++
 		case c == '\\' && q == '"':
-			i++
-			if i < len(data) && data[i] == '\n' {
+			if i+1 < len(data) && data[i+1] == '\n' {
+				if !multi {
+					return i // an unterminated string, as above
+				}
 				*line++
 			}
+			i++
 		case c == q && !multi:
 			return i
 		case c == q && i+2 < len(data) && data[i+1] == q && data[i+2] == q:

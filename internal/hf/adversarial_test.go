@@ -8,14 +8,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/modelbrowser/modelbrowser/internal/cache"
 	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest"
 	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest/hubtesting"
 )
@@ -177,4 +180,34 @@ func TestTokenNotSentOverPlainHTTP(t *testing.T) {
 			assert.NotContains(t, warnings[0], testToken)
 		})
 	}
+}
+
+// Offline over a cache directory that has become read-only: the answers
+// already on disk still come back (the store stops writing, not reading).
+func TestOfflineAnswersFromReadOnlyCache(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	hub := hubtest.New(t)
+	rw, err := cache.Open(dir, cache.Options{})
+	require.NoError(t, err)
+	online, _ := newTestClient(t, hub.URL, func(c *Config) { c.Cache = rw })
+	_, _, err = online.ModelInfo(ctx, qwenID, "")
+	require.NoError(t, err)
+
+	var warnings []string
+	ro, err := cache.Open(dir, cache.Options{
+		Warn: func(m string) { warnings = append(warnings, m) },
+		Hooks: cache.Hooks{CreateTemp: func(dir, _ string) (cache.TempFile, error) {
+			return nil, &fs.PathError{Op: "open", Path: dir, Err: syscall.EROFS}
+		}},
+	})
+	require.NoError(t, err)
+	require.True(t, ro.MemoryOnly())
+	offline, _ := newTestClient(t, hub.URL, func(c *Config) { c.Cache, c.Offline = ro, true })
+	m, meta, err := offline.ModelInfo(ctx, qwenID, "")
+	require.NoError(t, err, "the answer on the read-only disk is served offline")
+	assert.Equal(t, qwenID, m.ID)
+	assert.True(t, meta.FromCache)
+	assert.Len(t, warnings, 1)
+	assert.Equal(t, 1, hub.Count(hubtest.RouteAny), "offline asked nothing")
 }

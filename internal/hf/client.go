@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -40,7 +41,9 @@ func New(cfg Config) (*Client, error) {
 		cfg.Token = ""
 		warn := cfg.Warn
 		if warn == nil {
-			warn = func(msg string) { fmt.Fprintln(os.Stderr, "modelbrowser: warning: "+msg) }
+			warn = func(msg string) {
+				httpTokenWarning.Do(func() { fmt.Fprintln(os.Stderr, "modelbrowser: warning: "+msg) })
+			}
 		}
 		warn(fmt.Sprintf("HF_ENDPOINT is plain http to %s: the Hub token is not sent in cleartext; asking anonymously (MODELBROWSER_ALLOW_HTTP_TOKEN=1 sends it anyway)", oneLine(base.Host, 100)))
 	}
@@ -87,6 +90,11 @@ func New(cfg Config) (*Client, error) {
 	}
 	return c, nil
 }
+
+// httpTokenWarning makes the warning about a withheld token, when no
+// Config.Warn takes it, go to standard error once per process, however
+// many clients are made.
+var httpTokenWarning sync.Once
 
 // isLoopback reports whether host (no port, no brackets) is this machine
 // by name or address: localhost, 127.0.0.0/8, ::1.

@@ -77,7 +77,8 @@ type Config struct {
 	// an endpoint is asked anonymously and Warn is told once.
 	AllowHTTPToken bool
 	// Warn is told about a configuration New will not follow as given
-	// (a token withheld from plain http); nil writes to standard error.
+	// (a token withheld from plain http), once per New; nil writes to
+	// standard error, once per process.
 	Warn func(string)
 }
 

@@ -134,6 +134,9 @@ func (m Model) Init() tea.Cmd {
 // its end, and the contexts of the rows in view. Last, it re-enables the
 // keys for the state it leaves.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if k, ok := msg.(tea.KeyMsg); ok && k.Type == tea.KeyRunes && len(k.Runes) > 1 && !k.Paste && !m.typing() {
+		return m.updateRunes(k)
+	}
 	m.now = m.clock()
 	m, cmd := m.update(msg)
 	_, pressed := msg.(tea.KeyMsg)
@@ -142,6 +145,34 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	m.syncKeys()
 	return m, cmd
+}
+
+// typing reports whether keys are text now: the search prompt or the
+// filter is being typed.
+func (m Model) typing() bool { return m.prompting || m.list.filtering() }
+
+// updateRunes handles keys that arrived together (Bubble Tea v1 delivers
+// "jj" read at once as one key of two runes, which no binding matches) as
+// the same keys one after the other. Once a key opens the search prompt
+// or the filter, the runes left are text and go to it in one message, as
+// typed.
+func (m Model) updateRunes(k tea.KeyMsg) (tea.Model, tea.Cmd) {
+	var cmds []tea.Cmd
+	for i := range k.Runes {
+		one := k
+		if m.typing() {
+			one.Runes = k.Runes[i:]
+		} else {
+			one.Runes = k.Runes[i : i+1]
+		}
+		last := len(one.Runes) > 1 || key.Matches(one, m.keys.Quit) || key.Matches(one, m.keys.Pick)
+		next, cmd := m.Update(one)
+		m, cmds = next.(Model), append(cmds, cmd)
+		if last { // the text went whole, or the program ends: nothing after
+			break
+		}
+	}
+	return m, tea.Batch(cmds...)
 }
 
 func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
