@@ -20,15 +20,14 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"runtime/debug"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/charmbracelet/x/term"
 
 	"github.com/modelbrowser/modelbrowser/internal/app"
+	"github.com/modelbrowser/modelbrowser/internal/interrupt"
 	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
@@ -56,58 +55,21 @@ type env struct {
 	width int
 }
 
-// interrupted is the cause of a command's end by a signal.
-type interrupted struct{ sig syscall.Signal }
-
-func (i interrupted) Error() string { return "interrupted by " + i.sig.String() }
-
-// exitCode is the shell's code for a death by this signal: 130 for
-// SIGINT, 143 for SIGTERM.
-func (i interrupted) exitCode() int { return 128 + int(i.sig) }
-
 // wasInterrupted reports whether ctx ended by a signal, and the exit code
-// that says so.
+// that says so (130 for SIGINT, 143 for SIGTERM).
 func wasInterrupted(ctx context.Context) (int, bool) {
-	var i interrupted
-	if errors.As(context.Cause(ctx), &i) {
-		return i.exitCode(), true
+	var sig interrupt.SignalError
+	if errors.As(context.Cause(ctx), &sig) {
+		return interrupt.Code(sig.Signal), true
 	}
 	return 0, false
 }
 
-// withSignals cancels ctx, with the signal as its cause, at the first
-// SIGINT or SIGTERM, so every phase stops and the command exits 130 (143)
-// with nothing partial on stdout. A second signal ends the process at once,
-// whatever it is waiting for.
-func withSignals(parent context.Context) (context.Context, func()) {
-	ctx, cancel := context.WithCancelCause(parent)
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() {
-		var first os.Signal
-		select {
-		case first = <-sigs:
-		case <-done:
-			return
-		}
-		sig, _ := first.(syscall.Signal)
-		cancel(interrupted{sig})
-		select {
-		case <-sigs:
-			os.Exit(interrupted{sig}.exitCode())
-		case <-done:
-		}
-	}()
-	return ctx, func() {
-		signal.Stop(sigs)
-		close(done)
-		cancel(nil)
-	}
-}
-
 func main() {
-	ctx, stop := withSignals(context.Background())
+	// The first SIGINT or SIGTERM cancels every phase, so the command
+	// exits 130 (143) with nothing partial on stdout; a second one ends the
+	// process at once, whatever it waits for.
+	ctx, stop := interrupt.Context(context.Background())
 	e := env{
 		args:   os.Args[1:],
 		getenv: os.Getenv,
@@ -163,7 +125,7 @@ func run(ctx context.Context, e env) int {
 		code, err = runBrowse(ctx, e, args)
 	}
 	if c, ok := wasInterrupted(ctx); ok {
-		fmt.Fprintf(e.stderr, "modelbrowser: %s\n", context.Cause(ctx))
+		fmt.Fprintf(e.stderr, "modelbrowser: interrupted (%s)\n", context.Cause(ctx))
 		return c
 	}
 	if err != nil {
@@ -194,7 +156,7 @@ func (e env) note(msg string) {
 
 // app is the application layer's view of this environment.
 func (e env) app() app.Env {
-	return app.Env{Getenv: e.getenv, ReadFile: os.ReadFile, Now: time.Now, Version: version, Note: e.note}
+	return app.Env{Getenv: e.getenv, Now: time.Now, Version: version, Note: e.note}
 }
 
 // terminalInfo says whether f is a terminal and how wide it is.

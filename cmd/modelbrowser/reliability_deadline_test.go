@@ -118,7 +118,7 @@ func TestBinaryInterruptExits130(t *testing.T) {
 			assert.Equal(t, tc.want, ee.ExitCode(), "stderr %q", errb.String())
 			assert.Less(t, time.Since(start), 3*time.Second, "stops at once")
 			assert.Empty(t, out.String(), "nothing partial on stdout")
-			assert.Contains(t, errb.String(), "interrupted by")
+			assert.Contains(t, errb.String(), "modelbrowser: interrupted (")
 			assert.NotContains(t, errb.String(), "panic")
 		})
 	}

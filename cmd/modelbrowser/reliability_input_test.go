@@ -4,7 +4,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -216,4 +218,41 @@ func TestBinaryBadEnvironment(t *testing.T) {
 		_, err := os.Stat(filepath.Join(b.home, "hf", "hub", "mine"))
 		assert.True(t, os.IsNotExist(err), "nothing written in the huggingface_hub cache")
 	}
+}
+
+// TestBinaryHostileLocalFiles: a FIFO or a device where the token file or
+// the worker catalog should be is refused at once with one line and exit
+// 2, never waited on or read without end (issue 11, items 4 and 12), and
+// `cache info` creates nothing (item 16).
+func TestBinaryHostileLocalFiles(t *testing.T) {
+	t.Parallel()
+	b := newBin(t)
+	fifo := filepath.Join(b.home, "fifo")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
+
+	delete(b.vars, "HF_TOKEN")
+	for _, path := range []string{fifo, "/dev/zero"} {
+		b.vars["HF_TOKEN_PATH"] = path
+		r := b.run("check", "openai-community/gpt2")
+		assert.Equal(t, 2, r.code, "%s", r)
+		assert.Less(t, r.elapsed, 10*time.Second, "%s", r)
+		requireOneLineError(t, r)
+	}
+	delete(b.vars, "HF_TOKEN_PATH")
+
+	for _, path := range []string{fifo, "/dev/zero"} {
+		r := b.run("workers", "--workers", path)
+		assert.Equal(t, 2, r.code, "%s", r)
+		assert.Less(t, r.elapsed, 10*time.Second, "%s", r)
+		requireOneLineError(t, r)
+		assert.Contains(t, r.stderr, "worker catalog")
+	}
+
+	fresh := filepath.Join(b.home, "no-cache-here")
+	b.vars["MODELBROWSER_CACHE_DIR"] = fresh
+	r := b.run("cache", "info")
+	assert.Equal(t, 0, r.code, "%s", r)
+	assert.Contains(t, r.stdout, "entries:  0")
+	_, err := os.Stat(fresh)
+	assert.True(t, os.IsNotExist(err), "cache info made %s", fresh)
 }

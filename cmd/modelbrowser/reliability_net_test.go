@@ -73,7 +73,7 @@ func TestBinaryNetworkFaults(t *testing.T) {
 			requests: -1,
 		},
 		"DNS failure": {
-			setup: func(t *testing.T, b *binHarness) { b.vars["HF_ENDPOINT"] = "http://modelbrowser-test.invalid" },
+			setup: func(t *testing.T, b *binHarness) { b.vars["HF_ENDPOINT"] = "https://modelbrowser-test.invalid" },
 			// "cannot resolve" where a resolver answers, a timeout where none does.
 			msgs:     []string{"modelbrowser-test.invalid"},
 			requests: -1,

@@ -18,7 +18,8 @@ import (
 type Env struct {
 	// Getenv reads an environment variable.
 	Getenv func(string) string
-	// ReadFile reads a file (the token file).
+	// ReadFile reads the token file; nil is hf.ReadTokenFile, which
+	// refuses a FIFO, a device or a file over 4 KiB.
 	ReadFile func(string) ([]byte, error)
 	// Now is the clock.
 	Now func() time.Time

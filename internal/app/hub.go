@@ -28,10 +28,15 @@ type Hub struct {
 // OpenHub opens the Hub client and its cache. refreshable also builds the
 // client the browser's refresh uses; one-shot commands need none.
 func OpenHub(env Env, opts Options, refreshable bool) (*Hub, error) {
-	cfg, err := hf.ConfigFromEnv(env.Getenv, env.ReadFile)
+	readFile := env.ReadFile
+	if readFile == nil {
+		readFile = hf.ReadTokenFile
+	}
+	cfg, err := hf.ConfigFromEnv(env.Getenv, readFile)
 	if err != nil {
 		return nil, err
 	}
+	cfg.Warn = func(msg string) { env.note("warning: " + msg) }
 	cfg.Version = env.Version
 	cfg.Offline = cfg.Offline || opts.Offline
 	cfg.Refresh = opts.Refresh
@@ -59,6 +64,7 @@ func OpenHub(env Env, opts Options, refreshable bool) (*Hub, error) {
 	if refreshable {
 		rcfg := cfg
 		rcfg.Refresh = !cfg.Offline
+		rcfg.Warn = func(string) {} // told once already, by the first client
 		if h.refresher, err = hf.New(rcfg); err != nil {
 			return nil, err
 		}
@@ -122,6 +128,20 @@ func OpenCache(env Env, warn func(string)) (*cache.Store, error) {
 		return nil, err
 	}
 	return cache.Open(dir, cache.Options{MaxBytes: maxBytes, Warn: warn})
+}
+
+// CacheStat describes the cache without opening it: `cache info` creates,
+// removes and touches nothing.
+func CacheStat(env Env, warn func(string)) (cache.Info, error) {
+	dir, err := cache.Dir(env.Getenv)
+	if err != nil {
+		return cache.Info{}, err
+	}
+	maxBytes, err := cacheMaxBytes(env)
+	if err != nil {
+		return cache.Info{}, err
+	}
+	return cache.Stat(dir, cache.Options{MaxBytes: maxBytes, Warn: warn})
 }
 
 // cacheMaxBytes reads MODELBROWSER_CACHE_MAX_MB (default: the store's).

@@ -3,17 +3,14 @@ package app
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/localfile"
 )
-
-// maxCatalogBytes bounds a user catalog file: it is a handful of workers.
-const maxCatalogBytes = 1 << 20
 
 // LoadCatalog returns the worker catalog in force: file, else
 // $XDG_CONFIG_HOME/modelbrowser/workers.{toml,json} when present, else the
@@ -45,21 +42,21 @@ func LoadCatalog(env Env, file string) (compat.Catalog, error) {
 	return c, nil
 }
 
+// readCatalog reads a catalog file: a FIFO or a device in its place is
+// refused at once, and so is a file over compat.MaxCatalogBytes.
 func readCatalog(path string) (compat.Catalog, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return compat.Catalog{}, fmt.Errorf("worker catalog %s: no such file", path)
+	data, err := localfile.ReadRegular(path, compat.MaxCatalogBytes)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return compat.Catalog{}, fmt.Errorf("worker catalog %s: no such file", path)
+	case errors.Is(err, localfile.ErrTooLarge):
+		return compat.Catalog{}, fmt.Errorf("worker catalog %s: larger than %d bytes", path, compat.MaxCatalogBytes)
+	case err != nil:
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
 		}
-		return compat.Catalog{}, fmt.Errorf("worker catalog %s: %v", path, errors.Unwrap(err))
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxCatalogBytes+1))
-	if err != nil {
 		return compat.Catalog{}, fmt.Errorf("worker catalog %s: %v", path, err)
-	}
-	if len(data) > maxCatalogBytes {
-		return compat.Catalog{}, fmt.Errorf("worker catalog %s: larger than %d bytes", path, maxCatalogBytes)
 	}
 	return compat.ParseCatalog(path, data)
 }

@@ -187,7 +187,7 @@ func TestTokenNotSentOverPlainHTTP(t *testing.T) {
 func TestOfflineAnswersFromReadOnlyCache(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	hub := hubtest.New(t)
+	hub := hubtesting.New(t)
 	rw, err := cache.Open(dir, cache.Options{})
 	require.NoError(t, err)
 	online, _ := newTestClient(t, hub.URL, func(c *Config) { c.Cache = rw })

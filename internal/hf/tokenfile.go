@@ -2,8 +2,8 @@ package hf
 
 import (
 	"errors"
-	"fmt"
-	"io"
+
+	"github.com/modelbrowser/modelbrowser/internal/localfile"
 )
 
 // MaxTokenFileBytes caps a token file: a token is a few dozen bytes, and
@@ -15,26 +15,11 @@ const MaxTokenFileBytes = 4 << 10
 // a device in its place is refused at once rather than waited on, and it
 // refuses anything but a regular file of at most MaxTokenFileBytes.
 func ReadTokenFile(path string) ([]byte, error) {
-	f, err := openNonblock(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file", path)
-	}
-	b, err := io.ReadAll(io.LimitReader(f, MaxTokenFileBytes+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > MaxTokenFileBytes {
+	b, err := localfile.ReadRegular(path, MaxTokenFileBytes)
+	if errors.Is(err, localfile.ErrTooLarge) {
 		return nil, errTokenFileTooLarge
 	}
-	return b, nil
+	return b, err
 }
 
 var errTokenFileTooLarge = errors.New("larger than 4 KiB, not a token file")

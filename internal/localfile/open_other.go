@@ -1,6 +1,6 @@
 //go:build !unix
 
-package hf
+package localfile
 
 import "os"
 
