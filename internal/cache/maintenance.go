@@ -3,6 +3,7 @@ package cache
 import (
 	"cmp"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -280,6 +281,21 @@ func Stat(dir string, opt Options) (Info, error) {
 	}
 	if why := untrusted(s.dir, uid()); why != "" && opt.Warn != nil {
 		opt.Warn(distrustMessage(s.dir, why))
+	}
+	// A path Open could not use (a file where a directory should be, a
+	// directory that cannot be read) holds no entry; say why, as Open
+	// would, and describe an empty cache.
+	fi, err := os.Stat(s.dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err == nil && !fi.IsDir():
+		err = fmt.Errorf("%s is not a directory", s.dir)
+		fallthrough
+	case err != nil:
+		if opt.Warn != nil {
+			opt.Warn(fmt.Sprintf("the cache directory cannot be used (%v); answers are kept in memory only", err))
+		}
+		return Info{Path: s.dir, MemoryOnly: true}, nil
 	}
 	return s.Info()
 }
