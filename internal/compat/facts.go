@@ -27,6 +27,8 @@ type Raw struct {
 	// The safetensors object of the model info.
 	HasSafetensors   bool
 	SafetensorsTotal int64
+	// SafetensorsParams counts parameters per dtype (safetensors.parameters).
+	SafetensorsParams map[string]int64
 
 	// HasSiblings is true when the Hub sent a sibling list at all (an empty
 	// list is still a list: the repository has no files).
@@ -38,11 +40,13 @@ type Raw struct {
 	Gated       string // "auto", "manual" or "" (false)
 
 	// Display-only.
-	Author       string
-	Downloads    int64
-	Likes        int64
-	PipelineTag  string
-	License      string
+	Author      string
+	Downloads   int64
+	Likes       int64
+	PipelineTag string
+	License     string
+	// BaseModels is cardData.base_model (a string or a list).
+	BaseModels   []string
 	LastModified time.Time
 	SHA          string
 }
@@ -113,6 +117,10 @@ func Derive(r Raw) Model {
 		License:      r.License,
 		LastModified: r.LastModified,
 		SHA:          r.SHA,
+
+		QuantMethod:       r.QuantMethod,
+		SafetensorsParams: r.SafetensorsParams,
+		BaseModels:        r.BaseModels,
 	}
 	if r.HasSiblings {
 		m.Files = r.Siblings

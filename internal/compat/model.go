@@ -99,15 +99,21 @@ type Model struct {
 	Gated string
 
 	// Display-only data: never used by a rule.
-	Author       string
-	Downloads    int64
-	Likes        int64
-	Tags         []string
-	PipelineTag  string
-	LibraryName  string
-	License      string
-	LastModified time.Time
-	SHA          string
+	Author      string
+	Downloads   int64
+	Likes       int64
+	Tags        []string
+	PipelineTag string
+	LibraryName string
+	License     string
+	// QuantMethod is config.quantization_config.quant_method, "" when
+	// none; SafetensorsParams counts parameters per dtype; BaseModels is
+	// cardData.base_model. The fit of a model's files needs them.
+	QuantMethod       string
+	SafetensorsParams map[string]int64
+	BaseModels        []string
+	LastModified      time.Time
+	SHA               string
 	// Files are the repository's file names (the Hub's siblings), when
 	// the Hub sent them.
 	Files []string

@@ -101,6 +101,8 @@ type hubSibling struct {
 
 type hubST struct {
 	Total count `json:"total"`
+	// Parameters counts parameters per dtype (BF16, F16, F32, I64, ...).
+	Parameters map[string]count `json:"parameters"`
 }
 
 type hubGGUF struct {
@@ -209,13 +211,55 @@ func (g *gatedValue) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 // licence is read, and a cardData that is not an object is no card (named
 // in bad).
 type card struct {
-	license string
-	bad     string
+	license   string
+	baseModel []string
+	bad       string
 }
 
 // cardFields are the members of cardData that are read.
 type cardFields struct {
-	License license `json:"license"`
+	License   license `json:"license"`
+	BaseModel stringList `json:"base_model"`
+}
+
+// stringList is a string or a list of strings (cardData.base_model takes
+// both); anything else in it is skipped.
+type stringList []string
+
+// UnmarshalJSONFrom implements json.UnmarshalerFrom.
+func (l *stringList) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	switch d.PeekKind() {
+	case '"':
+		tok, err := d.ReadToken()
+		if s := tok.String(); err == nil && s != "" {
+			*l = []string{s}
+		}
+		return err
+	case '[':
+		if _, err := d.ReadToken(); err != nil {
+			return err
+		}
+		var out []string
+		for d.PeekKind() != ']' {
+			if d.PeekKind() != '"' {
+				if err := d.SkipValue(); err != nil {
+					return err
+				}
+				continue
+			}
+			tok, err := d.ReadToken()
+			if err != nil {
+				return err
+			}
+			if s := tok.String(); s != "" {
+				out = append(out, s)
+			}
+		}
+		_, err := d.ReadToken()
+		*l = out
+		return err
+	}
+	return d.SkipValue()
 }
 
 // UnmarshalJSONFrom implements json.UnmarshalerFrom.
@@ -226,7 +270,7 @@ func (c *card) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 		if err := json.UnmarshalDecode(d, &f); err != nil {
 			return err
 		}
-		*c = card{license: string(f.License)}
+		*c = card{license: string(f.License), baseModel: f.BaseModel}
 		return nil
 	case 'n':
 		*c = card{}
@@ -336,6 +380,7 @@ func (w *hubModel) raw() (compat.Raw, []Dropped, error) {
 		PipelineTag: w.PipelineTag.s,
 		SHA:         w.SHA.s,
 		License:     w.CardData.license,
+		BaseModels:  w.CardData.baseModel,
 	}
 	if t, err := time.Parse(time.RFC3339, w.LastModified.s); err == nil {
 		r.LastModified = t
@@ -360,6 +405,14 @@ func (w *hubModel) raw() (compat.Raw, []Dropped, error) {
 		r.HasSafetensors = true
 		r.SafetensorsTotal = st.Total.value()
 		drop("safetensors.total", st.Total.bad)
+		for dtype, n := range st.Parameters {
+			if v := n.value(); v > 0 {
+				if r.SafetensorsParams == nil {
+					r.SafetensorsParams = make(map[string]int64, len(st.Parameters))
+				}
+				r.SafetensorsParams[dtype] = v
+			}
+		}
 	}
 	if g := w.GGUF; g != nil {
 		r.HasGGUF = true

@@ -77,11 +77,32 @@ func (c *card) UnmarshalJSON(b []byte) error {
 		if err := json.Unmarshal(b, &f); err != nil {
 			return err
 		}
-		*c = card{license: string(f.License)}
+		*c = card{license: string(f.License), baseModel: f.BaseModel}
 	case 'n':
 		*c = card{}
 	default:
 		*c = card{bad: "expected an object, got " + kindName(v1Kind(b))}
+	}
+	return nil
+}
+
+func (l *stringList) UnmarshalJSON(b []byte) error {
+	var s string
+	if v1Kind(b) == '"' && json.Unmarshal(b, &s) == nil {
+		if s != "" {
+			*l = []string{s}
+		}
+		return nil
+	}
+	var list []any
+	if v1Kind(b) == '[' && json.Unmarshal(b, &list) == nil {
+		var out []string
+		for _, v := range list {
+			if s, ok := v.(string); ok && s != "" {
+				out = append(out, s)
+			}
+		}
+		*l = out
 	}
 	return nil
 }
@@ -564,4 +585,29 @@ func TestListPageReportsDropped(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, m.Downloads)
 	assert.False(t, m.ContextLength.Known(), "4096.9 is no context length")
+}
+
+// TestDecodeFitFacts: what the fit of a model's files needs from its info:
+// the parameters per dtype and cardData.base_model, a string or a list.
+func TestDecodeFitFacts(t *testing.T) {
+	tests := map[string]struct {
+		body   string
+		params map[string]int64
+		base   []string
+	}{
+		"dtypes and one base model": {`{"id":"a/b","safetensors":{"parameters":{"BF16":8030261248,"F32":12},"total":8030261260},"cardData":{"base_model":"meta-llama/Llama-3.1-8B"}}`,
+			map[string]int64{"BF16": 8030261248, "F32": 12}, []string{"meta-llama/Llama-3.1-8B"}},
+		"a list of base models": {`{"id":"a/b","cardData":{"base_model":["x/one","",7,"x/two"]}}`, nil, []string{"x/one", "x/two"}},
+		"bad counts dropped":    {`{"id":"a/b","safetensors":{"parameters":{"BF16":-1,"F16":1.5,"I64":"NaN","F32":3}}}`, map[string]int64{"F32": 3}, nil},
+		"no card":               {`{"id":"a/b","cardData":null}`, nil, nil},
+		"base model not text":   {`{"id":"a/b","cardData":{"base_model":{"x":1}}}`, nil, nil},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			m, err := DecodeModel([]byte(tt.body))
+			require.NoError(t, err)
+			assert.Equal(t, tt.params, m.SafetensorsParams)
+			assert.Equal(t, tt.base, m.BaseModels)
+		})
+	}
 }
