@@ -218,7 +218,7 @@ type card struct {
 
 // cardFields are the members of cardData that are read.
 type cardFields struct {
-	License   license `json:"license"`
+	License   license    `json:"license"`
 	BaseModel stringList `json:"base_model"`
 }
 
