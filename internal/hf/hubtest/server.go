@@ -67,8 +67,13 @@ type Server struct {
 	// URL is the base URL to use as HF_ENDPOINT. For an in-process
 	// server it names no real host (InProcessURL).
 	URL string
+	// FilesURL is the origin of the Hub's file storage, where resolve/ of
+	// an LFS file redirects (another port of the same loopback host, or
+	// InProcessFilesURL): a client must not send it the token.
+	FilesURL string
 
 	hs       *http.Server // nil in process
+	fs       *http.Server // the file storage origin; nil in process
 	client   *http.Client // Client's answer
 	opts     Options
 	life     sync.Mutex     // guards closed and inflight.Add
@@ -84,6 +89,7 @@ type Server struct {
 	expects   []string
 	seq       int
 	remaining int
+	headers   map[string][]byte // rendered GGUF headers (see ggufHeaderBytes)
 }
 
 // InProcessURL is the URL of a server made by NewInProcess. The .invalid
@@ -122,10 +128,19 @@ func NewServer(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("hubtest: %w", err)
 	}
+	host, _, _ := net.SplitHostPort(ln.Addr().String())
+	lnFiles, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+	if err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("hubtest: %w", err)
+	}
 	s.hs = &http.Server{Handler: http.HandlerFunc(s.serveSocket)}
+	s.fs = &http.Server{Handler: http.HandlerFunc(s.serveFilesSocket)}
 	s.URL = "http://" + ln.Addr().String()
+	s.FilesURL = "http://" + lnFiles.Addr().String()
 	s.client = &http.Client{Transport: &http.Transport{}}
 	go s.hs.Serve(ln)
+	go s.fs.Serve(lnFiles)
 	return s, nil
 }
 
@@ -135,6 +150,7 @@ func NewServer(opts Options) (*Server, error) {
 func NewInProcess(opts Options) *Server {
 	s := newHub(opts)
 	s.URL = InProcessURL
+	s.FilesURL = InProcessFilesURL
 	s.client = &http.Client{Transport: s.RoundTripper()}
 	return s
 }
@@ -164,6 +180,7 @@ func (s *Server) Close() {
 	s.closed = true
 	s.life.Unlock()
 	s.hs.Close()
+	s.fs.Close()
 	s.inflight.Wait()
 	if t, ok := s.client.Transport.(*http.Transport); ok {
 		t.CloseIdleConnections()
@@ -173,6 +190,15 @@ func (s *Server) Close() {
 // serveSocket is ServeHTTP for requests from the socket: Close waits for
 // them.
 func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
+	s.serveTracked(w, r, s.ServeHTTP)
+}
+
+// serveFilesSocket is ServeFiles for requests from the storage socket.
+func (s *Server) serveFilesSocket(w http.ResponseWriter, r *http.Request) {
+	s.serveTracked(w, r, s.ServeFiles)
+}
+
+func (s *Server) serveTracked(w http.ResponseWriter, r *http.Request, h http.HandlerFunc) {
 	s.life.Lock()
 	if s.closed {
 		s.life.Unlock()
@@ -182,7 +208,7 @@ func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
 	s.inflight.Add(1)
 	s.life.Unlock()
 	defer s.inflight.Done()
-	s.ServeHTTP(w, r)
+	h(w, r)
 }
 
 // Client returns an HTTP client for the server (a plain http.Client
@@ -313,6 +339,7 @@ type response struct {
 	status int
 	header http.Header
 	body   []byte
+	virt   *virtual // a file body served in pieces instead of body
 }
 
 func (s *Server) newResponse(status int, bucket string) *response {
