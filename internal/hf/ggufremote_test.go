@@ -469,3 +469,82 @@ func TestGGUFInfoConcurrentCalls(t *testing.T) {
 	infos[0].HeadCountKV[0] = 99
 	assert.Equal(t, uint64(2), infos[1].HeadCountKV[0])
 }
+
+// authTransport gives the token to the endpoint's origin (scheme, host and
+// port) and strips any Authorization header from every other request.
+func TestAuthTransportOrigins(t *testing.T) {
+	var got http.Header
+	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		got = r.Header.Clone()
+		return &http.Response{StatusCode: 204, Body: http.NoBody, Request: r}, nil
+	})
+	at := &authTransport{next: rt, scheme: "https", host: "huggingface.co", token: testToken}
+	tests := []struct {
+		url, preset string
+		want        string
+	}{
+		{"https://huggingface.co/a/b/resolve/x/m.gguf", "", "Bearer " + testToken},
+		{"https://HuggingFace.co/a", "", "Bearer " + testToken},
+		{"https://huggingface.co:8443/a", "", ""},
+		{"https://huggingface.co:443/a", "", ""}, // an explicit port is another spelling: refused, the safe way
+		{"http://huggingface.co/a", "", ""},
+		{"https://cas-bridge.xethub.hf.co/x", "", ""},
+		{"https://cdn-lfs.huggingface.co/x", "", ""},
+		{"https://cas-bridge.xethub.hf.co/x", "Bearer leaked", ""},
+	}
+	for _, tt := range tests {
+		req, err := http.NewRequest(http.MethodGet, tt.url, nil)
+		require.NoError(t, err)
+		if tt.preset != "" {
+			req.Header.Set("Authorization", tt.preset)
+		}
+		_, err = at.RoundTrip(req)
+		require.NoError(t, err)
+		assert.Equal(t, tt.want, got.Get("Authorization"), tt.url)
+		assert.Equal(t, tt.preset, req.Header.Get("Authorization"), "the caller's request was changed")
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// A failing chunk is retried like any request (503 at the storage once).
+func TestGGUFInfoRetriesAChunk(t *testing.T) {
+	hub := hubtesting.New(t, hubtest.Options{})
+	hub.Fail(hubtest.Fault{Route: hubtest.RouteFiles, Status: 503, Times: 1})
+	c, sl := newTestClient(t, hub.URL)
+	repo, _ := hub.Repo("Qwen/Qwen2.5-0.5B-Instruct-GGUF")
+	info, stats, err := c.GGUFInfo(context.Background(), repo.ID, repo.SHA, "qwen2.5-0.5b-instruct-q4_0.gguf")
+	require.NoError(t, err)
+	assert.Equal(t, "qwen2", info.Architecture)
+	assert.Equal(t, 4, stats.Requests, "503 (redirect + storage), then the retry (redirect + storage)")
+	assert.Len(t, sl.all(), 1)
+}
+
+// Refresh reads the header again instead of serving the cached one;
+// Offline serves the cached one.
+func TestGGUFInfoRefreshAndOffline(t *testing.T) {
+	hub := hubtesting.New(t, hubtest.Options{})
+	mc, clk := newMemCache(), newClock()
+	repo, _ := hub.Repo("Qwen/Qwen2.5-0.5B-Instruct-GGUF")
+	file := "qwen2.5-0.5b-instruct-q6_k.gguf"
+	c := cachedClient(t, hub.URL, mc, clk)
+	_, _, err := c.GGUFInfo(context.Background(), repo.ID, repo.SHA, file)
+	require.NoError(t, err)
+
+	hub.ResetRequests()
+	refresh := cachedClient(t, hub.URL, mc, clk, func(c *Config) { c.Refresh = true })
+	_, stats, err := refresh.GGUFInfo(context.Background(), repo.ID, repo.SHA, file)
+	require.NoError(t, err)
+	assert.False(t, stats.FromCache)
+	assert.Equal(t, 2, hub.Count(hubtest.RouteAny))
+
+	hub.ResetRequests()
+	offline := cachedClient(t, hub.URL, mc, clk, func(c *Config) { c.Offline = true; c.Refresh = true })
+	info, stats, err := offline.GGUFInfo(context.Background(), repo.ID, repo.SHA, file)
+	require.NoError(t, err)
+	assert.True(t, stats.FromCache)
+	assert.Equal(t, uint64(24), info.BlockCount)
+	assert.Zero(t, hub.Count(hubtest.RouteAny))
+}
