@@ -8,6 +8,12 @@
 // cmd/fakehub and point HF_ENDPOINT at it, and a program can serve it
 // in-process, without a socket, through Server.RoundTripper (see
 // NewInProcess).
+//
+// Like the real Hub it answers model info with blobs=true (sizes), and a
+// resolve/ of an LFS file (.gguf, .safetensors, .bin ...) with a 302 to a
+// second origin, its file storage (Server.FilesURL), which serves the file
+// with HTTP Range: a GGUF header written by package gguf, then zeros up to
+// the file's size, never materialised.
 package hubtest
 
 import (
@@ -220,6 +226,7 @@ func (s *Server) Client() *http.Client { return s.client }
 func (s *Server) AddRepos(repos ...Repo) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.headers = nil // a replaced repo may have another GGUF header
 	for _, r := range repos {
 		r.normalize()
 		e := &entry{repo: r, f: r.encode()}

@@ -61,7 +61,7 @@ func weightsOf(file string) gguf.GGMLType {
 		return gguf.BF16
 	case strings.Contains(u, "F32"):
 		return gguf.F32
-	case strings.Contains(u, "F16"):
+	case strings.Contains(u, "F16"), strings.Contains(u, "FP16"):
 		return gguf.F16
 	case strings.Contains(u, "Q8_0"):
 		return gguf.Q8_0

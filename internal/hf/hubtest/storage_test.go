@@ -307,3 +307,29 @@ func TestHeaderKVTypes(t *testing.T) {
 		assert.Error(t, err, "%+v", bad)
 	}
 }
+
+// Each file's header is written with the weights its quant label names,
+// and a repo replaced by AddRepos serves its new header.
+func TestHeaderFollowsLabelAndReplacement(t *testing.T) {
+	eachHub(t, hubtest.Options{}, func(t *testing.T, h hub) {
+		first := func(id, file string) []byte {
+			return readAll(t, resolveGGUF(t, h, id, "main", file, "bytes=0-4095"))
+		}
+		preset := func(name string, w gguf.GGMLType) []byte {
+			f, err := gguf.NewPreset(name, w)
+			require.NoError(t, err)
+			var b bytes.Buffer
+			_, err = f.WriteHeader(&b)
+			require.NoError(t, err)
+			return b.Bytes()[:4096]
+		}
+		assert.Equal(t, preset(gguf.PresetQwen25_05B, gguf.F16), first(qwenGGUF, "qwen2.5-0.5b-instruct-fp16.gguf"))
+		assert.Equal(t, preset(gguf.PresetQwen25_05B, gguf.Q8_0), first(qwenGGUF, "qwen2.5-0.5b-instruct-q8_0.gguf"))
+		assert.Equal(t, preset(gguf.PresetQwen25_05B, gguf.Q4_0), first(qwenGGUF, "qwen2.5-0.5b-instruct-q2_k.gguf"))
+
+		repo, _ := h.Repo(qwenGGUF)
+		repo.GGUFHeader = &hubtest.GGUFHeader{Preset: gguf.PresetLlama32_1B}
+		h.AddRepos(repo)
+		assert.Equal(t, preset(gguf.PresetLlama32_1B, gguf.F16), first(qwenGGUF, "qwen2.5-0.5b-instruct-fp16.gguf"))
+	})
+}
