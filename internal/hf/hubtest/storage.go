@@ -18,7 +18,8 @@ import (
 
 // GGUFHeader says what the .gguf files of a repo start with. The header
 // is written by package gguf's writer; the rest of each file, up to its
-// size, is zeros that are never materialised.
+// size, is zeros that are never materialised. An mmproj file (a vision
+// projector) beside a model gets a bare clip header instead.
 type GGUFHeader struct {
 	// Preset is a gguf preset name (gguf.Presets): the real keys, tokenizer
 	// and tensor infos of that model, with weights of the type each file's
@@ -274,14 +275,19 @@ func (s *Server) ggufHeaderBytes(r *Repo, file string) ([]byte, error) {
 	if r.GGUFHeader == nil || !strings.EqualFold(pathExt(file), ".gguf") {
 		return nil, nil
 	}
+	hdr := r.GGUFHeader
 	key := r.ID + "\x00" + strconv.Itoa(int(weightsOf(file)))
-	if r.GGUFHeader.Preset == "" {
+	switch {
+	case strings.Contains(strings.ToLower(path0(file)), "mmproj") && (len(hdr.KV) == 0 || hdr.KV[0].Value != "clip"):
+		// A vision projector beside a model is a clip file, not the model.
+		hdr, key = &GGUFHeader{KV: []HeaderKV{{Key: "general.architecture", Type: "string", Value: "clip"}}}, r.ID+"\x00mmproj"
+	case hdr.Preset == "":
 		key = r.ID
 	}
 	if b, ok := s.headers[key]; ok {
 		return b, nil
 	}
-	f, err := r.GGUFHeader.File(file)
+	f, err := hdr.File(file)
 	if err != nil {
 		return nil, err
 	}
