@@ -49,8 +49,9 @@ type GGUFStats struct {
 // A 206 must carry the Content-Range asked for; a 200 (a server that
 // ignored Range) is read only as far as needed, then closed. The Hub's
 // redirect to its file storage is followed, and the next chunks are asked
-// there directly; the token goes only to the endpoint's own origin
-// (scheme, host and port), never to the storage.
+// there directly (through the Hub again, once, if the storage refuses
+// them: its signed URLs expire); the token goes only to the endpoint's own
+// origin (scheme, host and port), never to the storage.
 //
 // The parsed Info is cached forever under (repo, sha, file), so a second
 // call makes no request. Errors are *Error: Invalid for a bad id, sha or
@@ -142,7 +143,7 @@ func escapeRepoFile(file string) (string, error) {
 
 // readGGUF runs the header reader over a lazy Range reader of u.
 func (c *Client) readGGUF(ctx context.Context, u, file string) (gguf.Info, GGUFStats, error) {
-	rr := &rangeReader{c: c, ctx: ctx, url: u, total: -1}
+	rr := &rangeReader{c: c, ctx: ctx, url: u, orig: u, total: -1}
 	defer rr.close()
 	info, n, err := gguf.ReadCount(rr, GGUFMaxBytes)
 	stats := GGUFStats{Requests: rr.requests, Bytes: rr.read, HeaderBytes: n}
@@ -174,7 +175,8 @@ type rangeReader struct {
 	// url is where the next chunk is asked: the resolve URL, then the
 	// storage URL the Hub redirected to.
 	url   string
-	off   int64 // file offset of the next byte
+	orig  string // the resolve URL
+	off   int64  // file offset of the next byte
 	total int64 // file size; -1 unknown
 
 	body   io.ReadCloser
@@ -279,7 +281,14 @@ func (r *rangeReader) next() error {
 	if r.total >= 0 {
 		end = min(end, r.total-1)
 	}
-	return r.c.withRetries(r.ctx, func() error { return r.attempt(end) })
+	err := r.c.withRetries(r.ctx, func() error { return r.attempt(end) })
+	if IsKind(err, Gated) && r.url != r.orig {
+		// The storage URL the Hub gave may have expired (signed URLs
+		// do): ask the Hub again, once, for a fresh one.
+		r.url = r.orig
+		err = r.c.withRetries(r.ctx, func() error { return r.attempt(end) })
+	}
+	return err
 }
 
 // attempt makes one Range request for bytes r.off..end.

@@ -548,3 +548,58 @@ func TestGGUFInfoRefreshAndOffline(t *testing.T) {
 	assert.Equal(t, uint64(24), info.BlockCount)
 	assert.Zero(t, hub.Count(hubtest.RouteAny))
 }
+
+// When the storage refuses a later chunk (its signed URL expired), the
+// read asks the Hub for a fresh URL once and goes on.
+func TestGGUFInfoExpiredStorageURL(t *testing.T) {
+	f, err := gguf.NewPreset(gguf.PresetLlama32_1B, gguf.F16)
+	require.NoError(t, err)
+	var head bytes.Buffer
+	_, err = f.WriteHeader(&head)
+	require.NoError(t, err)
+	var storageHits, hubHits atomic.Int32
+	storage := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := storageHits.Add(1)
+		if n == 2 || r.URL.Query().Get("sig") != "fresh" {
+			w.WriteHeader(http.StatusForbidden) // expired
+			return
+		}
+		var a, b int64
+		fmt.Sscanf(r.Header.Get("Range"), "bytes=%d-%d", &a, &b)
+		b = min(b, a+255)
+		w.Header().Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", a, b, 1<<30))
+		w.WriteHeader(http.StatusPartialContent)
+		w.Write(head.Bytes()[a : b+1])
+	}))
+	defer storage.Close()
+	hubSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hubHits.Add(1)
+		http.Redirect(w, r, storage.URL+"/x?sig=fresh", http.StatusFound)
+	}))
+	defer hubSrv.Close()
+	c, _ := newTestClient(t, hubSrv.URL)
+	info, stats, err := c.GGUFInfo(context.Background(), "a/b", strings.Repeat("e", 40), "m.gguf")
+	require.NoError(t, err)
+	assert.Equal(t, "llama", info.Architecture)
+	assert.Equal(t, int32(2), hubHits.Load(), "the Hub was asked again for a fresh URL")
+	assert.Equal(t, int(hubHits.Load()+storageHits.Load()), stats.Requests)
+
+	// A storage that always refuses ends the read as Gated after one
+	// fresh try, not in a loop.
+	storageHits.Store(0)
+	hubHits.Store(0)
+	always := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		storageHits.Add(1)
+		w.WriteHeader(http.StatusForbidden)
+	}))
+	defer always.Close()
+	hub2 := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hubHits.Add(1)
+		http.Redirect(w, r, always.URL+"/x", http.StatusFound)
+	}))
+	defer hub2.Close()
+	c2, _ := newTestClient(t, hub2.URL)
+	_, _, err = c2.GGUFInfo(context.Background(), "a/b", strings.Repeat("e", 40), "m.gguf")
+	assert.True(t, IsKind(err, Gated), "%v", err)
+	assert.Equal(t, int32(1), hubHits.Load(), "the first chunk came through the Hub already: no second try")
+}
