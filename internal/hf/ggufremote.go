@@ -177,7 +177,7 @@ type rangeReader struct {
 	url   string
 	orig  string // the resolve URL
 	off   int64  // file offset of the next byte
-	total int64 // file size; -1 unknown
+	total int64  // file size; -1 unknown
 
 	body   io.ReadCloser
 	cancel context.CancelFunc
