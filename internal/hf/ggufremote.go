@@ -303,8 +303,18 @@ func (r *rangeReader) attempt(end int64) error {
 	req.Header.Set("User-Agent", c.ua)
 	req.Header.Set("Range", "bytes="+strconv.FormatInt(r.off, 10)+"-"+strconv.FormatInt(end, 10))
 	req.Header.Set("Accept-Encoding", "identity")
-	resp, err := c.http.Do(req)
-	r.requests += hops(resp)
+	// A client of its own (same transport, same redirect rule) counts
+	// every hop, those of a request that then fails included.
+	n := 1
+	hc := &http.Client{Transport: c.http.Transport, CheckRedirect: func(next *http.Request, via []*http.Request) error {
+		if err := c.http.CheckRedirect(next, via); err != nil {
+			return err
+		}
+		n++
+		return nil
+	}}
+	resp, err := hc.Do(req)
+	r.requests += n
 	if err != nil {
 		cancel()
 		return c.transportError(r.ctx, actx, err)
@@ -359,19 +369,6 @@ func (r *rangeReader) attempt(end int64) error {
 		r.url = resp.Request.URL.String()
 	}
 	return nil
-}
-
-// hops counts the requests behind an answer: the one that got it and
-// each redirect before it (at least one).
-func hops(resp *http.Response) int {
-	if resp == nil {
-		return 1
-	}
-	n := 1
-	for req := resp.Request; req != nil && req.Response != nil; req = req.Response.Request {
-		n++
-	}
-	return n
 }
 
 // fileStatusError maps an error answer to a file read: like any other,

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -198,7 +199,9 @@ func TestGGUFInfoBadHeaders(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			hub.ResetRequests()
-			c, _ := newTestClient(t, hub.URL, func(c *Config) { c.Token = tt.token; c.Cache = newMemCache() })
+			// A generous timeout: the fake Hub writes a 19 MB header on the
+			// first read, slowly under the race detector.
+			c, _ := newTestClient(t, hub.URL, func(c *Config) { c.Token = tt.token; c.Cache = newMemCache(); c.Timeout = time.Minute })
 			repo, _ := hub.Repo(tt.id)
 			_, stats, err := c.GGUFInfo(context.Background(), tt.id, repo.SHA, tt.file)
 			require.Error(t, err)
@@ -602,4 +605,25 @@ func TestGGUFInfoExpiredStorageURL(t *testing.T) {
 	_, _, err = c2.GGUFInfo(context.Background(), "a/b", strings.Repeat("e", 40), "m.gguf")
 	assert.True(t, IsKind(err, Gated), "%v", err)
 	assert.Equal(t, int32(1), hubHits.Load(), "the first chunk came through the Hub already: no second try")
+}
+
+// A storage that cannot be reached after the Hub's redirect: each attempt
+// counts both hops, and the network error is retried then returned.
+func TestGGUFInfoStorageUnreachable(t *testing.T) {
+	gone := httptest.NewServer(http.NotFoundHandler())
+	goneURL := gone.URL
+	gone.Close()
+	var hubHits atomic.Int32
+	hubSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hubHits.Add(1)
+		http.Redirect(w, r, goneURL+"/x", http.StatusFound)
+	}))
+	defer hubSrv.Close()
+	c, sl := newTestClient(t, hubSrv.URL)
+	_, stats, err := c.GGUFInfo(context.Background(), "a/b", strings.Repeat("f", 40), "m.gguf")
+	assert.True(t, IsKind(err, Network), "%v", err)
+	assert.NotContains(t, err.Error(), testToken)
+	assert.Equal(t, int32(DefaultMaxAttempts), hubHits.Load())
+	assert.Equal(t, 2*DefaultMaxAttempts, stats.Requests)
+	assert.Len(t, sl.all(), DefaultMaxAttempts-1)
 }
