@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/modelbrowser/modelbrowser/internal/cache"
 	"github.com/modelbrowser/modelbrowser/internal/gguf"
 	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest"
 	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest/hubtesting"
@@ -626,4 +627,31 @@ func TestGGUFInfoStorageUnreachable(t *testing.T) {
 	assert.Equal(t, int32(DefaultMaxAttempts), hubHits.Load())
 	assert.Equal(t, 2*DefaultMaxAttempts, stats.Requests)
 	assert.Len(t, sl.all(), DefaultMaxAttempts-1)
+}
+
+// Through the on-disk cache the CLI uses, a second process reads the
+// header and the file sizes with no request.
+func TestGGUFInfoAndFilesOnDiskCache(t *testing.T) {
+	hub := hubtesting.New(t, hubtest.Options{})
+	dir := t.TempDir()
+	repo, _ := hub.Repo("Qwen/Qwen2.5-0.5B-Instruct-GGUF")
+	file := "qwen2.5-0.5b-instruct-q4_k_m.gguf"
+	run := func() (gguf.Info, GGUFStats, int) {
+		store, err := cache.Open(dir, cache.Options{})
+		require.NoError(t, err)
+		c, _ := newTestClient(t, hub.URL, func(c *Config) { c.Cache = store })
+		_, err = c.Files(context.Background(), repo.ID, repo.SHA)
+		require.NoError(t, err)
+		info, stats, err := c.GGUFInfo(context.Background(), repo.ID, repo.SHA, file)
+		require.NoError(t, err)
+		return info, stats, hub.Count(hubtest.RouteAny)
+	}
+	first, stats, n := run()
+	assert.False(t, stats.FromCache)
+	assert.Equal(t, 3, n, "sizes, the Hub's redirect, the storage")
+	hub.ResetRequests()
+	second, stats, n := run()
+	assert.True(t, stats.FromCache)
+	assert.Zero(t, n)
+	assert.Equal(t, first, second)
 }
