@@ -26,7 +26,9 @@ const (
 	TTLInfo        = time.Hour        // model info
 	TTLConfigAtRef = time.Hour        // config.json at a branch ("main")
 	TTLNotFound    = 5 * time.Minute  // a 404 answer
-	// config.json at a 40-hex commit never changes: it stays fresh.
+	// config.json at a 40-hex commit never changes: it stays fresh, and
+	// so do the file sizes of a commit (model info with blobs=true at a
+	// sha) and a GGUF header read at a commit.
 )
 
 // class is the kind of answer a request gets, which sets how long it
@@ -38,6 +40,7 @@ const (
 	classInfo
 	classConfigAtSHA
 	classConfigAtRef
+	classFilesAtSHA // model info ?blobs=true at a 40-hex commit: forever
 )
 
 // ttl is how long an answer of the class stays fresh; negative is forever.

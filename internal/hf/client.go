@@ -184,33 +184,48 @@ func (c *Client) backoff(attempt int) time.Duration {
 	return d/2 + time.Duration(float64(d/2)*r)
 }
 
-// retrying GETs u up to MaxAttempts times. Waits honour Retry-After and
-// RateLimit; one longer than MaxRetryWait (or beyond MaxTotalWait) ends
-// the attempts at once, returning the error with its wait.
+// retrying GETs u up to MaxAttempts times (see withRetries).
 func (c *Client) retrying(ctx context.Context, u, etag string) (*answer, error) {
+	var ans *answer
+	err := c.withRetries(ctx, func() error {
+		var err error
+		ans, err = c.once(ctx, u, etag)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ans, nil
+}
+
+// withRetries runs attempt up to MaxAttempts times while it fails with a
+// retryable *Error. Waits honour Retry-After and RateLimit; one longer
+// than MaxRetryWait (or beyond MaxTotalWait) ends the attempts at once,
+// returning the error with its wait.
+func (c *Client) withRetries(ctx context.Context, attempt func() error) error {
 	var total time.Duration
-	for attempt := 1; ; attempt++ {
-		ans, err := c.once(ctx, u, etag)
+	for n := 1; ; n++ {
+		err := attempt()
 		if err == nil {
-			return ans, nil
+			return nil
 		}
 		var he *Error
-		if ctx.Err() != nil || !errors.As(err, &he) || !he.retryable() || attempt >= c.cfg.MaxAttempts {
-			return nil, err
+		if ctx.Err() != nil || !errors.As(err, &he) || !he.retryable() || n >= c.cfg.MaxAttempts {
+			return err
 		}
-		wait := c.backoff(attempt)
+		wait := c.backoff(n)
 		switch {
 		case he.RetryAfter > c.cfg.MaxRetryWait:
-			return nil, err // too long for an interactive wait: let the UI show it
+			return err // too long for an interactive wait: let the UI show it
 		case he.RetryAfter > 0:
 			wait = he.RetryAfter
 		}
 		if total+wait > c.cfg.MaxTotalWait {
-			return nil, err
+			return err
 		}
 		total += wait
 		if serr := c.cfg.Sleep(ctx, wait); serr != nil {
-			return nil, serr
+			return serr
 		}
 	}
 }

@@ -10,6 +10,12 @@
 // and never into an error. Answers are cached through the small Cache
 // interface with per-kind freshness, stale-if-error and offline modes.
 //
+// For the fit of a model (FIT_POLICY.md) it also lists a commit's files
+// with their sizes (Files, model info with blobs=true), reads config.json
+// as an object (ConfigJSON), and reads a GGUF header remotely with bounded
+// HTTP Range requests (GGUFInfo), following the Hub's redirect to its file
+// storage without the token; all three are cached forever at a commit.
+//
 // It knows nothing of terminals; internal/hf/hubtest is a fake Hub for
 // tests and for trying the binary by hand.
 package hf

@@ -43,6 +43,10 @@ type Fault struct {
 	GarbageLink bool
 	// NextLink replaces the page's next link.
 	NextLink string
+
+	// IgnoreRange makes the file storage (RouteFiles) answer 200 with the
+	// whole file whatever Range asks, like a proxy that ignores it.
+	IgnoreRange bool
 }
 
 // Fail adds a fault. Faults are matched in the order they were added.
@@ -119,6 +123,10 @@ func (s *Server) faultResponse(f *Fault, bucket string) *response {
 
 // write sends the answer, applying the body faults.
 func write(w http.ResponseWriter, r *http.Request, resp *response, f *Fault) {
+	if resp.virt != nil {
+		writeVirtual(w, r, resp, f)
+		return
+	}
 	for k, v := range resp.header {
 		w.Header()[k] = v
 	}

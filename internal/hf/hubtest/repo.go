@@ -28,6 +28,13 @@ type Repo struct {
 	ChatTemplate  string   `json:"chat_template,omitempty"` // tokenizer_config.chat_template
 
 	Files []string `json:"files"`
+	// Sizes is file name -> size in bytes, for the sizes of model info
+	// with blobs=true and the files served under resolve/; a file absent
+	// from it gets a plausible size by its name (see FileSize).
+	Sizes map[string]int64 `json:"sizes,omitempty"`
+	// GGUFHeader is what the .gguf files of the repo start with; nil
+	// serves them as zeros, which no GGUF reader accepts.
+	GGUFHeader *GGUFHeader `json:"gguf_header,omitempty"`
 	// SafetensorsParams is dtype -> parameter count; nil means the Hub
 	// sends no safetensors object.
 	SafetensorsParams map[string]int64 `json:"safetensors_params,omitempty"`
@@ -186,6 +193,7 @@ func (r *Repo) encode() fields {
 		sib[i] = map[string]string{"rfilename": name}
 	}
 	f["siblings"] = mustJSON(sib)
+	f[blobsKey] = mustJSON(r.blobSiblings())
 	f["spaces"] = json.RawMessage("[]")
 	f["usedStorage"] = mustJSON(int64(len(r.ID)) * 1_000_003)
 	return f

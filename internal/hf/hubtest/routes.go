@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -22,6 +23,7 @@ const (
 	RouteInfo                 // GET /api/models/{id}[/revision/{rev}]
 	RouteResolve              // GET /{id}/resolve/{rev}/{file}
 	RouteOther
+	RouteFiles // the file storage origin (Server.FilesURL)
 )
 
 // sortKeys are the list sort values the Hub accepts.
@@ -247,6 +249,17 @@ func (s *Server) info(r *http.Request, hasToken bool) *response {
 		return s.badExpand(bad)
 	}
 	var buf bytes.Buffer
+	if r.URL.Query().Get("blobs") == "true" {
+		// Sizes come with the full object only: huggingface_hub refuses
+		// expand beside blobs, and so does the fake Hub.
+		if len(expand) > 0 {
+			return s.errorJSON(http.StatusBadRequest, "api", "", `"expand" cannot be combined with "blobs"`)
+		}
+		f := maps.Clone(e.f)
+		f["siblings"] = f[blobsKey]
+		f.render(&buf, infoOrder)
+		return s.jsonOK(r, "api", buf.Bytes(), true)
+	}
 	e.f.render(&buf, projection(expand, infoOrder))
 	return s.jsonOK(r, "api", buf.Bytes(), true)
 }
@@ -282,6 +295,9 @@ func (s *Server) resolve(r *http.Request, token string, hasToken bool) *response
 	}
 	if !revisionOK(e, rev) {
 		return s.errorJSON(http.StatusNotFound, "resolvers", "RevisionNotFound", "Invalid rev id: "+rev)
+	}
+	if IsLFS(file) && slices.Contains(e.repo.Files, file) {
+		return s.lfsRedirect(e, file)
 	}
 	if file == "config.json" && e.repo.ConfigJSON != nil {
 		resp := s.jsonOK(r, "resolvers", mustJSON(e.repo.ConfigJSON), false)

@@ -8,6 +8,12 @@
 // cmd/fakehub and point HF_ENDPOINT at it, and a program can serve it
 // in-process, without a socket, through Server.RoundTripper (see
 // NewInProcess).
+//
+// Like the real Hub it answers model info with blobs=true (sizes), and a
+// resolve/ of an LFS file (.gguf, .safetensors, .bin ...) with a 302 to a
+// second origin, its file storage (Server.FilesURL), which serves the file
+// with HTTP Range: a GGUF header written by package gguf, then zeros up to
+// the file's size, never materialised.
 package hubtest
 
 import (
@@ -68,8 +74,13 @@ type Server struct {
 	// URL is the base URL to use as HF_ENDPOINT. For an in-process
 	// server it names no real host (InProcessURL).
 	URL string
+	// FilesURL is the origin of the Hub's file storage, where resolve/ of
+	// an LFS file redirects (another port of the same loopback host, or
+	// InProcessFilesURL): a client must not send it the token.
+	FilesURL string
 
 	hs       *http.Server // nil in process
+	fs       *http.Server // the file storage origin; nil in process
 	client   *http.Client // Client's answer
 	opts     Options
 	life     sync.Mutex     // guards closed and inflight.Add
@@ -85,6 +96,7 @@ type Server struct {
 	expects   []string
 	seq       int
 	remaining int
+	headers   map[string][]byte // rendered GGUF headers (see ggufHeaderBytes)
 }
 
 // InProcessURL is the URL of a server made by NewInProcess. The .invalid
@@ -123,10 +135,19 @@ func NewServer(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("hubtest: %w", err)
 	}
+	host, _, _ := net.SplitHostPort(ln.Addr().String())
+	lnFiles, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+	if err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("hubtest: %w", err)
+	}
 	s.hs = &http.Server{Handler: http.HandlerFunc(s.serveSocket), ReadHeaderTimeout: time.Minute}
+	s.fs = &http.Server{Handler: http.HandlerFunc(s.serveFilesSocket), ReadHeaderTimeout: time.Minute}
 	s.URL = "http://" + ln.Addr().String()
+	s.FilesURL = "http://" + lnFiles.Addr().String()
 	s.client = &http.Client{Transport: &http.Transport{}}
 	go s.hs.Serve(ln)
+	go s.fs.Serve(lnFiles)
 	return s, nil
 }
 
@@ -136,6 +157,7 @@ func NewServer(opts Options) (*Server, error) {
 func NewInProcess(opts Options) *Server {
 	s := newHub(opts)
 	s.URL = InProcessURL
+	s.FilesURL = InProcessFilesURL
 	s.client = &http.Client{Transport: s.RoundTripper()}
 	return s
 }
@@ -165,6 +187,7 @@ func (s *Server) Close() {
 	s.closed = true
 	s.life.Unlock()
 	s.hs.Close()
+	s.fs.Close()
 	s.inflight.Wait()
 	if t, ok := s.client.Transport.(*http.Transport); ok {
 		t.CloseIdleConnections()
@@ -174,6 +197,15 @@ func (s *Server) Close() {
 // serveSocket is ServeHTTP for requests from the socket: Close waits for
 // them.
 func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
+	s.serveTracked(w, r, s.ServeHTTP)
+}
+
+// serveFilesSocket is ServeFiles for requests from the storage socket.
+func (s *Server) serveFilesSocket(w http.ResponseWriter, r *http.Request) {
+	s.serveTracked(w, r, s.ServeFiles)
+}
+
+func (s *Server) serveTracked(w http.ResponseWriter, r *http.Request, h http.HandlerFunc) {
 	s.life.Lock()
 	if s.closed {
 		s.life.Unlock()
@@ -183,7 +215,7 @@ func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
 	s.inflight.Add(1)
 	s.life.Unlock()
 	defer s.inflight.Done()
-	s.ServeHTTP(w, r)
+	h(w, r)
 }
 
 // Client returns an HTTP client for the server (a plain http.Client
@@ -195,6 +227,7 @@ func (s *Server) Client() *http.Client { return s.client }
 func (s *Server) AddRepos(repos ...Repo) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.headers = nil // a replaced repo may have another GGUF header
 	for _, r := range repos {
 		r.normalize()
 		e := &entry{repo: r, f: r.encode()}
@@ -314,6 +347,7 @@ type response struct {
 	status int
 	header http.Header
 	body   []byte
+	virt   *virtual // a file body served in pieces instead of body
 }
 
 func (s *Server) newResponse(status int, bucket string) *response {

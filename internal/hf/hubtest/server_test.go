@@ -109,7 +109,7 @@ func TestListSearchFilterSortPaging(t *testing.T) {
 			return out
 		}
 		_, body := get(t, s, "/api/models?author=Qwen&filter=gguf")
-		assert.Equal(t, []string{"Qwen/Qwen2.5-7B-Instruct-GGUF", "Qwen/Qwen3-8B-GGUF"}, ids(body))
+		assert.Equal(t, []string{"Qwen/Qwen2.5-7B-Instruct-GGUF", "Qwen/Qwen3-8B-GGUF", "Qwen/Qwen2.5-0.5B-Instruct-GGUF"}, ids(body))
 
 		_, body = get(t, s, "/api/models?search=LLAMA-3.2&sort=downloads")
 		assert.Equal(t, []string{"meta-llama/Llama-3.2-1B-Instruct", "mlx-community/Llama-3.2-1B-Instruct-4bit", "bartowski/Llama-3.2-3B-Instruct-GGUF"}, ids(body))

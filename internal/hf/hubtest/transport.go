@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -48,6 +50,10 @@ func (t inProcess) RoundTrip(req *http.Request) (*http.Response, error) {
 	pr, pw := io.Pipe()
 	w := &pipeWriter{req: req, header: http.Header{}, pw: pw, ready: make(chan struct{}),
 		body: &pipeBody{pr: pr, cancel: cancel}, contentLength: -1}
+	serve := t.s.ServeHTTP
+	if fu, err := url.Parse(t.s.FilesURL); err == nil && fu.Host != "" && strings.EqualFold(req.URL.Host, fu.Host) {
+		serve = t.s.ServeFiles
+	}
 	go func() {
 		defer func() {
 			sreq.Body.Close() // as a server does once its handler returns
@@ -57,7 +63,7 @@ func (t inProcess) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 			w.finish()
 		}()
-		t.s.ServeHTTP(w, sreq)
+		serve(w, sreq)
 	}()
 	select {
 	case <-w.ready:

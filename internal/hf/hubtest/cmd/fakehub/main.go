@@ -37,7 +37,7 @@ func main() {
 	}
 	defer s.Close()
 	fmt.Println(s.URL)
-	fmt.Fprintf(os.Stderr, "fakehub: %d models; try HF_ENDPOINT=%s\n", s.Len(), s.URL)
+	fmt.Fprintf(os.Stderr, "fakehub: %d models; try HF_ENDPOINT=%s (file storage at %s)\n", s.Len(), s.URL, s.FilesURL)
 
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
