@@ -7,6 +7,7 @@ import (
 
 	"github.com/modelbrowser/modelbrowser/internal/app"
 	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/fit"
 	"github.com/modelbrowser/modelbrowser/internal/report"
 	"github.com/modelbrowser/modelbrowser/internal/text"
 )
@@ -17,6 +18,9 @@ func runCheck(ctx context.Context, e env, args []string) (int, error) {
 	common.register(fs)
 	var budget timeoutFlag
 	budget.register(fs)
+	var fitf fitFlags
+	fitf.register(fs)
+	requireFit := fs.Bool("require-fit", false, "exit 1 also when the recommended worker has no file that fits this machine")
 	worker := fs.String("worker", "", "judge the model for this worker only")
 	revision := fs.String("revision", "", "a branch, tag or commit of the repository")
 	asJSON := fs.Bool("json", false, "print the verdict as JSON")
@@ -25,7 +29,13 @@ func runCheck(ctx context.Context, e env, args []string) (int, error) {
 		return exitError, err
 	}
 	if len(pos) != 1 {
-		return exitError, usageError{"check: want exactly one REPO_ID, e.g. modelbrowser check meta-llama/Llama-3.1-8B-Instruct"}
+		return exitError, usageError{"check: want exactly one REPO_ID or REPO_ID:VARIANT, e.g. modelbrowser check meta-llama/Llama-3.1-8B-Instruct"}
+	}
+	// REPO:LABEL, as a pick prints it (a repo id never holds a colon).
+	id, label, _ := strings.Cut(pos[0], ":")
+	over, err := fitf.overrides()
+	if err != nil {
+		return exitError, err
 	}
 	opts, err := common.options()
 	if err != nil {
@@ -48,12 +58,14 @@ func runCheck(ctx context.Context, e env, args []string) (int, error) {
 		}
 		cat.Workers = []compat.Worker{w}
 	}
+	mach := app.DetectMachine(ctx, env, over)
+	cat.Machine = mach.Compat
 	hub, err := app.OpenHub(env, opts, false)
 	if err != nil {
 		return exitError, err
 	}
 	defer hub.Close()
-	m, err := hub.Model(ctx, pos[0], *revision)
+	m, err := hub.Model(ctx, id, *revision)
 	if err != nil && timedOut(ctx) {
 		err = fmt.Errorf("%s before the Hub answered", context.Cause(ctx))
 	}
@@ -64,17 +76,60 @@ func runCheck(ctx context.Context, e env, args []string) (int, error) {
 		return exitError, nil // nothing partial on stdout
 	}
 	v := compat.Check(m, cat)
+	var res *fit.Result
+	var listing fit.Listing
+	if v.Compatible || label != "" {
+		facts, err := hub.Facts(ctx, m)
+		switch {
+		case err != nil && label != "":
+			return exitError, fmt.Errorf("cannot list the files of %s to find %q: %w", id, label, err)
+		case err != nil:
+			e.note("files and fit unknown: " + err.Error())
+		default:
+			listing = facts.Listing
+			if label != "" {
+				if _, ok := listing.Variant(label); !ok {
+					return exitError, fmt.Errorf("%s has no variant %q (it has %s)", id, label, variantNames(listing))
+				}
+			}
+			if r, ok := fit.ForVerdict(facts, m, v, cat, mach.Fit, over.Context); ok {
+				res = &r
+				v.Warnings = append(v.Warnings, r.Warnings...)
+			}
+		}
+	}
+	if _, ok := wasInterrupted(ctx); ok {
+		return exitError, nil
+	}
 	if *asJSON {
-		if err := text.WriteJSON(e.stdout, v); err != nil {
+		if err := text.WriteJSON(e.stdout, report.Check{Verdict: v, Fit: res}); err != nil {
 			return exitError, err
 		}
 	} else {
 		report.Explanation(e.stdout, m, v)
+		if res != nil {
+			report.Fit(e.stdout, *res, listing, v.RecommendedWorker, label)
+		}
 	}
-	if !v.Compatible {
+	switch {
+	case !v.Compatible:
+		return exitNegative, nil
+	case *requireFit && (res == nil || !res.HasBest(v.RecommendedWorker)):
 		return exitNegative, nil
 	}
 	return exitOK, nil
+}
+
+// variantNames lists a repository's variants for an error message.
+func variantNames(l fit.Listing) string {
+	if len(l.Variants) == 0 {
+		return "no downloadable variant"
+	}
+	names := make([]string, len(l.Variants))
+	for i, v := range l.Variants {
+		names[i] = v.Name
+	}
+	return strings.Join(names, ", ")
 }
 
 func workerNames(c compat.Catalog) string {

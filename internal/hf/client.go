@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -22,7 +23,13 @@ type Client struct {
 	http   *http.Client
 	ua     string
 	flight flight
+	// sent counts the requests sent to any host (redirects included).
+	sent *atomic.Int64
 }
+
+// Requests is how many HTTP requests the client has sent, redirects and
+// retries included: what a command spent of the Hub's rate limit.
+func (c *Client) Requests() int64 { return c.sent.Load() }
 
 // New builds a client, filling Config's zero fields with the defaults.
 func New(cfg Config) (*Client, error) {
@@ -78,9 +85,9 @@ func New(cfg Config) (*Client, error) {
 	if rt == nil {
 		rt = newTransport()
 	}
-	c := &Client{cfg: cfg, base: base, ua: "modelbrowser/" + cfg.Version + " (+Go)"}
+	c := &Client{cfg: cfg, base: base, ua: "modelbrowser/" + cfg.Version + " (+Go)", sent: &atomic.Int64{}}
 	c.http = &http.Client{
-		Transport: &authTransport{next: rt, scheme: base.Scheme, host: base.Host, token: cfg.Token},
+		Transport: &authTransport{next: rt, scheme: base.Scheme, host: base.Host, token: cfg.Token, sent: c.sent},
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) >= 5 {
 				return errTooManyRedirects
@@ -133,9 +140,11 @@ type authTransport struct {
 	next         http.RoundTripper
 	scheme, host string
 	token        string
+	sent         *atomic.Int64
 }
 
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	t.sent.Add(1)
 	same := strings.EqualFold(req.URL.Scheme, t.scheme) && strings.EqualFold(req.URL.Host, t.host)
 	switch {
 	case t.token != "" && same:

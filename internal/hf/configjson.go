@@ -45,7 +45,7 @@ func (c *Client) configURL(id, rev string) (string, class, error) {
 		return "", 0, err
 	}
 	cl := classConfigAtRef
-	if isCommit(rev) {
+	if IsCommit(rev) {
 		cl = classConfigAtSHA
 	}
 	return c.cfg.Endpoint + "/" + repoPath(id) + "/resolve/" + url.PathEscape(rev) + "/config.json", cl, nil

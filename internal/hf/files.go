@@ -28,7 +28,7 @@ func (c *Client) Files(ctx context.Context, id, sha string) ([]fit.File, error) 
 	if err := ValidateRepoID(id); err != nil {
 		return nil, err
 	}
-	if !isCommit(sha) {
+	if !IsCommit(sha) {
 		return nil, newError(Invalid, nil, "invalid commit %q: file sizes are asked at a 40-hex commit sha", oneLine(sha, 60))
 	}
 	u := c.cfg.Endpoint + "/api/models/" + repoPath(id) + "/revision/" + url.PathEscape(sha) + "?blobs=true"

@@ -63,7 +63,7 @@ func (c *Client) GGUFInfo(ctx context.Context, id, sha, file string) (gguf.Info,
 	if err := ValidateRepoID(id); err != nil {
 		return gguf.Info{}, GGUFStats{}, err
 	}
-	if !isCommit(sha) {
+	if !IsCommit(sha) {
 		return gguf.Info{}, GGUFStats{}, newError(Invalid, nil, "invalid commit %q: GGUF headers are read at a 40-hex commit sha", oneLine(sha, 60))
 	}
 	esc, err := escapeRepoFile(file)

@@ -482,7 +482,7 @@ func TestAuthTransportOrigins(t *testing.T) {
 		got = r.Header.Clone()
 		return &http.Response{StatusCode: 204, Body: http.NoBody, Request: r}, nil
 	})
-	at := &authTransport{next: rt, scheme: "https", host: "huggingface.co", token: testToken}
+	at := &authTransport{next: rt, scheme: "https", host: "huggingface.co", token: testToken, sent: &atomic.Int64{}}
 	tests := []struct {
 		url, preset string
 		want        string

@@ -72,8 +72,8 @@ func validateRevision(rev string) error {
 	return nil
 }
 
-// isCommit reports whether rev is a full 40-hex commit sha.
-func isCommit(rev string) bool {
+// IsCommit reports whether rev is a full 40-hex commit sha.
+func IsCommit(rev string) bool {
 	if len(rev) != 40 {
 		return false
 	}
@@ -99,7 +99,7 @@ func (c *Client) ResolveContext(ctx context.Context, m compat.Model) (compat.Mod
 		return m, err
 	}
 	rev, cl := "main", classConfigAtRef
-	if isCommit(m.SHA) {
+	if IsCommit(m.SHA) {
 		rev, cl = m.SHA, classConfigAtSHA
 	}
 	u := c.cfg.Endpoint + "/" + repoPath(m.ID) + "/resolve/" + rev + "/config.json"

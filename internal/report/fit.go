@@ -35,6 +35,11 @@ func levelWord(l *fit.Level) string {
 func shortNames(names []string) map[string]string {
 	out := make(map[string]string, len(names))
 	prefix := ""
+	if len(names) == 1 {
+		if i := strings.LastIndexAny(names[0], "-_"); i >= 0 && i < len(names[0])-1 {
+			prefix = names[0][:i+1]
+		}
+	}
 	if len(names) > 1 {
 		prefix = names[0]
 		for _, n := range names[1:] {

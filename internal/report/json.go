@@ -4,6 +4,7 @@ import (
 	"io"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/fit"
 	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
@@ -66,4 +67,12 @@ type WorkersDoc struct {
 // WorkersJSON writes the catalog as JSON, every string inert.
 func WorkersJSON(w io.Writer, c compat.Catalog) error {
 	return text.WriteJSON(w, WorkersDoc{Source: c.Source, RecommendedDevice: c.Machine.Device(), Workers: c.Workers, Families: c.Families})
+}
+
+// Check is what `check --json` prints: the verdict, and the fit of the
+// model's files on this machine (null when the model is incompatible or
+// its files could not be read).
+type Check struct {
+	compat.Verdict
+	Fit *fit.Result `json:"fit"`
 }
