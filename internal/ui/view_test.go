@@ -53,7 +53,7 @@ func TestViewDetail(t *testing.T) {
 	// Workers table, and the same full screen: every limit whole.
 	t.Run("110x24 workers", func(t *testing.T) {
 		m := started(t, newFake(fixtureModels(), 50), 110, 24)
-		m = press(t, m, "enter", "pgdown")
+		m = press(t, m, "enter", "pgdown", "pgdown")
 		require.Contains(t, m.View(), "› llm-worker-rbee-cpu   ! high  safetensors     32k")
 		requireGolden(t, m)
 	})
@@ -159,7 +159,9 @@ func TestHeaderNamesQueryAndFilter(t *testing.T) {
 			m = run(t, m, m.Init())
 			m = press(t, m, tt.keys...)
 			head := strings.TrimRight(strings.SplitN(ansi.Strip(m.View()), "\n", 2)[0], " ")
-			assert.Equal(t, tt.want, head)
+			left, right, _ := strings.Cut(head, "   ")
+			assert.Equal(t, tt.want, left)
+			assert.Equal(t, "RAM unknown · no GPU · ctx default", strings.TrimSpace(right), "the machine and context, on the right")
 			assert.LessOrEqual(t, strings.Count(head, "models"), 1, "never \"all models\" twice")
 		})
 	}
