@@ -68,6 +68,21 @@ func TestViewDetail(t *testing.T) {
 		m = press(t, m, "j", "j", "enter")
 		requireGolden(t, m)
 	})
+	// The fit table of a GGUF repo, its cursor one below the best, full
+	// screen and beside the list at a smaller context.
+	t.Run("80x24 fit table", func(t *testing.T) {
+		m := started(t, newFake(fixtureModels(), 50), 80, 24)
+		m = press(t, m, "j", "j", "enter", "j")
+		require.Equal(t, "Q4_K_M", m.detail.highlighted().Name)
+		require.Contains(t, m.View(), "› Q4_K_M", "the cursor's row is scrolled into view")
+		requireGolden(t, m)
+	})
+	t.Run("120x40 fit table at 8k", func(t *testing.T) {
+		m := started(t, newFake(fixtureModels(), 50), 120, 40)
+		m = press(t, m, "j", "j", "enter", "-", "-")
+		require.Equal(t, int64(8192), m.context)
+		requireGolden(t, m)
+	})
 	t.Run("120x40 incompatible", func(t *testing.T) {
 		m := started(t, newFake(fixtureModels(), 50), 120, 40)
 		m = press(t, m, "c", "j", "j", "j", "enter")
