@@ -53,7 +53,11 @@ func (e *explainer) fitSection(it *item, worker string, fp fitPane) int {
 	if offerOK {
 		offers = fit.HumanBytes(offer)
 	}
-	e.wrapped(e.st.Subtle.Render(fmt.Sprintf("  %s tokens · %s offers %s · +/- context", exactContext(nCtx), device, offers)), 4)
+	sub := fmt.Sprintf("  %s tokens · %s offers %s", exactContext(nCtx), device, offers)
+	if ansi.StringWidth(sub)+len(" · +/- context") <= e.width {
+		sub += " · +/- context"
+	}
+	e.wrapped(e.st.Subtle.Render(sub), 4)
 	if len(res.Variants) == 0 && len(it.facts.Listing.Extras) == 0 {
 		e.line(e.st.Subtle.Render("  no weight files"))
 		return -1
@@ -86,24 +90,30 @@ func (e *explainer) fitSection(it *item, worker string, fp fitPane) int {
 		rows = append(rows, r)
 	}
 	for _, x := range it.facts.Listing.Extras {
-		r := row{label: text.Sanitize(x.Path[strings.LastIndexByte(x.Path, '/')+1:]), size: "?", mem: roleWords(x.Role)}
+		r := row{label: text.Sanitize(x.Path[strings.LastIndexByte(x.Path, '/')+1:]), size: "?", mem: "-", level: "-", note: roleWords(x.Role)}
 		if x.Size != nil {
 			r.size = fit.HumanBytes(*x.Size)
 		}
 		if downloaded(it.facts, []fit.File{x.File}) {
-			r.note = "downloaded"
+			r.note += " · downloaded"
 		}
 		rows = append(rows, r)
 	}
-	labelW, sizeW, memW, levelW := len("VARIANT"), len("SIZE"), len("MEMORY"), len("FIT")
+	labelW, sizeW, memW, levelW, noteW := len("VARIANT"), len("SIZE"), len("MEMORY"), len("FIT"), 0
 	for _, r := range rows {
 		labelW = max(labelW, ansi.StringWidth(r.label))
 		sizeW = max(sizeW, ansi.StringWidth(r.size))
 		memW = max(memW, ansi.StringWidth(r.mem))
 		levelW = max(levelW, ansi.StringWidth(r.level))
+		noteW = max(noteW, ansi.StringWidth(r.note))
 	}
-	// The figures matter more than a long label's end.
-	labelW = max(8, min(labelW, e.width-2-sizeW-memW-levelW-3))
+	// The figures and notes matter more than a long label's end, down to
+	// ten cells of it.
+	fixed := 2 + sizeW + memW + levelW + 3
+	if noteW > 0 {
+		fixed += noteW + 1
+	}
+	labelW = min(labelW, max(10, e.width-fixed))
 	line := func(mark string, r row) string {
 		var b strings.Builder
 		b.WriteString(mark)
@@ -198,10 +208,10 @@ func (e *explainer) split(v fit.VariantFit, nCtx int64, device string, offer uin
 		if !p.known {
 			figure = "unknown"
 		}
-		legend = append(legend, p.glyph+" "+p.name+" "+figure)
+		legend = append(legend, keep(p.glyph+" "+p.name+" "+figure))
 	}
 	if offerOK && offer > need {
-		legend = append(legend, "· free "+fit.HumanBytes(offer-need))
+		legend = append(legend, keep("· free "+fit.HumanBytes(offer-need)))
 	}
 	e.wrapped("  "+strings.Join(legend, "  "), 2)
 }
@@ -234,3 +244,7 @@ func roleWords(role string) string {
 	}
 	return text.Sanitize(role)
 }
+
+// keep joins s's words with no-break spaces, so that wrapping keeps a
+// figure with its unit and name.
+func keep(s string) string { return strings.ReplaceAll(s, " ", "\u00a0") }

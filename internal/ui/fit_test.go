@@ -191,6 +191,7 @@ func TestContextSteppingRecomputes(t *testing.T) {
 		return 0
 	}
 	at32k := high(m, "Q8_0")
+	assert.Regexp(t, `Q4_K_M +4\.4 GiB +6\.1–6\.4 GiB +✓ fits +downloaded`, ansi.Strip(m.View()), "a file in the local cache is marked")
 	assert.Equal(t, "✓ Q8_0       7.5G", fitCellOf(t, m, ggufRepo))
 	assert.Contains(t, m.View(), "ctx default")
 

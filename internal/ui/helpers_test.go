@@ -250,7 +250,7 @@ func factsOf(m compat.Model) fit.Facts {
 		switch {
 		case strings.HasSuffix(lower, ".gguf"):
 			size, ok := ggufSizes[fit.Label(name)]
-			if !ok {
+			if !ok || strings.Contains(lower, "mmproj") {
 				size = 851_000_000 // a projector
 			}
 			files = append(files, fit.File{Path: name, Size: &size})
@@ -266,6 +266,13 @@ func factsOf(m compat.Model) fit.Facts {
 	if m.Formats.Has(compat.FormatGGUF) {
 		s := qwen25Shape
 		f.Shape = &s
+		// The Q4_K_M file is in the local Hugging Face cache.
+		f.Downloaded = map[string]bool{}
+		for _, x := range files {
+			if fit.Label(x.Path) == "Q4_K_M" {
+				f.Downloaded[x.Path] = true
+			}
+		}
 	} else if s, ok := fit.FromConfig(map[string]any{"num_hidden_layers": 32.0, "num_attention_heads": 32.0, "num_key_value_heads": 8.0,
 		"hidden_size": 4096.0, "vocab_size": 128256.0}, "llama"); ok {
 		f.Shape = &s

@@ -161,7 +161,7 @@ func (k *KeyMap) setState(s keyState) {
 	}
 	k.FitsOnly.SetEnabled(browsing)
 	if s.fitsOnly {
-		k.FitsOnly.SetHelp("m", "show all sizes")
+		k.FitsOnly.SetHelp("m", "show too big too")
 	} else {
 		k.FitsOnly.SetHelp("m", "fits this machine only")
 	}
