@@ -394,3 +394,41 @@ func TestShortHelpShowsFitKeysWhenTheyWork(t *testing.T) {
 	require.Equal(t, "Qwen/Qwen2-VL-7B-Instruct", selectedID(m))
 	assert.False(t, m.keys.CtxUp.Enabled(), "no context to step")
 }
+
+func TestMachineInAFewWords(t *testing.T) {
+	avail, total := uint64(21_582_000_000), 24*fit.GiB
+	eight := 8 * fit.GiB
+	tests := map[string]struct {
+		m    fit.Machine
+		want string
+	}{
+		"meminfo, no GPU": {fit.Machine{CPU: fit.Memory{Available: &avail, Total: &total, Source: "/proc/meminfo"}}, "20.1 GiB free RAM · no GPU"},
+		"--memory":        {memory(eight), "--memory 8.0 GiB · no GPU"},
+		"unknown":         {fit.Machine{}, "RAM unknown · no GPU"},
+		"nvidia-smi": {fit.Machine{CPU: fit.Memory{Available: &avail, Source: "/proc/meminfo"},
+			GPUs: []fit.GPU{{Name: "NVIDIA GeForce RTX 4090", Vendor: fit.VendorNVIDIA, Free: 23_944_000_000, Source: "nvidia-smi"}}},
+			"20.1 GiB free RAM · RTX 4090 22.3 GiB free"},
+		"two GPUs": {fit.Machine{CPU: fit.Memory{Available: &avail, Source: "/proc/meminfo"},
+			GPUs: []fit.GPU{{Name: "NVIDIA RTX A6000", Free: 40 * fit.GiB, Source: "nvidia-smi"}, {Name: "NVIDIA RTX A6000", Free: 40 * fit.GiB, Source: "nvidia-smi"}}},
+			"20.1 GiB free RAM · RTX A6000 40.0 GiB free +1 GPU"},
+		"--vram": {fit.Machine{CPU: fit.Memory{Available: &eight, Source: "--memory"}, GPUs: []fit.GPU{{Name: "--vram", Free: 12 * fit.GiB, Source: "--vram"}}},
+			"--memory 8.0 GiB · --vram 12.0 GiB"},
+		"a hostile GPU name": {fit.Machine{CPU: fit.Memory{Available: &eight, Source: "--memory"}, GPUs: []fit.GPU{{Name: "x\x1b[2J", Free: fit.GiB, Source: "nvidia-smi"}}},
+			"--memory 8.0 GiB · x 1.0 GiB free"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			assert.Equal(t, tt.want, machineText(tt.m))
+		})
+	}
+	assert.Equal(t, "ctx default", contextText(0))
+	assert.Equal(t, "ctx 16k", contextText(16384))
+}
+
+func TestRangeBytes(t *testing.T) {
+	b := func(n uint64) *uint64 { return &n }
+	assert.Equal(t, "8.1–9.0 GiB", rangeBytes(b(8_697_308_774), b(9_663_676_416)))
+	assert.Equal(t, "942 MiB–1.2 GiB", rangeBytes(b(942*fit.MiB), b(1_288_490_188)))
+	assert.Equal(t, "4.4 GiB–?", rangeBytes(b(4_724_464_025), nil))
+	assert.Equal(t, "?", rangeBytes(nil, nil))
+}
