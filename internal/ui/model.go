@@ -264,8 +264,10 @@ func (m Model) updateKey(k tea.KeyMsg) (Model, tea.Cmd) {
 		cmd = m.list.setCompatOnly(!m.list.compatOnly)
 		cmd = tea.Batch(cmd, m.followSelection())
 	case key.Matches(k, m.keys.FitsOnly):
+		// Name what fits-only hides before it hides it (while it is off,
+		// judging reloads nothing, so its command is nil).
 		m.fitDirty = true
-		m.judgeFits()
+		_ = m.judgeFits()
 		cmd = m.list.setFitsOnly(!m.list.fitsOnly)
 		cmd = tea.Batch(cmd, m.followSelection())
 	case key.Matches(k, m.keys.CtxUp):
