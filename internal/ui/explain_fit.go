@@ -176,7 +176,7 @@ func (e *explainer) split(v fit.VariantFit, nCtx int64, device string, offer uin
 		}
 	}
 	e.wrapped(head, 4)
-	barW := max(10, min(48, e.width-4))
+	barW := max(1, min(48, e.width-4))
 	scale := need
 	if offerOK && offer > scale {
 		scale = offer

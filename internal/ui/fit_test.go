@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -431,4 +432,32 @@ func TestRangeBytes(t *testing.T) {
 	assert.Equal(t, "942 MiB–1.2 GiB", rangeBytes(b(942*fit.MiB), b(1_288_490_188)))
 	assert.Equal(t, "4.4 GiB–?", rangeBytes(b(4_724_464_025), nil))
 	assert.Equal(t, "?", rangeBytes(nil, nil))
+}
+
+// TestFitSectionFitsEveryWidth: every line of the "Files and fit" section,
+// the bar and its legend included, stays within the pane, and the
+// figures of each variant stay whole down to the full-screen minimum.
+func TestFitSectionFitsEveryWidth(t *testing.T) {
+	m := fitModel(t, newFake(fixtureModels(), 50), compat.DefaultCatalog(), testMachine(), 80, 24)
+	it := m.list.byID[ggufRepo]
+	w := it.shownWorker("")
+	m.fitCfg.judgeFit(it, 0, w)
+	require.NotNil(t, it.fit)
+	for width := 16; width <= 140; width++ {
+		text, line := explainWithFit(defaultStylesForTest(), it, w, testNow, width, false, fitPane{cfg: m.fitCfg, cursor: 2})
+		text = ansi.Strip(text)
+		lines := strings.Split(text, "\n")
+		start := slices.Index(lines, "Files and fit")
+		require.Positive(t, start, "width %d", width)
+		end := start + slices.Index(lines[start:], "Evidence")
+		require.Greater(t, end, start, "width %d", width)
+		for _, l := range lines[start:end] {
+			require.LessOrEqual(t, ansi.StringWidth(l), width, "width %d: %q", width, l)
+		}
+		require.Less(t, line, len(lines))
+		require.True(t, strings.HasPrefix(lines[line], "› Q8_0"), "width %d: the cursor's line is its row: %q", width, lines[line])
+		if width >= minWidth-2 {
+			assert.Contains(t, lines[line], "7.5 GiB 9.3–9.6 GiB", "width %d", width)
+		}
+	}
 }

@@ -144,7 +144,7 @@ func (m Model) emptyText() string {
 	case len(m.list.all) == 0:
 		return "  No models found for " + q + ". s starts another search."
 	case m.list.fitsOnly && m.list.hiddenUnfit() > 0:
-		return fmt.Sprintf("  None of the models loaded so far fits this machine at %s. m shows all.", contextText(m.context))
+		return fmt.Sprintf("  None of the models loaded so far fits this machine (%s). m shows them.", contextText(m.context))
 	case m.list.compatOnly && len(m.list.all) == 1:
 		return "  The one model found is not compatible. c shows it."
 	case m.list.compatOnly:
