@@ -171,7 +171,11 @@ func TestFitsOnlyToggleKeepsTheCursor(t *testing.T) {
 	hidden := m.list.hiddenUnfit()
 	assert.Equal(t, 6-len(want), hidden)
 
-	m = press(t, m, "m")
+	m = press(t, m, "c")
+	assert.Equal(t, want, visibleIDs(m), "showing all: the incompatible ones fit nowhere")
+	assert.Equal(t, 9-len(want), m.list.hiddenUnfit())
+
+	m = press(t, m, "c", "m")
 	assert.Equal(t, 6, m.list.visibleCount())
 	assert.Equal(t, ggufRepo, selectedID(m), "and back")
 }

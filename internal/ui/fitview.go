@@ -154,10 +154,15 @@ func levelWords(l *fit.Level) string {
 	return levelGlyph(*l) + " " + string(*l)
 }
 
-// fitHidden reports whether "fits this machine only" hides the model: its
-// facts are in (or failed) and its recommended worker has no best variant
-// at the context. A model whose fit is loading stays.
+// fitHidden reports whether "fits this machine only" hides the model: no
+// worker is recommended for it, or its facts are in (or failed) and its
+// recommended worker has no best variant at the context. A model whose
+// fit is loading stays.
 func (c fitConfig) fitHidden(it *item, ctx int64, worker string) bool {
+	rec := it.judged.Verdict.RecommendedWorker
+	if rec == "" || !it.compatible() {
+		return true // nothing runs it: it fits nowhere
+	}
 	switch it.factsState {
 	case factsNone, factsLoading:
 		return false
@@ -165,8 +170,7 @@ func (c fitConfig) fitHidden(it *item, ctx int64, worker string) bool {
 		return true
 	}
 	fc := c.judgeFit(it, ctx, worker)
-	rec := it.judged.Verdict.RecommendedWorker
-	return fc == nil || rec == "" || fc.res.Best[rec] == nil
+	return fc == nil || fc.res.Best[rec] == nil
 }
 
 // workerLimit is the context limit of the named worker, 0 when unknown.
