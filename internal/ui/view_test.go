@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
@@ -133,6 +134,13 @@ func TestViewStates(t *testing.T) {
 	t.Run("full help", func(t *testing.T) {
 		m := started(t, newFake(fixtureModels(), 50), 100, 30)
 		m = press(t, m, "?")
+		requireGolden(t, m)
+	})
+	t.Run("rate limited", func(t *testing.T) {
+		m := newTestModel(&limitedOnce{fakeSearcher: newFake(fixtureModels(), 50)}, 80, 24)
+		m.tick = func(time.Duration, tea.Msg) tea.Cmd { return nil }
+		m = run(t, m, m.Init())
+		require.Contains(t, m.View(), "retrying in 37s")
 		requireGolden(t, m)
 	})
 	t.Run("offline", func(t *testing.T) {
