@@ -211,10 +211,13 @@ func TestContextSteppingRecomputes(t *testing.T) {
 
 	m = press(t, m, "-", "-", "-", "-", "-")
 	assert.Equal(t, int64(2048), m.context, "clamped at 2048")
+	assert.False(t, m.keys.CtxDown.Enabled(), "- does nothing more: the help says so")
+	assert.True(t, m.keys.CtxUp.Enabled())
 	m = press(t, m, "+", "+", "+", "+")
 	assert.Equal(t, int64(0), m.context, "32k is the model's default: back to it")
 	m = press(t, m, "+")
 	assert.Equal(t, int64(0), m.context, "the worker's limit (32k) is the top")
+	assert.False(t, m.keys.CtxUp.Enabled())
 	assert.Equal(t, at32k, high(m, "Q8_0"))
 
 	m = press(t, m, "-", "s", "q", "w", "e", "n", "enter")
@@ -390,8 +393,17 @@ func TestShortHelpShowsFitKeysWhenTheyWork(t *testing.T) {
 
 	m = press(t, m, "j", "j", "enter")
 	help = lastLine(ansi.Strip(m.View()))
-	assert.Contains(t, help, "+ more context")
+	assert.Contains(t, help, "- less context")
+	assert.NotContains(t, help, "+ more context", "32k is this worker's limit already")
 	assert.Contains(t, help, "p pick variant")
+	m = press(t, m, "-")
+	assert.Contains(t, lastLine(ansi.Strip(m.View())), "+ more context")
+	m = press(t, m, "?")
+	full := ansi.Strip(m.View())
+	for _, k := range []string{"+ more context", "- less context", "m fits this machine only", "↑/k    variant up", "pgdn/f scroll down", "tab focus list"} {
+		assert.Contains(t, full, k, "? documents it")
+	}
+	m = press(t, m, "?", "+")
 	assert.True(t, m.keys.Up.Enabled())
 	assert.Equal(t, "variant up", m.keys.Up.Help().Desc)
 

@@ -190,9 +190,10 @@ func (m Model) waitText() string {
 	return "rate-limited by the Hub · retrying in " + strconv.FormatInt(secs, 10) + "s"
 }
 
-// canStepContext reports whether + and - have a context to move: a model
-// is highlighted and a worker that loads it is shown.
-func (m Model) canStepContext() bool {
+// canStepContext reports whether + (dir > 0) or - would move the context:
+// a model is highlighted, a worker that loads it is shown, and the context
+// is not at that end of its range already.
+func (m Model) canStepContext(dir int) bool {
 	it := m.list.selected()
 	if it == nil {
 		return false
@@ -200,7 +201,7 @@ func (m Model) canStepContext() bool {
 	w := it.shownWorker(m.worker)
 	for _, cw := range m.fitCfg.compatibleWorkers(it.judged.Verdict) {
 		if cw.Name == w {
-			return true
+			return stepContext(m.context, m.fitCfg.defaultContext(it, w), cw.MaxContext, dir) != m.context
 		}
 	}
 	return false

@@ -46,8 +46,10 @@ type KeyMap struct {
 	// the same).
 	focusShort bool
 	// ctxShort puts + and - in the short help: while the detail, whose
-	// figures they move, is on screen.
+	// figures they move, is on screen. ctxAny keeps both in the full help
+	// while either works, so that ? documents them at either end.
 	ctxShort bool
+	ctxAny   bool
 }
 
 // defaultKeyMap is the keymap with every binding enabled; setState narrows
@@ -113,7 +115,8 @@ type keyState struct {
 	fitsOnly      bool
 	fullHelp      bool
 	variants      bool // the focused detail has a fit table: up/down move over it
-	ctxSteps      bool // the highlighted model has a context to step
+	ctxUp         bool // + would move the highlighted model's context
+	ctxDown       bool // - would
 }
 
 // setState enables exactly the bindings that work in s.
@@ -165,9 +168,10 @@ func (k *KeyMap) setState(s keyState) {
 	} else {
 		k.FitsOnly.SetHelp("m", "fits this machine only")
 	}
-	k.CtxUp.SetEnabled(browsing && s.items && s.ctxSteps)
-	k.CtxDown.SetEnabled(browsing && s.items && s.ctxSteps)
+	k.CtxUp.SetEnabled(browsing && s.items && s.ctxUp)
+	k.CtxDown.SetEnabled(browsing && s.items && s.ctxDown)
 	k.ctxShort = s.detailShown
+	k.ctxAny = browsing && s.items && (s.ctxUp || s.ctxDown)
 	k.Search.SetEnabled(browsing)
 	k.Sort.SetEnabled(browsing)
 	k.Refresh.SetEnabled(browsing)
@@ -212,10 +216,15 @@ func (k KeyMap) ShortHelp() []key.Binding {
 
 // FullHelp is the help `?` shows, in columns.
 func (k KeyMap) FullHelp() [][]key.Binding {
+	up, down := k.CtxUp, k.CtxDown
+	if k.ctxAny {
+		up.SetEnabled(true)
+		down.SetEnabled(true)
+	}
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
 		{k.Open, k.Focus, k.Back, k.Worker, k.Filter, k.ClearFilter},
-		{k.Toggle, k.FitsOnly, k.CtxUp, k.CtxDown, k.Search, k.Sort},
+		{k.Toggle, k.FitsOnly, up, down, k.Search, k.Sort},
 		{k.Refresh, k.Retry, k.Pick, k.Help, k.Quit, k.ForceQuit},
 		{k.Submit, k.Cancel},
 	}

@@ -369,7 +369,8 @@ func (m *Model) syncKeys() {
 		fitsOnly:      m.list.fitsOnly,
 		fullHelp:      m.help.ShowAll,
 		variants:      m.detailOpen && m.focus == focusDetail && m.detail.hasVariants(),
-		ctxSteps:      m.canStepContext(),
+		ctxUp:         m.canStepContext(+1),
+		ctxDown:       m.canStepContext(-1),
 	})
 }
 
