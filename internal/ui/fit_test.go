@@ -477,3 +477,31 @@ func TestFitSectionFitsEveryWidth(t *testing.T) {
 		}
 	}
 }
+
+// TestRateLimitedDetailIsNoFailure: a 429 on a model's details is a wait,
+// not an error: no footer error, the countdown instead, and the context
+// is looked up again once it is over.
+func TestRateLimitedDetailIsNoFailure(t *testing.T) {
+	const id = "Qwen/Qwen3-8B"
+	f := newFake(fixtureModels(), 50)
+	f.detailErr[id] = rateLimited{3 * time.Second}
+	now := testNow
+	m := New(Options{Query: query.Query{Text: "llm"}, Catalog: compat.DefaultCatalog(), Searcher: f, Now: func() time.Time { return now }, Machine: testMachine()})
+	var ticks []tea.Msg
+	m.tick = func(_ time.Duration, msg tea.Msg) tea.Cmd { ticks = append(ticks, msg); return nil }
+	m, _ = update(m, tea.WindowSizeMsg{Width: 100, Height: 24})
+	m = run(t, m, m.Init())
+	m = press(t, m, "j", "enter")
+	require.Equal(t, id, selectedID(m))
+	it := m.list.byID[id]
+	assert.False(t, it.detailFailed)
+	assert.Empty(t, m.footerErr)
+	assert.Contains(t, lastStatus(m), "retrying in 3s")
+
+	delete(f.detailErr, id)
+	now = now.Add(3 * time.Second)
+	m, cmd := update(m, ticks[len(ticks)-1])
+	m = run(t, m, cmd)
+	assert.True(t, it.detailed, "asked again after the wait")
+	assert.Equal(t, "40k", it.context)
+}

@@ -165,7 +165,7 @@ func (m *Model) startWait(d time.Duration) tea.Cmd {
 func (m Model) waiting() bool { return !m.waitUntil.IsZero() && m.now.Before(m.waitUntil) }
 
 // waitTicked counts the wait down; once it is over, the page that was
-// refused is asked again (the lookups resume by themselves).
+// refused and the detail pane's model are asked again.
 func (m Model) waitTicked(msg waitTickedMsg) (Model, tea.Cmd) {
 	if msg.gen != m.waitGen || !m.waitTicking {
 		return m, nil
@@ -175,12 +175,15 @@ func (m Model) waitTicked(msg waitTickedMsg) (Model, tea.Cmd) {
 	}
 	m.waitTicking = false
 	m.waitUntil = time.Time{}
+	// The detail pane asks for its model's details again (the list's
+	// lookups resume by themselves, in Update).
+	cmd := m.followSelection()
 	if !m.retryPage {
-		return m, nil
+		return m, cmd
 	}
 	m.retryPage = false
 	m.pageLoading = true
-	return m, tea.Batch(fetchPage(m.ctx, m.searcher, m.catalog, m.query, m.seq, m.retryNext, m.refresh), m.spinner.Tick)
+	return m, tea.Batch(cmd, fetchPage(m.ctx, m.searcher, m.catalog, m.query, m.seq, m.retryNext, m.refresh), m.spinner.Tick)
 }
 
 // waitText is the countdown: "rate-limited by the Hub · retrying in 37s".
