@@ -73,7 +73,7 @@ func BenchmarkUpdateView10k(b *testing.B) {
 	// off the loop), so this bounds what they cost.
 	b.Run("cursor down, looking up contexts", func(b *testing.B) {
 		m := base
-		m.lookups, m.inflight = 0, nil // loaded10k dropped the lookups its pages started
+		m.lookups, m.inflight, m.factLookups = 0, nil, 0 // loaded10k dropped the lookups its pages started
 		m, _ = step(m, toggle)
 		m.lookups, m.inflight = 0, nil
 		b.ReportAllocs()

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"slices"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -43,4 +44,18 @@ func fetchDetail(ctx context.Context, s Searcher, cat compat.Catalog, m compat.M
 		}
 		return msg
 	}
+}
+
+// fetchFacts asks the Searcher for what m's fit is weighed from.
+func fetchFacts(ctx context.Context, s Searcher, m compat.Model, seq int) tea.Cmd {
+	return func() tea.Msg {
+		f, err := s.Facts(ctx, m)
+		return factsFetchedMsg{seq: seq, id: m.ID, facts: f, err: err}
+	}
+}
+
+// tickAfter is the timer of a rate-limit countdown: msg after a second.
+// Tests replace it on the model to step the clock themselves.
+func tickAfter(d time.Duration, msg tea.Msg) tea.Cmd {
+	return tea.Tick(d, func(time.Time) tea.Msg { return msg })
 }

@@ -9,13 +9,23 @@ import (
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/modelbrowser/modelbrowser/internal/fit"
 )
 
 // detailModel is the detail pane: the explanation of one model's verdict in
 // a scrollable viewport under a title line.
 type detailModel struct {
 	styles *Styles
+	cfg    fitConfig
 	vp     viewport.Model
+
+	// cursor is the highlighted variant of the fit table; cursorSet once
+	// it was put on the best variant for this model, cursorLine is its
+	// row's line in the text (-1: not drawn).
+	cursor     int
+	cursorSet  bool
+	cursorLine int
 
 	it      *item  // the model shown; nil when none
 	worker  string // the worker the verdict is shown for
@@ -27,8 +37,8 @@ type detailModel struct {
 	bordered bool // beside the list, behind a divider
 }
 
-func newDetailModel(st *Styles) detailModel {
-	return detailModel{styles: st, vp: viewport.New(0, 0)}
+func newDetailModel(st *Styles, cfg fitConfig) detailModel {
+	return detailModel{styles: st, cfg: cfg, vp: viewport.New(0, 0), cursorLine: -1}
 }
 
 // SetSize gives the pane its size; bordered when it sits beside the list.
@@ -50,12 +60,53 @@ func (d detailModel) contentWidth() int {
 
 // show explains it for worker; the scroll goes back to the top when the
 // model changes, not when the worker or the details do.
+// The fit table's cursor starts on the best variant once the fit is in.
 func (d *detailModel) show(it *item, worker string, loading bool, now time.Time) {
 	if it != d.it {
 		d.vp.GotoTop()
+		d.cursorSet = false
 	}
 	d.it, d.worker, d.loading, d.now = it, worker, loading, now
+	if n := d.variantCount(); !d.cursorSet && n > 0 {
+		d.cursor, d.cursorSet = d.bestIndex(), true
+	} else if n > 0 {
+		d.cursor = min(d.cursor, n-1)
+	}
 	d.render()
+}
+
+// variantCount is how many variants the fit table lists, 0 before the
+// fit is in.
+func (d detailModel) variantCount() int {
+	if d.it == nil || d.it.fit == nil || d.it.fit.key.worker != d.worker {
+		return 0
+	}
+	return len(d.it.fit.res.Variants)
+}
+
+// hasVariants reports whether the cursor keys move over variants.
+func (d detailModel) hasVariants() bool { return d.variantCount() > 0 }
+
+// bestIndex is the best variant's row for the shown worker, else the first.
+func (d detailModel) bestIndex() int {
+	res := d.it.fit.res
+	if b := res.Best[d.worker]; b != nil {
+		for i, v := range res.Variants {
+			if v.Name == *b {
+				return i
+			}
+		}
+	}
+	return 0
+}
+
+// highlighted is the variant under the cursor, nil when none.
+func (d detailModel) highlighted() *fit.VariantFit {
+	if d.cursor < 0 || d.cursor >= d.variantCount() {
+		return nil
+	}
+	v := d.it.fit.res.Variants[d.cursor]
+	return &v
 }
 
 // showing reports whether the pane shows the model with id.
@@ -68,16 +119,43 @@ func (d *detailModel) render() {
 		d.vp.SetContent("")
 		return
 	}
-	d.vp.SetContent(explain(d.styles, d.it, d.worker, d.now, d.contentWidth(), d.loading))
+	cursor := -1
+	if d.hasVariants() {
+		cursor = d.cursor
+	}
+	content, line := explainWithFit(d.styles, d.it, d.worker, d.now, d.contentWidth(), d.loading, fitPane{cfg: d.cfg, cursor: cursor})
+	d.vp.SetContent(content)
+	d.cursorLine = line
 }
 
-// Update scrolls on a key.
+// moveCursor moves the fit table's cursor by delta and scrolls so that its
+// row is in view.
+func (d *detailModel) moveCursor(delta int) {
+	n := d.variantCount()
+	d.cursor = max(0, min(n-1, d.cursor+delta))
+	d.render()
+	if d.cursorLine < 0 {
+		return
+	}
+	switch {
+	case d.cursorLine < d.vp.YOffset:
+		d.vp.SetYOffset(d.cursorLine)
+	case d.cursorLine >= d.vp.YOffset+d.vp.Height:
+		d.vp.SetYOffset(d.cursorLine - d.vp.Height + 1)
+	}
+}
+
+// Update moves the fit table's cursor (up, down) or scrolls on a key.
 func (d detailModel) Update(msg tea.Msg, k KeyMap) (detailModel, tea.Cmd) {
 	km, ok := msg.(tea.KeyMsg)
 	if !ok {
 		return d, nil
 	}
 	switch {
+	case key.Matches(km, k.Up) && d.hasVariants():
+		d.moveCursor(-1)
+	case key.Matches(km, k.Down) && d.hasVariants():
+		d.moveCursor(+1)
 	case key.Matches(km, k.Up):
 		d.vp.ScrollUp(1)
 	case key.Matches(km, k.Down):

@@ -118,8 +118,9 @@ func TestTabMovesFocus(t *testing.T) {
 		m = press(t, m, "tab")
 		require.True(t, m.detailVisible())
 		require.Equal(t, focusDetail, m.focus)
-		m = press(t, m, "j", "j")
-		assert.Equal(t, 2, m.detail.vp.YOffset, "keys scroll the focused detail")
+		// Up and down move over the fit table's variants there; page keys scroll.
+		m = press(t, m, "pgdown")
+		assert.Positive(t, m.detail.vp.YOffset, "keys scroll the focused detail")
 		assert.Equal(t, 0, m.list.list.Index(), "not the list")
 
 		m = press(t, m, "tab", "j")

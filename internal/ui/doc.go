@@ -1,6 +1,7 @@
 // Package ui is modelbrowser's terminal interface: browse Hub search results
 // judged against the local workers, filter them, read why each model is or
-// is not compatible, and pick one. Run is the entry point; New builds the
+// is not compatible, see which file fits this machine at which context,
+// and pick a model or one of its files. Run is the entry point; New builds the
 // root model for tests.
 //
 // Where things live: run.go the API (Options, Searcher, Result, Run);
@@ -8,7 +9,10 @@
 // focused pane; search.go paging, the list's context lookups and the
 // answers to requests; view.go the screen and its layout; list.go, rows.go
 // and item.go the results pane; detail.go, explain.go and
-// explain_tables.go the detail pane; keys.go the keymap; styles.go the
+// explain_tables.go the detail pane; fitview.go the fit as shown (the FIT
+// cell, context steps, picks: pure, over fit.Judge), fitload.go the Facts
+// lookups and the rate-limit wait, explain_fit.go the "Files and fit"
+// section; keys.go the keymap; styles.go the
 // styles; messages.go every message; commands.go every command that does
 // I/O; format.go sanitizing and formatting Hub data for display, for the
 // TUI and the CLI.

@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/fit"
 	"github.com/modelbrowser/modelbrowser/internal/hf"
 	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest"
 	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest/hubtesting"
@@ -115,6 +117,12 @@ func (h hubSearcher) Detail(ctx context.Context, m compat.Model, _ bool) (compat
 		return compat.Model{}, err
 	}
 	return h.c.ResolveContext(ctx, full)
+}
+
+// Facts is not wired here: the app side reads the sizes and shapes. The
+// FIT column says "?" for every model.
+func (h hubSearcher) Facts(context.Context, compat.Model) (fit.Facts, error) {
+	return fit.Facts{}, errors.New("facts are not read in this test")
 }
 
 func TestE2EAgainstFakeHub(t *testing.T) {

@@ -22,14 +22,23 @@ type explainer struct {
 }
 
 // explain is the detail text for it, the verdict shown for worker: what
-// is wrong and what to do about it first, then the evidence.
+// is wrong and what to do about it first, then the files and their fit,
+// then the evidence. The fit table has no cursor.
 func explain(st *Styles, it *item, worker string, now time.Time, width int, loading bool) string {
+	s, _ := explainWithFit(st, it, worker, now, width, loading, fitPane{cursor: -1})
+	return s
+}
+
+// explainWithFit is explain with the fit table's cursor on variant
+// fp.cursor; it also returns the line of the cursor's row, -1 for none.
+func explainWithFit(st *Styles, it *item, worker string, now time.Time, width int, loading bool, fp fitPane) (string, int) {
 	e := &explainer{st: st, width: max(10, width)}
 	v, m := it.judged.Verdict, it.judged.Model
 
 	e.line(e.verdictLine(it))
 	listed := e.findings(it)
 	e.worker(it, worker, listed)
+	cursorLine := e.fitSection(it, worker, fp)
 
 	if len(v.Recommendations) > 0 {
 		e.section("Recommendations")
@@ -48,7 +57,7 @@ func explain(st *Styles, it *item, worker string, now time.Time, width int, load
 	e.about(m, now)
 
 	e.files(it, loading)
-	return strings.TrimRight(e.b.String(), "\n")
+	return strings.TrimRight(e.b.String(), "\n"), cursorLine
 }
 
 // findings lists the verdict's reasons and warnings under the verdict

@@ -50,7 +50,8 @@ func explained(t *testing.T, id string, w, h int) (string, int) {
 	it := m.list.selected()
 	require.True(t, it.detailed)
 	width := m.detail.contentWidth()
-	return ansi.Strip(explain(m.styles, it, it.shownWorker(m.worker), m.now, width, false)), width
+	text, _ := explainWithFit(m.styles, it, it.shownWorker(m.worker), m.now, width, false, fitPane{cfg: m.fitCfg, cursor: m.detail.cursor})
+	return ansi.Strip(text), width
 }
 
 // TestExplainGoldens: the whole detail text of each model, at the pane

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/fit"
 	"github.com/modelbrowser/modelbrowser/internal/query"
 )
 
@@ -120,6 +122,9 @@ type fakeSearcher struct {
 	noConfig    map[string]bool  // by model id: config.json gated or missing, the context stays unknown
 	searches    []searchCall
 	detailCalls []string
+	factsErr    map[string]error     // by model id
+	facts       map[string]fit.Facts // by model id: instead of factsOf
+	factsCalls  []string
 }
 
 type searchCall struct {
@@ -131,7 +136,8 @@ type searchCall struct {
 // newFake serves models in pages of size, linked by tokens "2", "3", ...;
 // each page was cached 3 minutes before testNow.
 func newFake(models []compat.Model, size int) *fakeSearcher {
-	f := &fakeSearcher{pages: map[string]query.Page{}, searchErr: map[string]error{}, detailErr: map[string]error{}, noConfig: map[string]bool{}}
+	f := &fakeSearcher{pages: map[string]query.Page{}, searchErr: map[string]error{}, detailErr: map[string]error{}, noConfig: map[string]bool{},
+		factsErr: map[string]error{}, facts: map[string]fit.Facts{}}
 	for i, n := 0, 1; i < len(models) || i == 0; i, n = i+size, n+1 {
 		tok := ""
 		if n > 1 {
@@ -177,6 +183,109 @@ func (f *fakeSearcher) Detail(_ context.Context, m compat.Model, _ bool) (compat
 	return detailOf(m), nil
 }
 
+func (f *fakeSearcher) Facts(_ context.Context, m compat.Model) (fit.Facts, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.factsCalls = append(f.factsCalls, m.ID)
+	if err := f.factsErr[m.ID]; err != nil {
+		return fit.Facts{}, err
+	}
+	if fs, ok := f.facts[m.ID]; ok {
+		return fs, nil
+	}
+	return factsOf(m), nil
+}
+
+func (f *fakeSearcher) factsAsked() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string{}, f.factsCalls...)
+}
+
+// ggufSizes are real file sizes of Qwen2.5-7B-Instruct's quants.
+var ggufSizes = map[string]uint64{
+	"Q4_K_M": 4_683_073_952, "Q8_0": 8_098_525_888, "F16": 15_237_853_632, "BF16": 15_237_853_632, "IQ3_XS": 3_349_163_104,
+	"Q4_0": 637_696_000,
+}
+
+// qwen25Shape is Qwen2.5-7B's shape as its GGUF header gives it.
+var qwen25Shape = fit.Shape{Layers: 28, KVHeads: repeat(4, 28), KeyLength: 128, ValueLength: 128, Sliding: make([]bool, 28),
+	Vocab: 152064, Embedding: 3584, Source: fit.SourceGGUF}
+
+func repeat(n uint64, times int) []uint64 {
+	out := make([]uint64, times)
+	for i := range out {
+		out[i] = n
+	}
+	return out
+}
+
+// factsOf is what a fake Searcher.Facts reads for m: its GGUF files with
+// the sizes above and the GGUF header's shape, or its safetensors shards
+// sized from the parameter count (bf16) with a shape from a llama-like
+// config.json.
+func factsOf(m compat.Model) fit.Facts {
+	var files []fit.File
+	var params map[string]uint64
+	// The fixtures list the first shard; the Hub lists them all.
+	var names []string
+	for _, name := range m.Files {
+		var n int
+		if _, err := fmt.Sscanf(name, "model-00001-of-%05d.safetensors", &n); err == nil {
+			for i := 1; i <= n; i++ {
+				names = append(names, fmt.Sprintf("model-%05d-of-%05d.safetensors", i, n))
+			}
+			continue
+		}
+		names = append(names, name)
+	}
+	shards := 0
+	for _, name := range names {
+		if strings.HasSuffix(strings.ToLower(name), ".safetensors") {
+			shards++
+		}
+	}
+	for _, name := range names {
+		lower := strings.ToLower(name)
+		switch {
+		case strings.HasSuffix(lower, ".gguf"):
+			size, ok := ggufSizes[fit.Label(name)]
+			if !ok || strings.Contains(lower, "mmproj") {
+				size = 851_000_000 // a projector
+			}
+			files = append(files, fit.File{Path: name, Size: &size})
+		case strings.HasSuffix(lower, ".safetensors") && m.Parameters.Value > 0:
+			size := uint64(m.Parameters.Value) * 2 / uint64(shards)
+			files = append(files, fit.File{Path: name, Size: &size})
+			params = map[string]uint64{"BF16": uint64(m.Parameters.Value)}
+		case strings.HasSuffix(lower, ".safetensors"):
+			files = append(files, fit.File{Path: name}) // the Hub gave no size
+		}
+	}
+	f := fit.Facts{SHA: "0123456789abcdef0123456789abcdef01234567", Listing: fit.Variants(fit.Repo{Files: files, Parameters: params})}
+	if m.Formats.Has(compat.FormatGGUF) {
+		s := qwen25Shape
+		f.Shape = &s
+		// The Q4_K_M file is in the local Hugging Face cache.
+		f.Downloaded = map[string]bool{}
+		for _, x := range files {
+			if fit.Label(x.Path) == "Q4_K_M" {
+				f.Downloaded[x.Path] = true
+			}
+		}
+	} else if s, ok := fit.FromConfig(map[string]any{"num_hidden_layers": 32.0, "num_attention_heads": 32.0, "num_key_value_heads": 8.0,
+		"hidden_size": 4096.0, "vocab_size": 128256.0}, "llama"); ok {
+		f.Shape = &s
+	}
+	return f
+}
+
+// testMachine is a Linux computer with 16 GiB available and no GPU.
+func testMachine() fit.Machine {
+	avail, total := 16*fit.GiB, 24*fit.GiB
+	return fit.Machine{OS: "linux", Arch: "amd64", CPU: fit.Memory{Available: &avail, Total: &total, Source: "/proc/meminfo"}}
+}
+
 func (f *fakeSearcher) calls() ([]searchCall, []string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -186,7 +295,7 @@ func (f *fakeSearcher) calls() ([]searchCall, []string) {
 // newTestModel is the root model over s with the default catalog, the test
 // clock, sized w×h. It has not run Init.
 func newTestModel(s Searcher, w, h int) Model {
-	m := New(Options{Query: query.Query{Text: "llm"}, Catalog: compat.DefaultCatalog(), Searcher: s, Now: clock, PickFormat: "id"})
+	m := New(Options{Query: query.Query{Text: "llm"}, Catalog: compat.DefaultCatalog(), Searcher: s, Now: clock, PickFormat: "id", Machine: testMachine()})
 	m, _ = update(m, tea.WindowSizeMsg{Width: w, Height: h})
 	return m
 }

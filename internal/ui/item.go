@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/fit"
 	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
@@ -52,6 +53,12 @@ type item struct {
 	downloads string
 	likes     string
 	updated   string // the last change's date, UTC
+
+	// The fit: the facts as Searcher.Facts gave them, and the last
+	// judgement of them (fitview.go), kept across a re-judged verdict.
+	factsState factsState
+	facts      *fit.Facts
+	fit        *fitCache
 }
 
 // newItem judges m against cat and prepares its row.

@@ -23,10 +23,13 @@ type KeyMap struct {
 	Back   key.Binding // close the detail pane
 	Worker key.Binding // cycle the worker the verdict is shown for
 
-	Toggle  key.Binding // compatible-only on/off
-	Search  key.Binding // a new Hub search
-	Sort    key.Binding // cycle the sort order and search again
-	Refresh key.Binding // search again, bypassing the cache
+	Toggle   key.Binding // compatible-only on/off
+	FitsOnly key.Binding // fits-this-machine-only on/off
+	CtxUp    key.Binding // the browser's context one stop up
+	CtxDown  key.Binding // the browser's context one stop down
+	Search   key.Binding // a new Hub search
+	Sort     key.Binding // cycle the sort order and search again
+	Refresh  key.Binding // search again, bypassing the cache
 
 	Pick      key.Binding
 	Help      key.Binding
@@ -42,6 +45,11 @@ type KeyMap struct {
 	// open, where it is the way between the panes (without it, enter says
 	// the same).
 	focusShort bool
+	// ctxShort puts + and - in the short help: while the detail, whose
+	// figures they move, is on screen. ctxAny keeps both in the full help
+	// while either works, so that ? documents them at either end.
+	ctxShort bool
+	ctxAny   bool
 }
 
 // defaultKeyMap is the keymap with every binding enabled; setState narrows
@@ -74,10 +82,13 @@ func defaultKeyMap(pickFormat string) KeyMap {
 		Back:   nb([]string{"esc"}, "esc", "back"),
 		Worker: nb([]string{"w"}, "w", "next worker"),
 
-		Toggle:  nb([]string{"c"}, "c", "show all"),
-		Search:  nb([]string{"s"}, "s", "search"),
-		Sort:    nb([]string{"o"}, "o", "sort"),
-		Refresh: nb([]string{"r"}, "r", "refresh"),
+		Toggle:   nb([]string{"c"}, "c", "show all"),
+		FitsOnly: nb([]string{"m"}, "m", "fits this machine only"),
+		CtxUp:    nb([]string{"+", "="}, "+", "more context"),
+		CtxDown:  nb([]string{"-", "_"}, "-", "less context"),
+		Search:   nb([]string{"s"}, "s", "search"),
+		Sort:     nb([]string{"o"}, "o", "sort"),
+		Refresh:  nb([]string{"r"}, "r", "refresh"),
 
 		Pick:      nb([]string{"p"}, "p", "pick"),
 		Help:      nb([]string{"?"}, "?", "help"),
@@ -101,7 +112,11 @@ type keyState struct {
 	detailShown   bool // on screen: beside the list, or instead of it
 	detailFocus   bool
 	compatOnly    bool
+	fitsOnly      bool
 	fullHelp      bool
+	variants      bool // the focused detail has a fit table: up/down move over it
+	ctxUp         bool // + would move the highlighted model's context
+	ctxDown       bool // - would
 }
 
 // setState enables exactly the bindings that work in s.
@@ -112,6 +127,17 @@ func (k *KeyMap) setState(s keyState) {
 
 	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Home, &k.End} {
 		b.SetEnabled(onDetail || onList && s.items)
+	}
+	if onDetail && s.variants {
+		k.Up.SetHelp("↑/k", "variant up")
+		k.Down.SetHelp("↓/j", "variant down")
+		k.PageUp.SetHelp("pgup/b", "scroll up")
+		k.PageDown.SetHelp("pgdn/f", "scroll down")
+	} else {
+		k.Up.SetHelp("↑/k", "up")
+		k.Down.SetHelp("↓/j", "down")
+		k.PageUp.SetHelp("pgup/b", "page up")
+		k.PageDown.SetHelp("pgdn/f", "page down")
 	}
 
 	k.Filter.SetEnabled(onList && s.items)
@@ -136,6 +162,16 @@ func (k *KeyMap) setState(s keyState) {
 	} else {
 		k.Toggle.SetHelp("c", "compatible only")
 	}
+	k.FitsOnly.SetEnabled(browsing)
+	if s.fitsOnly {
+		k.FitsOnly.SetHelp("m", "show too big too")
+	} else {
+		k.FitsOnly.SetHelp("m", "fits this machine only")
+	}
+	k.CtxUp.SetEnabled(browsing && s.items && s.ctxUp)
+	k.CtxDown.SetEnabled(browsing && s.items && s.ctxDown)
+	k.ctxShort = s.detailShown
+	k.ctxAny = browsing && s.items && (s.ctxUp || s.ctxDown)
 	k.Search.SetEnabled(browsing)
 	k.Sort.SetEnabled(browsing)
 	k.Refresh.SetEnabled(browsing)
@@ -148,6 +184,9 @@ func (k *KeyMap) setState(s keyState) {
 	} else {
 		k.Help.SetHelp("?", "help")
 		k.Pick.SetHelp("p", "pick")
+		if onDetail && s.variants {
+			k.Pick.SetHelp("p", "pick variant")
+		}
 	}
 	k.Quit.SetEnabled(!s.prompting && !s.filtering)
 	k.ForceQuit.SetEnabled(true)
@@ -160,24 +199,34 @@ func (k *KeyMap) setState(s keyState) {
 // ShortHelp is the one-line help: the keys that work now, most useful first,
 // since the help line cuts what does not fit.
 func (k KeyMap) ShortHelp() []key.Binding {
-	focus := k.Focus
+	focus, up, down := k.Focus, k.CtxUp, k.CtxDown
 	if !k.focusShort {
 		focus.SetEnabled(false)
+	}
+	if !k.ctxShort {
+		up.SetEnabled(false)
+		down.SetEnabled(false)
 	}
 	return []key.Binding{
 		k.Retry, k.Submit, k.Cancel, k.AcceptFilter, k.CancelFilter,
 		k.Open, k.Back, focus, k.Worker, k.Filter, k.ClearFilter, k.Pick, k.Help, k.Quit,
-		k.Toggle, k.Search, k.Sort, k.Refresh,
+		up, down, k.Toggle, k.FitsOnly, k.Search, k.Sort, k.Refresh,
 	}
 }
 
 // FullHelp is the help `?` shows, in columns.
 func (k KeyMap) FullHelp() [][]key.Binding {
+	up, down := k.CtxUp, k.CtxDown
+	if k.ctxAny {
+		up.SetEnabled(true)
+		down.SetEnabled(true)
+	}
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
 		{k.Open, k.Focus, k.Back, k.Worker, k.Filter, k.ClearFilter},
-		{k.Toggle, k.Search, k.Sort, k.Refresh, k.Retry},
-		{k.Pick, k.Help, k.Quit, k.ForceQuit, k.Submit, k.Cancel},
+		{k.Toggle, k.FitsOnly, up, down, k.Search, k.Sort},
+		{k.Refresh, k.Retry, k.Pick, k.Help, k.Quit, k.ForceQuit},
+		{k.Submit, k.Cancel},
 	}
 }
 

@@ -23,9 +23,13 @@ type listModel struct {
 	byID   map[string]*item
 
 	compatOnly bool
-	sort       string // the search's order, which the last column shows
-	width      int
-	height     int
+	// fitsOnly hides the models in unfit: those whose recommended worker
+	// has no best variant (the root decides, fitview.go).
+	fitsOnly bool
+	unfit    map[*item]bool
+	sort     string // the search's order, which the last column shows
+	width    int
+	height   int
 	// beforeFilter is the model highlighted when the filter was opened,
 	// where cancelling it goes back to.
 	beforeFilter *item
@@ -103,6 +107,7 @@ func (l listModel) Update(msg tea.Msg) (listModel, tea.Cmd) {
 // reset forgets every model, for a new search.
 func (l *listModel) reset() {
 	l.all, l.every, l.compat = nil, nil, nil
+	l.unfit = nil
 	l.byID = map[string]*item{}
 	l.beforeFilter = nil
 	l.list.ResetFilter()
@@ -141,11 +146,38 @@ func (l *listModel) setCompatOnly(on bool) tea.Cmd {
 	return l.reload(sel)
 }
 
+// setFitsOnly shows only the models that fit this machine, or all; the
+// cursor stays as for setCompatOnly.
+func (l *listModel) setFitsOnly(on bool) tea.Cmd {
+	if on == l.fitsOnly {
+		return nil
+	}
+	sel := l.selected()
+	l.fitsOnly = on
+	return l.reload(sel)
+}
+
+// setUnfit names the models fits-only hides, and reloads the rows when it
+// hides others than before.
+func (l *listModel) setUnfit(unfit map[*item]bool) tea.Cmd {
+	same := len(unfit) == len(l.unfit)
+	for it := range unfit {
+		same = same && l.unfit[it]
+	}
+	l.unfit = unfit
+	if same || !l.fitsOnly {
+		return nil
+	}
+	return l.reload(l.selected())
+}
+
 // replace puts the details-complete fresh in place of it (same model),
-// moving it in or out of the compatible view if its verdict changed.
+// moving it in or out of the compatible view if its verdict changed. The
+// fit facts stay with the model; their judgement is made again.
 func (l *listModel) replace(it, fresh *item) tea.Cmd {
 	was := it.compatible()
 	fresh.pos = it.pos
+	fresh.factsState, fresh.facts = it.factsState, it.facts
 	*it = *fresh // in place: the list and its filter matches hold it
 	if it.compatible() == was {
 		return nil
@@ -164,6 +196,15 @@ func (l *listModel) reload(sel *item) tea.Cmd {
 	items := l.every
 	if l.compatOnly {
 		items = l.compat
+	}
+	if l.fitsOnly && len(l.unfit) > 0 {
+		kept := make([]list.Item, 0, len(items))
+		for _, x := range items {
+			if !l.unfit[x.(*item)] {
+				kept = append(kept, x)
+			}
+		}
+		items = kept
 	}
 	state, value := l.list.FilterState(), l.list.FilterValue()
 	cmd := l.list.SetItems(items)
@@ -240,6 +281,20 @@ func (l listModel) hidden() int {
 	return len(l.all) - len(l.compat)
 }
 
+// hiddenUnfit is how many models fits-only hides beyond compatible-only's.
+func (l listModel) hiddenUnfit() int {
+	if !l.fitsOnly {
+		return 0
+	}
+	n := 0
+	for it := range l.unfit {
+		if !l.compatOnly || it.compatible() {
+			n++
+		}
+	}
+	return n
+}
+
 // View draws the column titles and the visible rows, or empty when there
 // are no rows and no filter being typed.
 func (l listModel) View(empty string) string {
@@ -281,6 +336,6 @@ func (d rowDelegate) Render(w io.Writer, m list.Model, index int, li list.Item) 
 		b.WriteString(d.styles.Incompatible.Render(it.badge.symbol()))
 	}
 	b.WriteByte(' ')
-	b.WriteString(style.Render(d.cols.row(it)))
+	b.WriteString(d.cols.row(it, d.styles, style))
 	_, _ = io.WriteString(w, b.String())
 }

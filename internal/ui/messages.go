@@ -1,6 +1,9 @@
 package ui
 
-import "github.com/modelbrowser/modelbrowser/internal/query"
+import (
+	"github.com/modelbrowser/modelbrowser/internal/fit"
+	"github.com/modelbrowser/modelbrowser/internal/query"
+)
 
 // Every message the TUI defines. Each one carries the request it answers, so
 // Update can drop an answer to a question nobody asks any more.
@@ -27,3 +30,17 @@ type detailFetchedMsg struct {
 	item *item
 	err  error
 }
+
+// factsFetchedMsg reports that the fit facts of the model with id arrived,
+// or failed, for the search with sequence number seq.
+type factsFetchedMsg struct {
+	seq   int
+	id    string
+	facts fit.Facts
+	err   error
+}
+
+// waitTickedMsg is a second of a rate-limit wait gone by: the footer counts
+// down, and when the wait is over the UI asks again. gen is the wait it
+// belongs to, so that an older wait's ticks stop.
+type waitTickedMsg struct{ gen int }

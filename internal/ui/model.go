@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/fit"
 	"github.com/modelbrowser/modelbrowser/internal/query"
 )
 
@@ -24,6 +25,7 @@ const (
 	loadMoreWithin      = 10  // rows from the end at which the next page loads
 	maxAutoPages        = 5   // pages loaded in a row without a key press
 	defaultLookups      = 4   // Searcher.Detail calls out at once when the list asks by itself
+	defaultFactLookups  = 4   // Searcher.Facts calls out at once, beside the Detail calls
 )
 
 type focus int
@@ -76,6 +78,26 @@ type Model struct {
 
 	worker string // chosen with w; "" means each model's recommended worker
 	result Result
+
+	// The fit (fitview.go, fitload.go): what judgements weigh against,
+	// the browser's context (0: each model's default; + and - step it),
+	// and the Facts calls out.
+	fitCfg      fitConfig
+	context     int64
+	demo        bool
+	factLookups int
+	maxFacts    int
+	fitDirty    bool // facts, context or rows changed: fits-only must look again
+
+	// A rate-limit wait: no request starts before waitUntil, the footer
+	// counts down each second (tick, from the injected clock), and a
+	// refused page is asked again (retryPage, at token retryNext).
+	waitUntil   time.Time
+	waitGen     int
+	waitTicking bool
+	retryPage   bool
+	retryNext   string
+	tick        func(time.Duration, tea.Msg) tea.Cmd
 }
 
 // New builds the root model; Init starts the first search.
@@ -115,10 +137,15 @@ func New(opt Options) Model {
 		pageLoading: true,
 		maxLookups:  defaultLookups,
 		prompt:      pr,
+		fitCfg:      fitConfig{catalog: opt.Catalog, machine: opt.Machine},
+		context:     max(0, opt.Context),
+		demo:        opt.Demo,
+		maxFacts:    defaultFactLookups,
+		tick:        tickAfter,
 	}
 	m.list = newListModel(m.styles, keys)
 	m.list.setSort(q.Sort)
-	m.detail = newDetailModel(m.styles)
+	m.detail = newDetailModel(m.styles, m.fitCfg)
 	m.syncKeys()
 	return m
 }
@@ -140,8 +167,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m.now = m.clock()
 	m, cmd := m.update(msg)
 	_, pressed := msg.(tea.KeyMsg)
-	if more, look := m.maybeLoadMore(!pressed), m.lookUpContexts(); more != nil || look != nil {
-		cmd = tea.Batch(cmd, more, look)
+	more, look, facts, judged := m.maybeLoadMore(!pressed), m.lookUpContexts(), m.lookUpFacts(), m.judgeFits()
+	if more != nil || look != nil || facts != nil || judged != nil {
+		cmd = tea.Batch(cmd, more, look, facts, judged)
 	}
 	m.syncKeys()
 	return m, cmd
@@ -187,9 +215,15 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	case tea.KeyMsg:
 		return m.updateKey(msg)
 	case pageFetchedMsg:
+		m.fitDirty = true
 		return m.pageFetched(msg)
 	case detailFetchedMsg:
+		m.fitDirty = true
 		return m.detailFetched(msg)
+	case factsFetchedMsg:
+		return m.factsFetched(msg)
+	case waitTickedMsg:
+		return m.waitTicked(msg)
 	case spinner.TickMsg:
 		if !m.busy() {
 			return m, nil // nothing loads: let the tick loop end
@@ -260,6 +294,17 @@ func (m Model) updateKey(k tea.KeyMsg) (Model, tea.Cmd) {
 	case key.Matches(k, m.keys.Toggle):
 		cmd = m.list.setCompatOnly(!m.list.compatOnly)
 		cmd = tea.Batch(cmd, m.followSelection())
+	case key.Matches(k, m.keys.FitsOnly):
+		// Name what fits-only hides before it hides it (while it is off,
+		// judging reloads nothing, so its command is nil).
+		m.fitDirty = true
+		_ = m.judgeFits()
+		cmd = m.list.setFitsOnly(!m.list.fitsOnly)
+		cmd = tea.Batch(cmd, m.followSelection())
+	case key.Matches(k, m.keys.CtxUp):
+		m.stepContext(+1)
+	case key.Matches(k, m.keys.CtxDown):
+		m.stepContext(-1)
 	case key.Matches(k, m.keys.Search):
 		m.prompting = true
 		m.prompt.SetValue(m.query.Text)
@@ -314,7 +359,13 @@ func (m Model) pick() (Model, tea.Cmd) {
 	if it == nil {
 		return m, nil
 	}
-	m.result = Result{Picked: true, Judged: it.judged, Worker: it.shownWorker(m.worker)}
+	w := it.shownWorker(m.worker)
+	m.fitCfg.judgeFit(it, m.context, w)
+	var chosen *fit.VariantFit
+	if m.detailOpen && m.focus == focusDetail && m.detail.showing(it.judged.Model.ID) {
+		chosen = m.detail.highlighted()
+	}
+	m.result = pickResult(it, w, chosen)
 	return m, tea.Quit
 }
 
@@ -331,7 +382,7 @@ func (m *Model) cycleWorker() {
 			break
 		}
 	}
-	m.detail.show(it, it.shownWorker(m.worker), m.inflight[it.judged.Model.ID], m.now)
+	m.showDetail(it, m.inflight[it.judged.Model.ID])
 }
 
 // syncKeys enables the keys that work in the current state.
@@ -346,7 +397,11 @@ func (m *Model) syncKeys() {
 		detailShown:   m.detailVisible(),
 		detailFocus:   m.detailOpen && m.focus == focusDetail,
 		compatOnly:    m.list.compatOnly,
+		fitsOnly:      m.list.fitsOnly,
 		fullHelp:      m.help.ShowAll,
+		variants:      m.detailOpen && m.focus == focusDetail && m.detail.hasVariants(),
+		ctxUp:         m.canStepContext(+1),
+		ctxDown:       m.canStepContext(-1),
 	})
 }
 

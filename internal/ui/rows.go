@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/list"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/modelbrowser/modelbrowser/internal/query"
@@ -18,6 +19,7 @@ type columns struct {
 	formats int
 	params  int
 	context int
+	fit     int // the FIT column: "✓ Q5_K_M   5.3G"
 	stat    int
 	// statOf is what the last column shows: the figure the Hub sorts by,
 	// so that the order can be seen.
@@ -70,21 +72,33 @@ const (
 	gutterWidth = 2 // "› " marks the selected row
 	badgeWidth  = 2 // "✓ "
 	minIDWidth  = 24
+	// wantIDWidth is the room the id gets before FIT and the figures
+	// lose theirs: family and formats go first.
+	wantIDWidth = 36
+	fitWidth    = 17 // glyph, label (9), size (5)
 	maxIDWidth  = 56 // wider ids are rare; the room goes to formats
 	maxFormats  = 28
 )
 
 // layoutColumns fits the columns into width, dropping the least useful ones
-// first until the model id has room. The last column shows what sort
+// first until the model id has room: formats and family while the id has
+// less than wantIDWidth, then the sort's figure, parameters, context and
+// FIT while it has less than minIDWidth. The last column shows what sort
 // orders by.
 func layoutColumns(width int, sort string) columns {
 	st := statFor(sort)
-	c := columns{width: width, family: 8, formats: 12, params: 6, context: 7, stat: st.width(), statOf: st} // context: "1010000"
-	for _, drop := range []*int{&c.formats, &c.family, &c.context, &c.params, &c.stat} {
-		if width-c.fixed() >= minIDWidth {
-			break
+	c := columns{width: width, family: 8, formats: 12, params: 6, context: 7, fit: fitWidth, stat: st.width(), statOf: st} // context: "1010000"
+	for _, drop := range []struct {
+		w    *int
+		want int
+	}{{&c.formats, wantIDWidth}, {&c.family, wantIDWidth}, {&c.stat, minIDWidth}, {&c.params, minIDWidth}, {&c.context, minIDWidth}, {&c.fit, minIDWidth}} {
+		if width-c.fixed() >= drop.want {
+			continue
 		}
-		*drop = 0
+		*drop.w = 0
+	}
+	if c.fit == 0 && width-c.fixed()-2 >= minIDWidth {
+		c.fit = 1 // the level's glyph alone
 	}
 	c.id = max(1, width-c.fixed())
 	if c.id > maxIDWidth && c.formats > 0 {
@@ -98,7 +112,7 @@ func layoutColumns(width int, sort string) columns {
 // fixed is the width of everything but the id column.
 func (c columns) fixed() int {
 	n := gutterWidth + badgeWidth
-	for _, w := range []int{c.family, c.formats, c.params, c.context, c.stat} {
+	for _, w := range []int{c.family, c.formats, c.params, c.context, c.fit, c.stat} {
 		if w > 0 {
 			n += w + 1
 		}
@@ -109,27 +123,73 @@ func (c columns) fixed() int {
 func (c columns) header() string {
 	var b strings.Builder
 	b.WriteString(strings.Repeat(" ", gutterWidth+badgeWidth))
-	c.cells(&b, "MODEL", "FAMILY", "FORMATS", "PARAMS", "CTX", c.statOf.title())
+	fitTitle := "FIT"
+	if c.fit < len(fitTitle) {
+		fitTitle = ""
+	}
+	c.cells(&b, "MODEL", "FAMILY", "FORMATS", "PARAMS", "CTX", fitTitle, c.statOf.title(), nil)
 	return ansi.Truncate(b.String(), c.width, "")
 }
 
-// row is everything right of the badge, exactly as wide as the columns.
-func (c columns) row(it *item) string {
+// row is everything right of the badge, exactly as wide as the columns,
+// in style, the FIT cell in its level's style.
+func (c columns) row(it *item, st *Styles, style lipgloss.Style) string {
 	var b strings.Builder
-	b.Grow(c.width)
-	c.cells(&b, it.id, it.family, it.formats, it.params, it.context, c.statOf.of(it))
+	b.Grow(c.width + 32)
+	glyph, text, level := it.fitColumn()
+	var fitStyle *lipgloss.Style
+	if c.fit > 0 {
+		s := st.level(level)
+		fitStyle = &s
+	}
+	fitCell := fitText(glyph, text)
+	if c.fit < fitWidth {
+		fitCell = glyph
+	}
+	c.cells(&b, it.id, it.family, it.formats, it.params, it.context, fitCell, c.statOf.of(it), &style)
+	if fitStyle == nil {
+		return b.String()
+	}
+	// cells left a marker for the FIT cell: style it apart.
+	before, after, _ := strings.Cut(b.String(), fitMarker)
+	cellText, rest, _ := strings.Cut(after, fitMarker)
+	return style.Render(before) + fitStyle.Render(cellText) + style.Render(rest)
+}
+
+// fitMarker brackets the FIT cell inside a row while it is built.
+const fitMarker = "\x00"
+
+// fitText is the FIT cell's text: the glyph, then the label and size.
+func fitText(glyph, text string) string {
+	if text == "" {
+		return glyph
+	}
+	label, size, _ := strings.Cut(text, " ")
+	var b strings.Builder
+	b.WriteString(glyph + " ")
+	cell(&b, label, fitWidth-2-6, false)
+	b.WriteByte(' ')
+	cell(&b, size, 5, true)
 	return b.String()
 }
 
-func (c columns) cells(b *strings.Builder, id, family, formats, params, context, stat string) {
+// cells writes the cells of one line; with rowStyle set (a row, not the
+// titles), the FIT cell goes between two fitMarkers.
+func (c columns) cells(b *strings.Builder, id, family, formats, params, context, fitCell, stat string, rowStyle *lipgloss.Style) {
 	cell(b, id, c.id, false)
-	for _, x := range []struct {
+	for i, x := range []struct {
 		s     string
 		w     int
 		right bool
-	}{{family, c.family, false}, {formats, c.formats, false}, {params, c.params, true}, {context, c.context, true}, {stat, c.stat, true}} {
+	}{{family, c.family, false}, {formats, c.formats, false}, {params, c.params, true}, {context, c.context, true}, {fitCell, c.fit, false}, {stat, c.stat, true}} {
 		if x.w > 0 {
 			b.WriteByte(' ')
+			if i == 4 && rowStyle != nil {
+				b.WriteString(fitMarker)
+				cell(b, x.s, x.w, x.right)
+				b.WriteString(fitMarker)
+				continue
+			}
 			cell(b, x.s, x.w, x.right)
 		}
 	}

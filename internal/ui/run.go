@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/fit"
 	"github.com/modelbrowser/modelbrowser/internal/query"
 )
 
@@ -23,7 +24,15 @@ type Searcher interface {
 	// Detail returns the model with what needs extra requests filled in
 	// (context length from config.json, full file list).
 	Detail(ctx context.Context, m compat.Model, refresh bool) (compat.Model, error)
+	// Facts reads what m's fit needs (file sizes at m.SHA, the shape from
+	// a GGUF header or config.json, the files already downloaded), through
+	// the cache. Called in a tea.Cmd.
+	Facts(ctx context.Context, m compat.Model) (fit.Facts, error)
 }
+
+// retryIner is implemented by an error that says when to ask again (the
+// Hub's 429): the footer counts the wait down and the UI asks again then.
+type retryIner interface{ RetryIn() time.Duration }
 
 // Options are the TUI's dependencies and starting point.
 type Options struct {
@@ -42,6 +51,13 @@ type Options struct {
 	// (stdin).
 	Input   io.Reader
 	NoColor bool
+	// Machine is what this computer offers (or the --memory/--vram
+	// overrides); the FIT column and the detail's table weigh against it.
+	Machine fit.Machine
+	// Context is --ctx, 0 for each model's default; + and - step it.
+	Context int64
+	// Demo makes the header say "demo data".
+	Demo bool
 }
 
 // Result is how the TUI ended.
@@ -52,6 +68,17 @@ type Result struct {
 	// Worker is the worker the verdict was shown for when the model was
 	// picked: the recommended one unless `w` chose another.
 	Worker string
+	// Pick is what to print: "REPO:LABEL" for a GGUF variant, "REPO"
+	// otherwise. Sanitized: safe to print.
+	Pick string
+	// Variant is the picked variant (files with sizes), nil for none.
+	Variant *fit.Variant
+	// SHA is the commit the variant's files were listed at, "" when the
+	// fit's facts were not in.
+	SHA string
+	// Context is the context the pick was judged at (the shown worker's
+	// n_ctx), 0 when no fit was judged.
+	Context int64
 }
 
 // Run starts the TUI on opt.Output and blocks until the user picks a model

@@ -22,10 +22,12 @@ func (m Model) search(q query.Query, refresh bool) (Model, tea.Cmd) {
 	m.cache = cacheState{}
 	m.fatal = ""
 	m.inflight = nil
+	m.retryPage = false
+	m.fitDirty = true
 	m.list.reset()
 	m.list.setSort(q.Sort)
 	m.detailOpen, m.focus = false, focusList
-	m.detail.show(nil, "", false, m.now)
+	m.showDetail(nil, false)
 	m.layout()
 	return m, tea.Batch(fetchPage(m.ctx, m.searcher, m.catalog, m.query, m.seq, "", refresh), m.spinner.Tick)
 }
@@ -41,7 +43,7 @@ func (m Model) search(q query.Query, refresh bool) (Model, tea.Cmd) {
 // timer nor a key elsewhere may hammer a Hub that just refused. Nothing
 // loads while a new search is being typed: its list will replace this one.
 func (m *Model) maybeLoadMore(auto bool) tea.Cmd {
-	if m.pageLoading || m.next == "" || m.fatal != "" || m.prompting {
+	if m.pageLoading || m.next == "" || m.fatal != "" || m.prompting || m.waiting() || m.retryPage {
 		return nil
 	}
 	switch {
@@ -67,7 +69,7 @@ func (m *Model) maybeLoadMore(auto bool) tea.Cmd {
 // with it); at most m.maxLookups Detail calls out at a time, whatever asked
 // for them. The answers arrive as detailFetchedMsg, like the pane's.
 func (m *Model) lookUpContexts() tea.Cmd {
-	if m.fatal != "" || m.lookups >= m.maxLookups || !m.listVisible() {
+	if m.fatal != "" || m.lookups >= m.maxLookups || !m.listVisible() || m.waiting() {
 		return nil
 	}
 	rows := m.list.onScreen()
@@ -104,6 +106,11 @@ func (m Model) pageFetched(msg pageFetchedMsg) (Model, tea.Cmd) {
 		return m, nil
 	}
 	m.pageLoading = false
+	if d := retryAfter(msg.err); d > 0 {
+		// The Hub asks to wait: ask again for the same page after it.
+		m.retryPage, m.retryNext = true, msg.next
+		return m, m.startWait(d)
+	}
 	if msg.err != nil {
 		text := text.Sanitize(msg.err.Error())
 		if len(m.list.all) == 0 && msg.next == "" {
@@ -130,7 +137,7 @@ func (m *Model) followSelection() tea.Cmd {
 	}
 	it := m.list.selected()
 	if it == nil {
-		m.detail.show(nil, "", false, m.now)
+		m.showDetail(nil, false)
 		return nil
 	}
 	id := it.judged.Model.ID
@@ -143,7 +150,7 @@ func (m *Model) followSelection() tea.Cmd {
 		m.inflight[id] = true
 		m.lookups++
 	}
-	m.detail.show(it, it.shownWorker(m.worker), m.inflight[id], m.now)
+	m.showDetail(it, m.inflight[id])
 	switch {
 	case need:
 		return tea.Batch(fetchDetail(m.ctx, m.searcher, m.catalog, it.judged.Model, m.seq, m.refresh), m.spinner.Tick)
@@ -171,17 +178,24 @@ func (m Model) detailFetched(msg detailFetchedMsg) (Model, tea.Cmd) {
 		return m, nil
 	}
 	shown := m.detailVisible() && m.detail.showing(msg.id)
+	if d := retryAfter(msg.err); d > 0 {
+		// Not a failure: the list asks again once the wait is over.
+		if shown {
+			m.showDetail(it, false)
+		}
+		return m, m.startWait(d)
+	}
 	if msg.err != nil {
 		it.detailFailed = true
 		if shown {
 			m.footerErr = "could not load details of " + it.id + ": " + text.Sanitize(msg.err.Error())
-			m.detail.show(it, it.shownWorker(m.worker), false, m.now)
+			m.showDetail(it, false)
 		}
 		return m, nil
 	}
 	cmd := m.list.replace(it, msg.item)
 	if shown {
-		m.detail.show(it, it.shownWorker(m.worker), false, m.now)
+		m.showDetail(it, false)
 	}
 	return m, cmd
 }

@@ -3,6 +3,8 @@ package ui
 import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/lipgloss"
+
+	"github.com/modelbrowser/modelbrowser/internal/fit"
 )
 
 // Styles are every style the TUI draws with, by meaning. They are built once
@@ -101,4 +103,19 @@ func defaultStyles(r *lipgloss.Renderer, noColor bool) Styles {
 		s.SelectedRow = ns().Bold(true)
 	}
 	return s
+}
+
+// level is the style of a fit level: the verdict colours, fits as
+// compatible, tight and offload as a warning, too big as incompatible,
+// unknown subtle. The glyph beside it carries the meaning without colour.
+func (s *Styles) level(l fit.Level) lipgloss.Style {
+	switch l {
+	case fit.Fits:
+		return s.Compatible
+	case fit.Tight, fit.Offload:
+		return s.Warning
+	case fit.TooBig:
+		return s.Incompatible
+	}
+	return s.Subtle
 }

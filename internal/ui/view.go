@@ -51,17 +51,17 @@ func (m Model) View() string {
 			out = "q quits"
 		}
 		msg := fmt.Sprintf("terminal too small (need %dx%d); %s", minWidth, minHeight, out)
-		return fit(ansi.Wrap(msg, m.width, ""), m.width, m.height)
+		return fitBox(ansi.Wrap(msg, m.width, ""), m.width, m.height)
 	}
 	var b strings.Builder
 	b.WriteString(m.headerView())
 	b.WriteByte('\n')
-	b.WriteString(fit(m.bodyView(), m.width, m.bodyHeight))
+	b.WriteString(fitBox(m.bodyView(), m.width, m.bodyHeight))
 	b.WriteByte('\n')
 	b.WriteString(m.statusView())
 	b.WriteByte('\n')
-	b.WriteString(fit(m.help.View(m.keys), m.width, m.helpHeight()))
-	return fit(b.String(), m.width, m.height)
+	b.WriteString(fitBox(m.help.View(m.keys), m.width, m.helpHeight()))
+	return fitBox(b.String(), m.width, m.height)
 }
 
 func (m Model) headerView() string {
@@ -78,17 +78,28 @@ func (m Model) headerView() string {
 	} else {
 		info = append(info, "showing all")
 	}
+	if m.list.fitsOnly {
+		info = append(info, "fits only")
+	}
+	if m.demo {
+		info = append(info, "demo data")
+	}
 	if c := m.cache.text(m.now); c != "" {
 		info = append(info, c)
 	}
 	parts = append(parts, m.styles.Header.Render(strings.Join(info, " · ")))
 	left := strings.Join(parts, "  ")
-	right := ""
+	// The machine and the context stay whole; the search's words give way.
+	right := machineText(m.fitCfg.machine) + " · " + contextText(m.context)
+	if ansi.StringWidth(right) > m.width/2 {
+		right = contextText(m.context) // narrow: the name and query keep room
+	}
 	if m.pageLoading && m.fatal == "" {
-		right = m.spinner.View() + " searching"
+		loading := m.spinner.View() + " searching"
 		if len(m.list.all) > 0 {
-			right = m.spinner.View() + " loading more"
+			loading = m.spinner.View() + " loading more"
 		}
+		right = loading + " · " + right
 	}
 	return spread(left, right, m.width)
 }
@@ -128,10 +139,12 @@ func (m Model) bodyView() string {
 func (m Model) emptyText() string {
 	q := queryText(m.query)
 	switch {
-	case m.pageLoading && len(m.list.all) == 0:
+	case (m.pageLoading || m.retryPage) && len(m.list.all) == 0:
 		return "  Searching the Hub for " + q + "…"
 	case len(m.list.all) == 0:
 		return "  No models found for " + q + ". s starts another search."
+	case m.list.fitsOnly && m.list.hiddenUnfit() > 0:
+		return fmt.Sprintf("  None of the models loaded so far fits this machine (%s). m shows them.", contextText(m.context))
 	case m.list.compatOnly && len(m.list.all) == 1:
 		return "  The one model found is not compatible. c shows it."
 	case m.list.compatOnly:
@@ -157,6 +170,9 @@ func (m Model) statusView() string {
 	if m.footerErr != "" {
 		return m.styles.ErrorBar.Render(ansi.Truncate("error: "+m.footerErr, m.width, "…"))
 	}
+	if m.waiting() {
+		return m.styles.Warning.Render(ansi.Truncate(m.waitText(), m.width, "…"))
+	}
 	if m.fatal != "" || len(m.list.all) == 0 {
 		return ""
 	}
@@ -171,6 +187,9 @@ func (m Model) statusView() string {
 		parts = append(parts, fmt.Sprintf("%d hidden as incompatible", m.list.hidden()))
 	} else {
 		parts = append(parts, fmt.Sprintf("%d compatible", len(m.list.compat)))
+	}
+	if m.list.fitsOnly {
+		parts = append(parts, fmt.Sprintf("%d hidden as too big", m.list.hiddenUnfit()))
 	}
 	if m.cache.dropped > 0 {
 		parts = append(parts, fmt.Sprintf("%d unreadable left out", m.cache.dropped))
@@ -199,8 +218,8 @@ func spread(left, right string, width int) string {
 	return left + strings.Repeat(" ", max(1, gap)) + right
 }
 
-// fit cuts or pads s to exactly h lines of at most w cells.
-func fit(s string, w, h int) string {
+// fitBox cuts or pads s to exactly h lines of at most w cells.
+func fitBox(s string, w, h int) string {
 	if h <= 0 {
 		return ""
 	}
@@ -221,7 +240,7 @@ func fit(s string, w, h int) string {
 
 // joinColumns puts right beside left (padded to lw cells), h lines.
 func joinColumns(left string, lw int, right string, h int) string {
-	ls := strings.Split(fit(left, lw, h), "\n")
+	ls := strings.Split(fitBox(left, lw, h), "\n")
 	rs := strings.Split(right, "\n")
 	var b strings.Builder
 	for i, l := range ls {

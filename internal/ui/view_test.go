@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
@@ -53,7 +54,7 @@ func TestViewDetail(t *testing.T) {
 	// Workers table, and the same full screen: every limit whole.
 	t.Run("110x24 workers", func(t *testing.T) {
 		m := started(t, newFake(fixtureModels(), 50), 110, 24)
-		m = press(t, m, "enter", "pgdown")
+		m = press(t, m, "enter", "pgdown", "pgdown")
 		require.Contains(t, m.View(), "› llm-worker-rbee-cpu   ! high  safetensors     32k")
 		requireGolden(t, m)
 	})
@@ -66,6 +67,21 @@ func TestViewDetail(t *testing.T) {
 	t.Run("120x40", func(t *testing.T) {
 		m := started(t, newFake(fixtureModels(), 50), 120, 40)
 		m = press(t, m, "j", "j", "enter")
+		requireGolden(t, m)
+	})
+	// The fit table of a GGUF repo, its cursor one below the best, full
+	// screen and beside the list at a smaller context.
+	t.Run("80x24 fit table", func(t *testing.T) {
+		m := started(t, newFake(fixtureModels(), 50), 80, 24)
+		m = press(t, m, "j", "j", "enter", "j")
+		require.Equal(t, "Q4_K_M", m.detail.highlighted().Name)
+		require.Contains(t, m.View(), "› Q4_K_M", "the cursor's row is scrolled into view")
+		requireGolden(t, m)
+	})
+	t.Run("120x40 fit table at 8k", func(t *testing.T) {
+		m := started(t, newFake(fixtureModels(), 50), 120, 40)
+		m = press(t, m, "j", "j", "enter", "-", "-")
+		require.Equal(t, int64(8192), m.context)
 		requireGolden(t, m)
 	})
 	t.Run("120x40 incompatible", func(t *testing.T) {
@@ -120,6 +136,13 @@ func TestViewStates(t *testing.T) {
 		m = press(t, m, "?")
 		requireGolden(t, m)
 	})
+	t.Run("rate limited", func(t *testing.T) {
+		m := newTestModel(&limitedOnce{fakeSearcher: newFake(fixtureModels(), 50)}, 80, 24)
+		m.tick = func(time.Duration, tea.Msg) tea.Cmd { return nil }
+		m = run(t, m, m.Init())
+		require.Contains(t, m.View(), "retrying in 37s")
+		requireGolden(t, m)
+	})
 	t.Run("offline", func(t *testing.T) {
 		f := newFake(fixtureModels(), 50)
 		p := f.pages[""]
@@ -159,7 +182,9 @@ func TestHeaderNamesQueryAndFilter(t *testing.T) {
 			m = run(t, m, m.Init())
 			m = press(t, m, tt.keys...)
 			head := strings.TrimRight(strings.SplitN(ansi.Strip(m.View()), "\n", 2)[0], " ")
-			assert.Equal(t, tt.want, head)
+			left, right, _ := strings.Cut(head, "   ")
+			assert.Equal(t, tt.want, left)
+			assert.Equal(t, "RAM unknown · no GPU · ctx default", strings.TrimSpace(right), "the machine and context, on the right")
 			assert.LessOrEqual(t, strings.Count(head, "models"), 1, "never \"all models\" twice")
 		})
 	}
