@@ -24,6 +24,9 @@ func runBrowse(ctx context.Context, e env, args []string) (int, error) {
 	var filters stringsFlag
 	fs.Var(&filters, "filter", "only models with this tag (repeatable)")
 	pickFormat := fs.String("pick-format", "id", "what a pick prints on stdout: id or json")
+	demo := fs.Bool("demo", false, "browse the built-in sample Hub: no network, no token, nothing on disk")
+	var fitf fitFlags
+	fitf.register(fs)
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return exitError, err
@@ -45,12 +48,23 @@ func runBrowse(ctx context.Context, e env, args []string) (int, error) {
 	if err != nil {
 		return exitError, err
 	}
+	over, err := fitf.overrides()
+	if err != nil {
+		return exitError, err
+	}
 	env := e.app()
 	cat, err := app.LoadCatalog(env, opts.WorkersFile)
 	if err != nil {
 		return exitError, err
 	}
-	hub, err := app.OpenHub(env, opts, true)
+	mach := app.DetectMachine(ctx, env, over)
+	cat.Machine = mach.Compat
+	var hub *app.Hub
+	if *demo {
+		hub, err = app.OpenDemoHub(env)
+	} else {
+		hub, err = app.OpenHub(env, opts, true)
+	}
 	if err != nil {
 		return exitError, err
 	}
@@ -62,6 +76,9 @@ func runBrowse(ctx context.Context, e env, args []string) (int, error) {
 		PickFormat: *pickFormat,
 		Output:     os.Stderr,
 		NoColor:    e.getenv("NO_COLOR") != "",
+		Machine:    mach.Fit,
+		Context:    over.Context,
+		Demo:       *demo,
 	})
 	if err != nil {
 		return exitError, err
@@ -69,14 +86,18 @@ func runBrowse(ctx context.Context, e env, args []string) (int, error) {
 	if !res.Picked {
 		return exitNegative, nil
 	}
+	// REPO:LABEL for a GGUF variant, else REPO. The id was checked when
+	// the list came (app drops invalid ones) and the label sanitised by
+	// the browser; written inert all the same, like every pick.
+	pick := text.Sanitize(res.Pick)
 	if *pickFormat == "json" {
-		if err := text.WriteJSON(e.stdout, report.Pick{Verdict: res.Judged.Verdict, Worker: res.Worker}); err != nil {
+		doc := report.Pick{Verdict: res.Judged.Verdict, Pick: pick, Variant: report.NewPickVariant(res.Variant),
+			SHA: res.SHA, Worker: res.Worker, Context: res.Context}
+		if err := text.WriteJSON(e.stdout, doc); err != nil {
 			return exitError, err
 		}
 		return exitOK, nil
 	}
-	// The id was checked when the list came (app drops invalid ones);
-	// written inert all the same, like every pick.
-	fmt.Fprintln(e.stdout, text.Sanitize(res.Judged.Model.ID))
+	fmt.Fprintln(e.stdout, pick)
 	return exitOK, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/fit"
 	"github.com/modelbrowser/modelbrowser/internal/hf"
 	"github.com/modelbrowser/modelbrowser/internal/query"
 )
@@ -49,4 +50,9 @@ func (b Browser) Detail(ctx context.Context, m compat.Model, refresh bool) (comp
 		return m, nil
 	}
 	return b.hub.pick(refresh).ResolveContext(ctx, m)
+}
+
+// Facts reads what m's fit needs (see Hub.Facts), through the cache.
+func (b Browser) Facts(ctx context.Context, m compat.Model) (fit.Facts, error) {
+	return b.hub.Facts(ctx, m)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/modelbrowser/modelbrowser/internal/cache"
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 	"github.com/modelbrowser/modelbrowser/internal/hf"
+	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest"
 	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
@@ -23,6 +24,8 @@ type Hub struct {
 	// writes is the cache's queue of writes (nil with NoCache), drained
 	// by Close.
 	writes *cache.WriteBehind
+	// demo is the in-process sample Hub of OpenDemoHub, closed by Close.
+	demo *hubtest.Server
 }
 
 // OpenHub opens the Hub client and its cache. refreshable also builds the
@@ -75,6 +78,9 @@ func OpenHub(env Env, opts Options, refreshable bool) (*Hub, error) {
 // Close waits for the cache writes still under way, then tells what the
 // store had to say about them.
 func (h *Hub) Close() {
+	if h.demo != nil {
+		h.demo.Close()
+	}
 	if h.writes == nil {
 		return
 	}

@@ -105,6 +105,18 @@ func (e *Error) Error() string {
 // Unwrap returns the underlying cause.
 func (e *Error) Unwrap() error { return e.Err }
 
+// RetryIn is how long to wait before asking again when the Hub rate-limited
+// the request (0 for any other error): the browser counts it down.
+func (e *Error) RetryIn() time.Duration {
+	if e.Kind != RateLimited {
+		return 0
+	}
+	if e.RetryAfter <= 0 {
+		return time.Minute
+	}
+	return e.RetryAfter
+}
+
 // Is makes errors.Is(err, &hf.Error{Kind: hf.NotFound}) match any error of
 // that kind.
 func (e *Error) Is(target error) bool {

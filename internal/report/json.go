@@ -50,10 +50,37 @@ func SearchJSON(w io.Writer, js []compat.Judged) error {
 }
 
 // Pick is what the browser's `--pick-format json` prints: the check shape
-// plus the worker the user chose.
+// plus what was picked: the variant (its files with sizes; null for a
+// repository without one), the commit, the worker the user chose and the
+// context the fit was judged at.
 type Pick struct {
 	compat.Verdict
-	Worker string `json:"worker"`
+	Pick    string       `json:"pick"`
+	Variant *PickVariant `json:"variant"`
+	SHA     string       `json:"sha"`
+	Worker  string       `json:"worker"`
+	Context int64        `json:"context"`
+}
+
+// PickVariant is the picked variant: its name, format, files and size.
+type PickVariant struct {
+	Name   string     `json:"name"`
+	Format string     `json:"format"`
+	Files  []fit.File `json:"files"`
+	Size   *uint64    `json:"size"`
+}
+
+// NewPickVariant is v as a pick prints it (nil for none).
+func NewPickVariant(v *fit.Variant) *PickVariant {
+	if v == nil {
+		return nil
+	}
+	p := &PickVariant{Name: v.Name, Format: v.Format, Files: v.Files}
+	if v.SizeKnown {
+		size := v.Size
+		p.Size = &size
+	}
+	return p
 }
 
 // WorkersDoc is the --json shape of `modelbrowser workers`.

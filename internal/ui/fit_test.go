@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -504,4 +505,18 @@ func TestRateLimitedDetailIsNoFailure(t *testing.T) {
 	m = run(t, m, cmd)
 	assert.True(t, it.detailed, "asked again after the wait")
 	assert.Equal(t, "40k", it.context)
+}
+
+type waitErr time.Duration
+
+func (w waitErr) Error() string          { return "wait" }
+func (w waitErr) RetryIn() time.Duration { return time.Duration(w) }
+
+// TestRetryAfterOnlyForRateLimits: the Hub client's errors can all say
+// RetryIn; only one with a wait is a rate limit to count down.
+func TestRetryAfterOnlyForRateLimits(t *testing.T) {
+	assert.Zero(t, retryAfter(errors.New("plain")))
+	assert.Zero(t, retryAfter(waitErr(0)), "an error without a wait is no rate limit")
+	assert.Equal(t, 37*time.Second, retryAfter(fmt.Errorf("page: %w", waitErr(37*time.Second))))
+	assert.Equal(t, time.Second, retryAfter(waitErr(time.Millisecond)), "at least a second")
 }

@@ -138,10 +138,11 @@ func (m *Model) stepContext(dir int) {
 	}
 }
 
-// retryAfter is the wait an error asks for (the Hub's 429), 0 for none.
+// retryAfter is the wait an error asks for (the Hub's 429), 0 for none
+// (an error that can say so but has no wait is no rate limit).
 func retryAfter(err error) time.Duration {
 	var r retryIner
-	if errors.As(err, &r) {
+	if errors.As(err, &r) && r.RetryIn() > 0 {
 		return max(r.RetryIn(), time.Second)
 	}
 	return 0
