@@ -31,8 +31,7 @@ func runCheck(ctx context.Context, e env, args []string) (int, error) {
 	if len(pos) != 1 {
 		return exitError, usageError{"check: want exactly one REPO_ID or REPO_ID:VARIANT, e.g. modelbrowser check meta-llama/Llama-3.1-8B-Instruct"}
 	}
-	// REPO:LABEL, as a pick prints it (a repo id never holds a colon).
-	id, label, _ := strings.Cut(pos[0], ":")
+	id, label := splitPick(pos[0])
 	over, err := fitf.overrides()
 	if err != nil {
 		return exitError, err
@@ -138,4 +137,19 @@ func workerNames(c compat.Catalog) string {
 		names[i] = w.Name
 	}
 	return text.Sanitize(strings.Join(names, ", "))
+}
+
+// labelChars are what a variant's label is made of: quant names, file
+// stems, folders.
+const labelChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-+/"
+
+// splitPick reads REPO:LABEL, as a pick prints it (a repository id never
+// holds a colon). Anything else, "C:\x" say, stays whole and is judged as
+// a repository id, which refuses it.
+func splitPick(arg string) (id, label string) {
+	id, label, ok := strings.Cut(arg, ":")
+	if !ok || label == "" || strings.Trim(label, labelChars) != "" || strings.HasPrefix(label, "/") {
+		return arg, ""
+	}
+	return id, label
 }

@@ -63,7 +63,7 @@ func (h *harness) run(args ...string) (code int, stdout, stderr string) {
 
 func TestCheckLlamaJSON(t *testing.T) {
 	h := newHarness(t)
-	code, out, errOut := h.run("check", "meta-llama/Llama-3.1-8B-Instruct", "--json")
+	code, out, errOut := h.run("check", "meta-llama/Llama-3.1-8B-Instruct", "--json", "--memory", "64GiB")
 	require.Equal(t, exitOK, code, errOut)
 	var v compat.Verdict
 	require.NoError(t, json.Unmarshal([]byte(out), &v))
@@ -273,4 +273,24 @@ func assertNotInDir(t *testing.T, dir, secret string) {
 		return nil
 	})
 	assert.Positive(t, n, "the cache holds files")
+}
+
+func TestSplitPick(t *testing.T) {
+	tests := map[string][2]string{
+		"Qwen/Qwen3-8B-GGUF:Q4_K_M":          {"Qwen/Qwen3-8B-GGUF", "Q4_K_M"},
+		"unsloth/x-GGUF:UD-Q4_K_XL":          {"unsloth/x-GGUF", "UD-Q4_K_XL"},
+		"org/m:safetensors/BF16":             {"org/m", "safetensors/BF16"},
+		"org/m":                              {"org/m", ""},
+		"org/m:":                             {"org/m:", ""},
+		`C:\x`:                               {`C:\x`, ""},
+		"org/m:Q4 K":                         {"org/m:Q4 K", ""},
+		"org/m:/etc/passwd":                  {"org/m:/etc/passwd", ""},
+		"org/m:a:b":                          {"org/m:a:b", ""},
+		"org/m:\x1b[2J":                      {"org/m:\x1b[2J", ""},
+		"bartowski/m-GGUF:Q4_K_M/part-00001": {"bartowski/m-GGUF", "Q4_K_M/part-00001"},
+	}
+	for in, want := range tests {
+		id, label := splitPick(in)
+		assert.Equal(t, want, [2]string{id, label}, in)
+	}
 }

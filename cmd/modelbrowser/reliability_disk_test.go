@@ -147,7 +147,8 @@ func TestBinaryCacheEntrySymlink(t *testing.T) {
 func TestBinaryEveryEntryDamaged(t *testing.T) {
 	t.Parallel()
 	b := newBin(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 30})
-	cmds := [][]string{{"search", "--all", "--limit", "30", "--json"}, {"check", "synthetic-org-1/model-1-qwen2", "--json"}}
+	// --memory: the free memory check reports must not move between runs.
+	cmds := [][]string{{"search", "--all", "--limit", "30", "--json"}, {"check", "synthetic-org-1/model-1-qwen2", "--json", "--memory", "16GiB"}}
 	var want []binResult
 	for _, c := range cmds {
 		r := b.run(c...)
