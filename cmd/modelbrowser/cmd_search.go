@@ -25,6 +25,9 @@ func runSearch(ctx context.Context, e env, args []string) (int, error) {
 	fs.Var(&filters, "filter", "only models with this tag (repeatable)")
 	noContext := fs.Bool("no-context", false, "do not fetch config.json for context lengths")
 	asJSON := fs.Bool("json", false, "print a JSON array")
+	withFit := fs.Bool("fit", false, "weigh each model's files on this machine; keep those with a file that fits (up to 3 more requests a model)")
+	var fitf fitFlags
+	fitf.register(fs)
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return exitError, err
@@ -45,6 +48,10 @@ func runSearch(ctx context.Context, e env, args []string) (int, error) {
 	if err != nil {
 		return exitError, err
 	}
+	over, err := fitf.overrides()
+	if err != nil {
+		return exitError, err
+	}
 	ctx, cancel, err := budget.within(ctx)
 	if err != nil {
 		return exitError, err
@@ -55,13 +62,22 @@ func runSearch(ctx context.Context, e env, args []string) (int, error) {
 	if err != nil {
 		return exitError, err
 	}
+	mach := app.DetectMachine(ctx, env, over)
+	cat.Machine = mach.Compat
 	hub, err := app.OpenHub(env, opts, false)
 	if err != nil {
 		return exitError, err
 	}
 	defer hub.Close()
+	lim := app.Limits{Limit: *limit, Scan: *scan, All: *all}
+	if *withFit {
+		lim.Fit = &app.FitPlan{Machine: mach.Fit, Context: over.Context}
+	}
 	q := query.Query{Text: strings.Join(pos, " "), Author: *author, Filters: filters, Sort: sort.Name}
-	res, err := hub.Search(ctx, q, cat, app.Limits{Limit: *limit, Scan: *scan, All: *all})
+	res, err := hub.Search(ctx, q, cat, lim)
+	if *withFit {
+		e.note(fmt.Sprintf("--fit: %s to the Hub (it allows 500 API requests per 5 minutes without a token)", plural(hub.Requests(), "request")))
+	}
 	if err != nil && timedOut(ctx) {
 		err = context.Cause(ctx)
 	}
@@ -82,11 +98,11 @@ func runSearch(ctx context.Context, e env, args []string) (int, error) {
 		return exitError, nil // nothing partial on stdout
 	}
 	if *asJSON {
-		if err := report.SearchJSON(e.stdout, res.Judged); err != nil {
+		if err := report.SearchJSON(e.stdout, res.Judged, res.Fits); err != nil {
 			return exitError, err
 		}
 	} else {
-		report.Table(e.stdout, res.Judged, e.width)
+		report.Table(e.stdout, res.Judged, res.Fits, e.width)
 		if !*all && e.stdoutTTY {
 			fmt.Fprintf(e.stdout, "\n%d compatible of %d scanned (--all shows every model)\n", len(res.Judged), res.Scanned)
 		}
@@ -95,4 +111,12 @@ func runSearch(ctx context.Context, e env, args []string) (int, error) {
 		return exitError, nil
 	}
 	return exitOK, nil
+}
+
+// plural is "1 request", "2 requests".
+func plural(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

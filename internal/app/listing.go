@@ -3,9 +3,11 @@ package app
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/fit"
 	"github.com/modelbrowser/modelbrowser/internal/hf"
 	"github.com/modelbrowser/modelbrowser/internal/query"
 	"github.com/modelbrowser/modelbrowser/internal/text"
@@ -28,6 +30,17 @@ type Limits struct {
 	Scan int
 	// All returns every model, compatible or not.
 	All bool
+	// Fit, when set, weighs each compatible result's files on this
+	// machine and keeps only the models whose recommended worker has a
+	// file that fits (all of them with All); Limit counts the models kept.
+	Fit *FitPlan
+}
+
+// FitPlan is what search --fit judges against.
+type FitPlan struct {
+	Machine fit.Machine
+	// Context is --ctx, 0 for each model's default.
+	Context int64
 }
 
 // pageSize is how many models one list request asks for: exactly what is
@@ -66,6 +79,9 @@ type SearchResult struct {
 	// answer; Oldest is the oldest such page's time.
 	Stale  bool
 	Oldest time.Time
+	// Fits are, with Limits.Fit, each result's fit (nil where its files
+	// could not be read or it is incompatible), in the order of Judged.
+	Fits []*fit.Result
 }
 
 // Search pages through the Hub's results, each page judged as it arrives,
@@ -97,7 +113,8 @@ func (h *Hub) Search(ctx context.Context, q query.Query, cat compat.Catalog, l L
 		}
 		models, invalid := validIDs(page.Models)
 		res.Dropped += invalid + len(page.Dropped)
-		fresh := 0
+		fresh, stop := 0, false
+		var cands []compat.Judged
 		for _, m := range models {
 			if seen[m.ID] {
 				continue
@@ -108,11 +125,20 @@ func (h *Hub) Search(ctx context.Context, q query.Query, cat compat.Catalog, l L
 			budget++
 			j := compat.Judged{Model: m, Verdict: compat.Check(m, cat)}
 			if l.All || j.Verdict.Compatible {
-				res.Judged = append(res.Judged, j)
+				cands = append(cands, j)
 			}
-			if len(res.Judged) >= l.Limit || (!l.All && budget >= l.Scan) {
-				return res, nil
+			if (!l.All && budget >= l.Scan) || (l.Fit == nil && len(res.Judged)+len(cands) >= l.Limit) {
+				stop = true
+				break
 			}
+		}
+		if l.Fit == nil {
+			res.Judged = append(res.Judged, cands...)
+		} else {
+			h.keepFitting(ctx, cands, cat, l, &res)
+		}
+		if stop || len(res.Judged) >= l.Limit {
+			return res, nil
 		}
 		if err != nil {
 			return res, err
@@ -132,6 +158,48 @@ func (h *Hub) Search(ctx context.Context, q query.Query, cat compat.Catalog, l L
 		}
 	}
 	return res, nil
+}
+
+// keepFitting weighs the files of the candidates on the plan's machine,
+// a few at a time and no more than the limit still wants, and keeps those
+// whose recommended worker has a file that fits (every one with All).
+func (h *Hub) keepFitting(ctx context.Context, cands []compat.Judged, cat compat.Catalog, l Limits, res *SearchResult) {
+	for len(cands) > 0 && len(res.Judged) < l.Limit && ctx.Err() == nil {
+		n := min(len(cands), l.Limit-len(res.Judged))
+		batch := h.ResolveContexts(ctx, cands[:n], cat)
+		cands = cands[n:]
+		fits := make([]*fit.Result, len(batch))
+		sem := make(chan struct{}, contextConcurrency)
+		var wg sync.WaitGroup
+		for i, j := range batch {
+			if !j.Verdict.Compatible {
+				continue
+			}
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				facts, err := h.Facts(ctx, j.Model)
+				if err != nil {
+					return
+				}
+				if r, ok := fit.ForVerdict(facts, j.Model, j.Verdict, cat, l.Fit.Machine, l.Fit.Context); ok {
+					fits[i] = &r
+				}
+			}()
+		}
+		wg.Wait()
+		for i, j := range batch {
+			f := fits[i]
+			if f != nil {
+				j.Verdict.Warnings = append(j.Verdict.Warnings, f.Warnings...)
+			}
+			if l.All || (f != nil && f.HasBest(j.Verdict.RecommendedWorker)) {
+				res.Judged = append(res.Judged, j)
+				res.Fits = append(res.Fits, f)
+			}
+		}
+	}
 }
 
 // ResolveContexts fetches config.json for the results that need it and

@@ -159,3 +159,29 @@ func Fit(w io.Writer, r fit.Result, l fit.Listing, recommended, marked string) {
 		}
 	}
 }
+
+// bestCell is the FIT cell of search --fit: the recommended worker's best
+// file, its level glyph, label and size ("✓ Q4_K_M 4.6G"); "✗ none" when
+// no file fits, "?" when the files could not be read.
+func bestCell(r *fit.Result, worker string) string {
+	if r == nil {
+		return "?"
+	}
+	best := r.Best[worker]
+	if best == nil {
+		return "✗ none"
+	}
+	for _, v := range r.Variants {
+		if v.Name != *best {
+			continue
+		}
+		level := levelWord(v.Fit[worker])
+		glyph, _, _ := strings.Cut(level, " ")
+		cell := glyph + " " + text.Sanitize(v.Name)
+		if v.Size != nil {
+			cell += " " + fit.NarrowBytes(*v.Size)
+		}
+		return cell
+	}
+	return "? " + text.Sanitize(*best)
+}

@@ -14,13 +14,17 @@ type SearchElement struct {
 	compat.Verdict
 	Downloads int64 `json:"downloads"`
 	Likes     int64 `json:"likes"`
+	// Fit is the short fit of search --fit: the context, the best file
+	// per worker and the largest context that fits.
+	Fit *fit.Summary `json:"fit,omitempty"`
 }
 
 // SearchJSON writes the results as one JSON array with an element per
 // line: valid JSON for any parser, easy to grep, and without the cost of
 // indenting a megabyte of output. Unsafe characters are escaped
 // (text.AppendInert). Written 64 KB at a time.
-func SearchJSON(w io.Writer, js []compat.Judged) error {
+// fits, when not nil, holds each result's fit (search --fit).
+func SearchJSON(w io.Writer, js []compat.Judged, fits []*fit.Result) error {
 	const chunk = 64 << 10
 	buf := make([]byte, 0, chunk+8<<10)
 	buf = append(buf, '[')
@@ -29,7 +33,12 @@ func SearchJSON(w io.Writer, js []compat.Judged) error {
 			buf = append(buf, ',')
 		}
 		buf = append(buf, '\n')
-		b, err := text.MarshalJSON(SearchElement{Verdict: js[i].Verdict, Downloads: js[i].Model.Downloads, Likes: js[i].Model.Likes})
+		el := SearchElement{Verdict: js[i].Verdict, Downloads: js[i].Model.Downloads, Likes: js[i].Model.Likes}
+		if i < len(fits) && fits[i] != nil {
+			sum := fits[i].Summary()
+			el.Fit = &sum
+		}
+		b, err := text.MarshalJSON(el)
 		if err != nil {
 			return err
 		}

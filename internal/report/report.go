@@ -13,16 +13,18 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/fit"
 	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
 // Table prints an aligned table that fits width (0 = no limit): the id
-// column gives way first.
-func Table(w io.Writer, js []compat.Judged, width int) {
-	type row struct{ verdict, id, family, formats, params, ctx, downloads string }
+// column gives way first. With fits (search --fit), a FIT column shows the
+// best file for the recommended worker: its level, label and size.
+func Table(w io.Writer, js []compat.Judged, fits []*fit.Result, width int) {
+	type row struct{ verdict, id, family, formats, params, ctx, downloads, fit string }
 	rows := make([]row, 0, len(js)+1)
-	rows = append(rows, row{"VERDICT", "MODEL", "FAMILY", "FORMATS", "PARAMS", "CONTEXT", "DOWNLOADS"})
-	for _, j := range js {
+	rows = append(rows, row{"VERDICT", "MODEL", "FAMILY", "FORMATS", "PARAMS", "CONTEXT", "DOWNLOADS", "FIT"})
+	for i, j := range js {
 		v := j.Verdict
 		r := row{
 			verdict:   verdictWord(v),
@@ -39,15 +41,25 @@ func Table(w io.Writer, js []compat.Judged, width int) {
 		if v.ContextLength != nil {
 			r.ctx = text.HumanContext(*v.ContextLength)
 		}
+		if i < len(fits) {
+			r.fit = "-"
+			if v.Compatible {
+				r.fit = bestCell(fits[i], v.RecommendedWorker)
+			}
+		}
 		rows = append(rows, r)
 	}
-	widths := make([]int, 7)
+	cols := 7
+	if fits != nil {
+		cols = 8
+	}
+	widths := make([]int, cols)
 	for _, r := range rows {
-		for i, c := range []string{r.verdict, r.id, r.family, r.formats, r.params, r.ctx, r.downloads} {
+		for i, c := range []string{r.verdict, r.id, r.family, r.formats, r.params, r.ctx, r.downloads, r.fit}[:cols] {
 			widths[i] = max(widths[i], ansi.StringWidth(c))
 		}
 	}
-	total := 2 * 6
+	total := 2 * (cols - 1)
 	for _, x := range widths {
 		total += x
 	}
@@ -65,12 +77,12 @@ func Table(w io.Writer, js []compat.Judged, width int) {
 		}
 	}
 	for _, r := range rows {
-		cells := []string{r.verdict, r.id, r.family, r.formats, r.params, r.ctx, r.downloads}
+		cells := []string{r.verdict, r.id, r.family, r.formats, r.params, r.ctx, r.downloads, r.fit}[:cols]
 		var b strings.Builder
 		for i, c := range cells {
 			c = ansi.Truncate(c, widths[i], "…")
 			pad := widths[i] - ansi.StringWidth(c)
-			if i >= 4 { // numbers align right
+			if i >= 4 && i <= 6 { // numbers align right
 				b.WriteString(strings.Repeat(" ", pad) + c)
 			} else {
 				b.WriteString(c)
