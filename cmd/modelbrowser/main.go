@@ -171,13 +171,16 @@ func terminalInfo(f *os.File) (bool, int) {
 	return true, w
 }
 
-const usageText = `modelbrowser: find Hugging Face models your local inference workers can run.
+const usageText = `modelbrowser: find Hugging Face models your local inference workers can run,
+and the file that fits this machine.
 
 Usage:
-  modelbrowser [QUERY] [flags]           browse interactively (p picks; the id goes to stdout)
+  modelbrowser [QUERY] [flags]           browse interactively (p picks: REPO:LABEL or REPO on stdout)
+  modelbrowser --demo                    browse the built-in sample Hub (no network, no token)
   modelbrowser search [QUERY] [flags]    list compatible models (--all for every model)
-  modelbrowser check REPO_ID [flags]     explain one model's verdict (exit 0 compatible, 1 not, 2 error)
-  modelbrowser workers [--json]          list the worker catalog in force and where it came from
+  modelbrowser check REPO[:LABEL] [flags]  explain one model's verdict and its files' fit
+                                         (exit 0 compatible, 1 not, 2 error)
+  modelbrowser workers [--json]          the worker catalog in force, and this machine's memory
   modelbrowser cache info|clear|prune    show or manage the on-disk cache
   modelbrowser version
 
@@ -186,13 +189,22 @@ Common flags:
   --offline        send no request; answer from the cache only (also HF_HUB_OFFLINE=1)
   --refresh        revalidate cached answers with the Hub
   --no-cache       neither read nor write the cache
+  --memory SIZE    judge fit as if this much RAM were free (16GiB, 7.5G, 12000MiB)
+  --vram SIZE      judge fit as if one GPU with this much free memory were there
+  --ctx N          judge fit at N tokens (8192, 32k), capped at each worker's limit
 
 search flags:  --limit N (50) --all --scan N (1000) --sort downloads|likes|trending|updated|created
-               --author NAME --filter TAG (repeatable) --no-context --json
-check flags:   --worker NAME --revision REV --json
-TUI flags:     --sort ... --author NAME --filter TAG --pick-format id|json
+               --author NAME --filter TAG (repeatable) --no-context --json --timeout D (60s)
+               --fit   keep the models with a file that fits this machine; costs up to three
+                       more requests a model (file sizes, a GGUF header read and its redirect)
+                       against the Hub's rate limit (500 API requests per 5 minutes without a
+                       token); the count is printed on stderr
+check flags:   --worker NAME --revision REV --json --timeout D (60s)
+               --require-fit   exit 1 also when no file fits the recommended worker
+TUI flags:     --sort ... --author NAME --filter TAG --pick-format id|json --demo
 
 Environment: HF_ENDPOINT, HF_TOKEN, HUGGING_FACE_HUB_TOKEN, HF_TOKEN_PATH, HF_HOME,
-HF_HUB_ETAG_TIMEOUT, HF_HUB_OFFLINE, MODELBROWSER_CACHE_DIR, XDG_CACHE_HOME,
-XDG_CONFIG_HOME, NO_COLOR.
+HF_HUB_CACHE, HF_HUB_ETAG_TIMEOUT, HF_HUB_OFFLINE, MODELBROWSER_CACHE_DIR,
+MODELBROWSER_CACHE_MAX_MB, MODELBROWSER_ALLOW_HTTP_TOKEN, XDG_CACHE_HOME, XDG_CONFIG_HOME,
+NO_COLOR.
 `
