@@ -114,7 +114,7 @@ func run(ctx context.Context, e env) int {
 	case "check":
 		code, err = runCheck(ctx, e, args[1:])
 	case "workers":
-		err = runWorkers(e, args[1:])
+		err = runWorkers(ctx, e, args[1:])
 	case "cache":
 		err = runCache(e, args[1:])
 	case "version", "--version":

@@ -98,11 +98,18 @@ type WorkersDoc struct {
 	RecommendedDevice string          `json:"recommended_device"`
 	Workers           []compat.Worker `json:"workers"`
 	Families          []compat.Family `json:"families"`
+	// Machine is what this computer offers the workers, each figure with
+	// its source.
+	Machine fit.Machine `json:"machine"`
 }
 
-// WorkersJSON writes the catalog as JSON, every string inert.
-func WorkersJSON(w io.Writer, c compat.Catalog) error {
-	return text.WriteJSON(w, WorkersDoc{Source: c.Source, RecommendedDevice: c.Machine.Device(), Workers: c.Workers, Families: c.Families})
+// WorkersJSON writes the catalog and the machine as JSON, every string
+// inert.
+func WorkersJSON(w io.Writer, c compat.Catalog, m fit.Machine) error {
+	if m.GPUs == nil {
+		m.GPUs = []fit.GPU{}
+	}
+	return text.WriteJSON(w, WorkersDoc{Source: c.Source, RecommendedDevice: c.Machine.Device(), Workers: c.Workers, Families: c.Families, Machine: m})
 }
 
 // Check is what `check --json` prints: the verdict, and the fit of the

@@ -223,11 +223,12 @@ func orDash(s string) string {
 
 // Workers prints the worker catalog in force for a person. A user's
 // catalog is data like the Hub's answers: every name in it is sanitised.
-func Workers(out io.Writer, c compat.Catalog) {
+func Workers(out io.Writer, c compat.Catalog, m fit.Machine) {
 	s := text.Sanitize
 	list := func(xs []string) string { return s(strings.Join(xs, ", ")) }
 	fmt.Fprintf(out, "Worker catalog: %s\n", s(c.Source))
-	fmt.Fprintf(out, "This machine: %s/%s, preferred device %s\n\n", c.Machine.OS, c.Machine.Arch, c.Machine.Device())
+	fmt.Fprintf(out, "This machine: %s/%s, preferred device %s\n", c.Machine.OS, c.Machine.Arch, c.Machine.Device())
+	fmt.Fprintf(out, "Memory: %s\n\n", Machine(m))
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "WORKER\tDEVICE\tPLATFORMS\tFORMATS\tMAX CONTEXT\tSTREAMING\tBATCHING")
 	for _, w := range c.Workers {
