@@ -7,7 +7,6 @@ import (
 
 	"github.com/modelbrowser/modelbrowser/internal/app"
 	"github.com/modelbrowser/modelbrowser/internal/compat"
-	"github.com/modelbrowser/modelbrowser/internal/fit"
 	"github.com/modelbrowser/modelbrowser/internal/report"
 	"github.com/modelbrowser/modelbrowser/internal/text"
 )
@@ -31,7 +30,7 @@ func runCheck(ctx context.Context, e env, args []string) (int, error) {
 	if len(pos) != 1 {
 		return exitError, usageError{"check: want exactly one REPO_ID or REPO_ID:VARIANT, e.g. modelbrowser check meta-llama/Llama-3.1-8B-Instruct"}
 	}
-	id, label := splitPick(pos[0])
+	id, label := app.SplitPick(pos[0])
 	over, err := fitf.overrides()
 	if err != nil {
 		return exitError, err
@@ -64,7 +63,7 @@ func runCheck(ctx context.Context, e env, args []string) (int, error) {
 		return exitError, err
 	}
 	defer hub.Close()
-	m, err := hub.Model(ctx, id, *revision)
+	c, err := hub.Check(ctx, id, label, *revision, cat, mach.Fit, over.Context)
 	if err != nil && timedOut(ctx) {
 		err = fmt.Errorf("%s before the Hub answered", context.Cause(ctx))
 	}
@@ -74,61 +73,20 @@ func runCheck(ctx context.Context, e env, args []string) (int, error) {
 	if _, ok := wasInterrupted(ctx); ok {
 		return exitError, nil // nothing partial on stdout
 	}
-	v := compat.Check(m, cat)
-	var res *fit.Result
-	var listing fit.Listing
-	if v.Compatible || label != "" {
-		facts, err := hub.Facts(ctx, m)
-		switch {
-		case err != nil && label != "":
-			return exitError, fmt.Errorf("cannot list the files of %s to find %q: %w", id, label, err)
-		case err != nil:
-			e.note("files and fit unknown: " + err.Error())
-		default:
-			listing = facts.Listing
-			if label != "" {
-				if _, ok := listing.Variant(label); !ok {
-					return exitError, fmt.Errorf("%s has no variant %q (it has %s)", id, label, variantNames(listing))
-				}
-			}
-			if r, ok := fit.ForVerdict(facts, m, v, cat, mach.Fit, over.Context); ok {
-				res = &r
-				v.Warnings = append(v.Warnings, r.Warnings...)
-			}
-		}
-	}
-	if _, ok := wasInterrupted(ctx); ok {
-		return exitError, nil
-	}
 	if *asJSON {
-		if err := text.WriteJSON(e.stdout, report.Check{Verdict: v, Fit: res}); err != nil {
+		if err := text.WriteJSON(e.stdout, report.Check{Verdict: c.Verdict, Fit: c.Fit}); err != nil {
 			return exitError, err
 		}
 	} else {
-		report.Explanation(e.stdout, m, v)
-		if res != nil {
-			report.Fit(e.stdout, *res, listing, v.RecommendedWorker, label)
+		report.Explanation(e.stdout, c.Model, c.Verdict)
+		if c.Fit != nil {
+			report.Fit(e.stdout, *c.Fit, c.Listing, c.Verdict.RecommendedWorker, label)
 		}
 	}
-	switch {
-	case !v.Compatible:
-		return exitNegative, nil
-	case *requireFit && (res == nil || !res.HasBest(v.RecommendedWorker)):
+	if !c.Verdict.Compatible || (*requireFit && !c.FitsRecommended()) {
 		return exitNegative, nil
 	}
 	return exitOK, nil
-}
-
-// variantNames lists a repository's variants for an error message.
-func variantNames(l fit.Listing) string {
-	if len(l.Variants) == 0 {
-		return "no downloadable variant"
-	}
-	names := make([]string, len(l.Variants))
-	for i, v := range l.Variants {
-		names[i] = v.Name
-	}
-	return strings.Join(names, ", ")
 }
 
 func workerNames(c compat.Catalog) string {
@@ -137,19 +95,4 @@ func workerNames(c compat.Catalog) string {
 		names[i] = w.Name
 	}
 	return text.Sanitize(strings.Join(names, ", "))
-}
-
-// labelChars are what a variant's label is made of: quant names, file
-// stems, folders.
-const labelChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-+/"
-
-// splitPick reads REPO:LABEL, as a pick prints it (a repository id never
-// holds a colon). Anything else, "C:\x" say, stays whole and is judged as
-// a repository id, which refuses it.
-func splitPick(arg string) (id, label string) {
-	id, label, ok := strings.Cut(arg, ":")
-	if !ok || label == "" || strings.Trim(label, labelChars) != "" || strings.HasPrefix(label, "/") {
-		return arg, ""
-	}
-	return id, label
 }

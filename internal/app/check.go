@@ -1,0 +1,88 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/fit"
+)
+
+// Checked is one model judged in full: its verdict (with the fit's
+// warnings), and the fit of its files on the machine.
+type Checked struct {
+	Model   compat.Model
+	Verdict compat.Verdict
+	// Fit is nil when the model is incompatible or its files could not
+	// be read (a note says why).
+	Fit *fit.Result
+	// Listing is the repository's variants and extra files.
+	Listing fit.Listing
+}
+
+// Check judges the repository id (at revision, "" for main) against the
+// catalog and weighs its files on the machine at context (0 for the
+// model's default). label, when not "", must name one of its variants.
+func (h *Hub) Check(ctx context.Context, id, label, revision string, cat compat.Catalog, mach fit.Machine, context int64) (Checked, error) {
+	m, err := h.Model(ctx, id, revision)
+	if err != nil {
+		return Checked{}, err
+	}
+	c := Checked{Model: m, Verdict: compat.Check(m, cat)}
+	if !c.Verdict.Compatible && label == "" {
+		return c, nil
+	}
+	facts, err := h.Facts(ctx, m)
+	switch {
+	case err != nil && label != "":
+		return c, fmt.Errorf("cannot list the files of %s to find %q: %w", id, label, err)
+	case err != nil:
+		h.env.note("files and fit unknown: " + err.Error())
+		return c, nil
+	}
+	c.Listing = facts.Listing
+	if label != "" {
+		if _, ok := c.Listing.Variant(label); !ok {
+			return c, fmt.Errorf("%s has no variant %q (it has %s)", id, label, variantNames(c.Listing))
+		}
+	}
+	if r, ok := fit.ForVerdict(facts, m, c.Verdict, cat, mach, context); ok {
+		c.Fit = &r
+		c.Verdict.Warnings = append(c.Verdict.Warnings, r.Warnings...)
+	}
+	return c, nil
+}
+
+// FitsRecommended reports whether the recommended worker has a file that
+// fits (check --require-fit).
+func (c Checked) FitsRecommended() bool {
+	return c.Fit != nil && c.Fit.HasBest(c.Verdict.RecommendedWorker)
+}
+
+// variantNames lists a repository's variants for an error message.
+func variantNames(l fit.Listing) string {
+	if len(l.Variants) == 0 {
+		return "no downloadable variant"
+	}
+	names := make([]string, len(l.Variants))
+	for i, v := range l.Variants {
+		names[i] = v.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+// labelChars are what a variant's label is made of: quant names, file
+// stems, folders.
+const labelChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-+/"
+
+// SplitPick reads REPO:LABEL, as a pick prints it (a repository id never
+// holds a colon). Anything else, "C:\x" say, stays whole and is judged as
+// a repository id, which refuses it.
+func SplitPick(arg string) (id, label string) {
+	id, label, ok := strings.Cut(arg, ":")
+	if !ok || label == "" || strings.Trim(label, labelChars) != "" || strings.HasPrefix(label, "/") {
+		return arg, ""
+	}
+	return id, label
+}
