@@ -9,6 +9,7 @@
 #   bench/fitcal.sh                   # files and logs in /tmp/modelbrowser-fitcal
 #   FITCAL_DIR=/some/dir bench/fitcal.sh
 #   FITCAL_CTX=2048,8192 bench/fitcal.sh
+#   FITCAL_TOKENS=1024 bench/fitcal.sh  # a prompt of 1024 tokens, not a short sentence
 #
 # Needs Go, Node >= 20 and npm; `npm ci` into bench/llamacpp (once) needs the
 # npm registry. Takes a few minutes on two cores. Not a test: nothing here
@@ -17,6 +18,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${FITCAL_DIR:-/tmp/modelbrowser-fitcal}
 ctxs=${FITCAL_CTX:-2048,8192,32768}
+tokens=()
+[ -n "${FITCAL_TOKENS:-}" ] && tokens=(--tokens "$FITCAL_TOKENS")
 mkdir -p "$dir/logs"
 
 want=$(node -p 'require("./bench/llamacpp/package.json").dependencies["node-llama-cpp"]')
@@ -31,7 +34,7 @@ go build -o "$dir/fitcal" ./bench/fitcal
 : >"$dir/measured.jsonl"
 while IFS=$'\t' read -r model file ctx; do
   echo "llama.cpp: $model at $ctx tokens" >&2
-  node bench/llamacpp/measure.mjs "$file" "$ctx" --log "$dir/logs/$model-$ctx.log" >>"$dir/measured.jsonl"
+  node bench/llamacpp/measure.mjs "$file" "$ctx" --log "$dir/logs/$model-$ctx.log" "${tokens[@]}" </dev/null >>"$dir/measured.jsonl"
 done < <(node -e '
   for (const l of require("fs").readFileSync(process.argv[1], "utf8").split("\n"))
     if (l.trim()) { const e = JSON.parse(l); console.log([e.model, e.file, e.ctx].join("\t")); }

@@ -4,7 +4,10 @@
 // (KV cache, compute, model, output; bytes, from its MiB figures) and this
 // process's peak resident memory (VmHWM). Used by bench/fitcal.sh.
 //
-//   node measure.mjs FILE.gguf CTX [BATCH] [--log LOGFILE]
+//   node measure.mjs FILE.gguf CTX [BATCH] [--log LOGFILE] [--tokens N]
+//
+// The prompt is a short sentence (a few dozen tokens), or exactly N tokens of
+// repeated text with --tokens N (at least 512 fills a whole micro-batch).
 //
 // BATCH defaults to 512, or 511 for a sliding-window model: node-llama-cpp
 // adds 1 to the batch of those (LlamaContext: "+1 to handle edge cases with
@@ -20,11 +23,18 @@ if (li >= 0) {
     logFile = args[li + 1];
     args.splice(li, 2);
 }
+let promptTokens = null;
+const ti = args.indexOf("--tokens");
+if (ti >= 0) {
+    promptTokens = Number(args[ti + 1]);
+    args.splice(ti, 2);
+}
 const [modelPath, ctxArg, batchArg] = args;
 const contextSize = Number(ctxArg);
 if (!modelPath || !Number.isInteger(contextSize) || contextSize <= 0 ||
-    (batchArg != null && !/^[1-9][0-9]*$/.test(batchArg))) {
-    console.error("usage: node measure.mjs FILE.gguf CTX [BATCH] [--log LOGFILE]");
+    (batchArg != null && !/^[1-9][0-9]*$/.test(batchArg)) ||
+    (promptTokens != null && !(Number.isInteger(promptTokens) && promptTokens > 0 && promptTokens < contextSize))) {
+    console.error("usage: node measure.mjs FILE.gguf CTX [BATCH] [--log LOGFILE] [--tokens N]  (0 < N < CTX)");
     process.exit(2);
 }
 
@@ -41,7 +51,14 @@ const swa = model.fileInsights.swaSize ?? 0;
 const batchSize = batchArg != null ? Number(batchArg) : (swa > 0 ? 511 : 512);
 const context = await model.createContext({contextSize, batchSize, flashAttention: true});
 const sequence = context.getSequence();
-const tokens = model.tokenize("The quick brown fox jumps over the lazy dog.\nHello, world!");
+const sentence = "The quick brown fox jumps over the lazy dog.\nHello, world!";
+let tokens = model.tokenize(sentence);
+if (promptTokens != null) {
+    const one = tokens;
+    while (tokens.length < promptTokens)
+        tokens = tokens.concat(one);
+    tokens = tokens.slice(0, promptTokens);
+}
 await sequence.evaluateWithoutGeneratingNewTokens(tokens);
 
 function status(key) { // kB in /proc/self/status -> bytes

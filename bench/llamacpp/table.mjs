@@ -49,7 +49,7 @@ for (const e of estimates) {
     const ok = e.low <= m.peak_rss && m.peak_rss <= e.high;
     if (ok) inRange++;
     rows.push([
-        e.model, e.ctx,
+        e.model, e.ctx, m.tokens,
         cmp(m.kv, e.kv),
         cmp(m.compute, e.compute),
         cmp(m.model_buffer, e.weights),
@@ -58,7 +58,7 @@ for (const e of estimates) {
         ok ? "yes" : "**no**",
     ]);
 }
-const head = ["model", "ctx", "KV: llama.cpp vs estimate", "compute: llama.cpp vs estimate",
+const head = ["model", "ctx", "prompt tokens", "KV: llama.cpp vs estimate", "compute: llama.cpp vs estimate",
     "model buffer vs weights (file size)", "peak RSS", "low", "high", "RSS − low", "low ≤ RSS ≤ high"];
 console.log(`| ${head.join(" | ")} |`);
 console.log(`|${head.map((_, i) => i < 1 ? "---" : "---:").join("|")}|`);
