@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -31,6 +32,11 @@ import (
 var binPath string
 
 func TestMain(m *testing.M) {
+	flag.Parse()
+	if testing.Short() {
+		// -short: the binary is neither built nor run (newBin skips).
+		os.Exit(m.Run())
+	}
 	dir, err := os.MkdirTemp("", "modelbrowser-bin-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "binary_test:", err)
@@ -75,6 +81,9 @@ type binHarness struct {
 
 func newBin(t *testing.T, opts ...hubtest.Options) *binHarness {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: the built binary is not run")
+	}
 	o := hubtest.Options{PageSize: 7, GatedTokens: []string{binToken}}
 	if len(opts) > 0 {
 		o = opts[0]

@@ -8,7 +8,6 @@ import (
 
 	"github.com/charmbracelet/x/term"
 
-	"github.com/modelbrowser/modelbrowser/internal/app"
 	"github.com/modelbrowser/modelbrowser/internal/query"
 	"github.com/modelbrowser/modelbrowser/internal/report"
 	"github.com/modelbrowser/modelbrowser/internal/text"
@@ -25,8 +24,6 @@ func runBrowse(ctx context.Context, e env, args []string) (int, error) {
 	fs.Var(&filters, "filter", "only models with this tag (repeatable)")
 	pickFormat := fs.String("pick-format", "id", "what a pick prints on stdout: id or json")
 	demo := fs.Bool("demo", false, "browse the built-in sample Hub: no network, no token, nothing on disk")
-	var fitf fitFlags
-	fitf.register(fs)
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return exitError, err
@@ -44,40 +41,20 @@ func runBrowse(ctx context.Context, e env, args []string) (int, error) {
 	if !term.IsTerminal(os.Stdin.Fd()) || !term.IsTerminal(os.Stderr.Fd()) {
 		return exitError, fmt.Errorf("the interactive browser needs a terminal on stdin and stderr; in scripts use 'modelbrowser search' or 'modelbrowser check'")
 	}
-	opts, err := common.options()
+	sess, err := common.open(ctx, e, true, *demo)
 	if err != nil {
 		return exitError, err
 	}
-	over, err := fitf.overrides()
-	if err != nil {
-		return exitError, err
-	}
-	env := e.app()
-	cat, err := app.LoadCatalog(env, opts.WorkersFile)
-	if err != nil {
-		return exitError, err
-	}
-	mach := app.DetectMachine(ctx, env, over)
-	cat.Machine = mach.Compat
-	var hub *app.Hub
-	if *demo {
-		hub, err = app.OpenDemoHub(env)
-	} else {
-		hub, err = app.OpenHub(env, opts, true)
-	}
-	if err != nil {
-		return exitError, err
-	}
-	defer hub.Close()
+	defer sess.hub.Close()
 	res, err := ui.Run(ctx, ui.Options{
 		Query:      query.Query{Text: strings.Join(pos, " "), Author: *author, Filters: filters, Sort: sort.Name},
-		Catalog:    cat,
-		Searcher:   hub.Browser(),
+		Catalog:    sess.cat,
+		Searcher:   sess.hub.Browser(),
 		PickFormat: *pickFormat,
 		Output:     os.Stderr,
 		NoColor:    e.getenv("NO_COLOR") != "",
-		Machine:    mach.Fit,
-		Context:    over.Context,
+		Machine:    sess.mach.Fit,
+		Context:    sess.over.Context,
 		Demo:       *demo,
 	})
 	if err != nil {

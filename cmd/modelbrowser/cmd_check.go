@@ -17,8 +17,6 @@ func runCheck(ctx context.Context, e env, args []string) (int, error) {
 	common.register(fs)
 	var budget timeoutFlag
 	budget.register(fs)
-	var fitf fitFlags
-	fitf.register(fs)
 	requireFit := fs.Bool("require-fit", false, "exit 1 also when the recommended worker has no file that fits this machine")
 	worker := fs.String("worker", "", "judge the model for this worker only")
 	revision := fs.String("revision", "", "a branch, tag or commit of the repository")
@@ -31,39 +29,24 @@ func runCheck(ctx context.Context, e env, args []string) (int, error) {
 		return exitError, usageError{"check: want exactly one REPO_ID or REPO_ID:VARIANT, e.g. modelbrowser check meta-llama/Llama-3.1-8B-Instruct"}
 	}
 	id, label := app.SplitPick(pos[0])
-	over, err := fitf.overrides()
-	if err != nil {
-		return exitError, err
-	}
-	opts, err := common.options()
-	if err != nil {
-		return exitError, err
-	}
 	ctx, cancel, err := budget.within(ctx)
 	if err != nil {
 		return exitError, err
 	}
 	defer cancel()
-	env := e.app()
-	cat, err := app.LoadCatalog(env, opts.WorkersFile)
+	s, err := common.open(ctx, e, false, false)
 	if err != nil {
 		return exitError, err
 	}
+	defer s.hub.Close()
 	if *worker != "" {
-		w, ok := cat.Worker(*worker)
+		w, ok := s.cat.Worker(*worker)
 		if !ok {
-			return exitError, usageError{fmt.Sprintf("check: no worker named %q in the catalog (%s); see 'modelbrowser workers'", text.OneLine(*worker, 60), workerNames(cat))}
+			return exitError, usageError{fmt.Sprintf("check: no worker named %q in the catalog (%s); see 'modelbrowser workers'", text.OneLine(*worker, 60), workerNames(s.cat))}
 		}
-		cat.Workers = []compat.Worker{w}
+		s.cat.Workers = []compat.Worker{w}
 	}
-	mach := app.DetectMachine(ctx, env, over)
-	cat.Machine = mach.Compat
-	hub, err := app.OpenHub(env, opts, false)
-	if err != nil {
-		return exitError, err
-	}
-	defer hub.Close()
-	c, err := hub.Check(ctx, id, label, *revision, cat, mach.Fit, over.Context)
+	c, err := s.hub.Check(ctx, id, label, *revision, s.cat, s.mach.Fit, s.over.Context)
 	if err != nil && timedOut(ctx) {
 		err = fmt.Errorf("%s before the Hub answered", context.Cause(ctx))
 	}

@@ -26,8 +26,6 @@ func runSearch(ctx context.Context, e env, args []string) (int, error) {
 	noContext := fs.Bool("no-context", false, "do not fetch config.json for context lengths")
 	asJSON := fs.Bool("json", false, "print a JSON array")
 	withFit := fs.Bool("fit", false, "weigh each model's files on this machine; keep those with a file that fits (up to 3 more requests a model)")
-	var fitf fitFlags
-	fitf.register(fs)
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return exitError, err
@@ -44,34 +42,20 @@ func runSearch(ctx context.Context, e env, args []string) (int, error) {
 	case !ok:
 		return exitError, usageError{fmt.Sprintf("search: --sort must be one of %s, got %q", strings.Join(query.SortNames(false), ", "), *sortBy)}
 	}
-	opts, err := common.options()
-	if err != nil {
-		return exitError, err
-	}
-	over, err := fitf.overrides()
-	if err != nil {
-		return exitError, err
-	}
 	ctx, cancel, err := budget.within(ctx)
 	if err != nil {
 		return exitError, err
 	}
 	defer cancel()
-	env := e.app()
-	cat, err := app.LoadCatalog(env, opts.WorkersFile)
+	s, err := common.open(ctx, e, false, false)
 	if err != nil {
 		return exitError, err
 	}
-	mach := app.DetectMachine(ctx, env, over)
-	cat.Machine = mach.Compat
-	hub, err := app.OpenHub(env, opts, false)
-	if err != nil {
-		return exitError, err
-	}
+	hub, cat := s.hub, s.cat
 	defer hub.Close()
 	lim := app.Limits{Limit: *limit, Scan: *scan, All: *all}
 	if *withFit {
-		lim.Fit = &app.FitPlan{Machine: mach.Fit, Context: over.Context}
+		lim.Fit = &app.FitPlan{Machine: s.mach.Fit, Context: s.over.Context}
 	}
 	q := query.Query{Text: strings.Join(pos, " "), Author: *author, Filters: filters, Sort: sort.Name}
 	res, err := hub.Search(ctx, q, cat, lim)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/modelbrowser/modelbrowser/internal/app"
+	"github.com/modelbrowser/modelbrowser/internal/compat"
 	"github.com/modelbrowser/modelbrowser/internal/fit"
 )
 
@@ -52,12 +53,14 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// commonFlags are the cache and catalog flags every Hub command takes.
+// commonFlags are the cache, catalog and machine flags every Hub command
+// takes.
 type commonFlags struct {
 	workersFile string
 	offline     bool
 	refresh     bool
 	noCache     bool
+	fit         fitFlags
 }
 
 func (c *commonFlags) register(fs *flag.FlagSet) {
@@ -65,6 +68,41 @@ func (c *commonFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&c.offline, "offline", false, "send no request; answer from the cache only")
 	fs.BoolVar(&c.refresh, "refresh", false, "revalidate cached answers with the Hub")
 	fs.BoolVar(&c.noCache, "no-cache", false, "neither read nor write the cache")
+	c.fit.register(fs)
+}
+
+// session is what a Hub command works with once its flags are checked.
+type session struct {
+	env  app.Env
+	cat  compat.Catalog
+	mach app.Machine
+	over app.Overrides
+	hub  *app.Hub
+}
+
+// open checks the flags, loads the worker catalog, probes the machine and
+// opens the Hub (the demo Hub with demo; with refreshable, the client the
+// browser's refresh uses too). Close the session's hub when done.
+func (c *commonFlags) open(ctx context.Context, e env, refreshable, demo bool) (*session, error) {
+	opts, err := c.options()
+	if err != nil {
+		return nil, err
+	}
+	s := &session{env: e.app()}
+	if s.over, err = c.fit.overrides(); err != nil {
+		return nil, err
+	}
+	if s.cat, err = app.LoadCatalog(s.env, opts.WorkersFile); err != nil {
+		return nil, err
+	}
+	s.mach = app.DetectMachine(ctx, s.env, s.over)
+	s.cat.Machine = s.mach.Compat
+	if demo {
+		s.hub, err = app.OpenDemoHub(s.env)
+	} else {
+		s.hub, err = app.OpenHub(s.env, opts, refreshable)
+	}
+	return s, err
 }
 
 // options checks the flags and returns them as app.Options.
