@@ -11,9 +11,9 @@ import (
 // filter runs as a tea.Cmd, on another goroutine, and reads each item's
 // FilterValue, while Update puts the details in place of the item
 // (listModel.replace writes the whole *item). Run with -race: the write
-// must not race the filter's read. (It does today: replace's `*it =
-// *fresh` rewrites it.filter under the filter's feet; TestE2EDemoPicksAHighlightedVariant under
-// -race finds the same.)
+// must not race the filter's read. It does today: replace's `*it = *fresh`
+// rewrites it.filter under the filter's feet (the -race run of
+// TestE2EDemoPicksAHighlightedVariant finds the same race).
 func TestDetailsArrivingWhileFilteringDoNotRace(t *testing.T) {
 	m, _ := firstPageIn(t, newFake(fixtureModels(), 50), 120, 40) // the lookups stay unanswered
 	it := m.list.all[0]
