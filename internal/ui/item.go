@@ -32,6 +32,15 @@ func (b badge) symbol() string {
 // row precomputed and sanitized, so that neither Update nor View judges or
 // formats anything per frame.
 type item struct {
+	// filter is the lower-cased id: what `/` matches against. It never
+	// changes: the list's filter reads it on another goroutine while
+	// Update replaces the rest (replace).
+	filter string
+	itemState
+}
+
+// itemState is all of an item that a fresh answer replaces.
+type itemState struct {
 	judged compat.Judged
 	// detailed is true once Searcher.Detail's answer is in: opening the
 	// detail again does not fetch it again.
@@ -45,7 +54,6 @@ type item struct {
 
 	badge     badge
 	id        string // sanitized
-	filter    string // lower-cased id: what `/` matches against
 	family    string
 	formats   string
 	params    string
@@ -64,7 +72,7 @@ type item struct {
 // newItem judges m against cat and prepares its row.
 func newItem(m compat.Model, cat compat.Catalog) *item {
 	v := compat.Check(m, cat)
-	it := &item{judged: compat.Judged{Model: m, Verdict: v}}
+	it := &item{itemState: itemState{judged: compat.Judged{Model: m, Verdict: v}}}
 	it.id = text.Sanitize(m.ID)
 	it.filter = strings.ToLower(it.id)
 	switch {

@@ -178,7 +178,9 @@ func (l *listModel) replace(it, fresh *item) tea.Cmd {
 	was := it.compatible()
 	fresh.pos = it.pos
 	fresh.factsState, fresh.facts = it.factsState, it.facts
-	*it = *fresh // in place: the list and its filter matches hold it
+	// In place (the list and its filter matches hold it), all but the
+	// filter key, which the filter may be reading right now.
+	it.itemState = fresh.itemState
 	if it.compatible() == was {
 		return nil
 	}
