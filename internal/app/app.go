@@ -16,7 +16,7 @@ import (
 // Env is everything app reads from the outside world, injected so that
 // the use cases run in tests without touching the real process.
 type Env struct {
-	// Getenv reads an environment variable.
+	// Getenv reads an environment variable; nil reads none.
 	Getenv func(string) string
 	// ReadFile reads the token file; nil is hf.ReadTokenFile, which
 	// refuses a FIFO, a device or a file over 4 KiB.
@@ -36,6 +36,14 @@ func (e Env) now() time.Time {
 		return time.Now()
 	}
 	return e.Now()
+}
+
+// getenv is Getenv, or nothing set when there is none.
+func (e Env) getenv(key string) string {
+	if e.Getenv == nil {
+		return ""
+	}
+	return e.Getenv(key)
 }
 
 func (e Env) note(msg string) {

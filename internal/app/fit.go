@@ -98,19 +98,19 @@ func downloaded(env Env, id, sha string, files []fit.File) map[string]bool {
 }
 
 func hubCacheDir(env Env) string {
-	if d := env.Getenv("HF_HUB_CACHE"); d != "" {
+	if d := env.getenv("HF_HUB_CACHE"); d != "" {
 		return d
 	}
-	if d := env.Getenv("HUGGINGFACE_HUB_CACHE"); d != "" {
+	if d := env.getenv("HUGGINGFACE_HUB_CACHE"); d != "" {
 		return d
 	}
-	if d := env.Getenv("HF_HOME"); d != "" {
+	if d := env.getenv("HF_HOME"); d != "" {
 		return filepath.Join(d, "hub")
 	}
-	if d := env.Getenv("XDG_CACHE_HOME"); d != "" {
+	if d := env.getenv("XDG_CACHE_HOME"); d != "" {
 		return filepath.Join(d, "huggingface", "hub")
 	}
-	if d := env.Getenv("HOME"); d != "" {
+	if d := env.getenv("HOME"); d != "" {
 		return filepath.Join(d, ".cache", "huggingface", "hub")
 	}
 	return ""

@@ -35,7 +35,7 @@ func OpenHub(env Env, opts Options, refreshable bool) (*Hub, error) {
 	if readFile == nil {
 		readFile = hf.ReadTokenFile
 	}
-	cfg, err := hf.ConfigFromEnv(env.Getenv, readFile)
+	cfg, err := hf.ConfigFromEnv(env.getenv, readFile)
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +125,7 @@ func (h *Hub) Model(ctx context.Context, id, revision string) (compat.Model, err
 // MODELBROWSER_CACHE_MAX_MB. A disk that fails degrades the store to
 // memory with one warning to warn.
 func OpenCache(env Env, warn func(string)) (*cache.Store, error) {
-	dir, err := cache.Dir(env.Getenv)
+	dir, err := cache.Dir(env.getenv)
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +139,7 @@ func OpenCache(env Env, warn func(string)) (*cache.Store, error) {
 // CacheStat describes the cache without opening it: `cache info` creates,
 // removes and touches nothing.
 func CacheStat(env Env, warn func(string)) (cache.Info, error) {
-	dir, err := cache.Dir(env.Getenv)
+	dir, err := cache.Dir(env.getenv)
 	if err != nil {
 		return cache.Info{}, err
 	}
@@ -152,7 +152,7 @@ func CacheStat(env Env, warn func(string)) (cache.Info, error) {
 
 // cacheMaxBytes reads MODELBROWSER_CACHE_MAX_MB (default: the store's).
 func cacheMaxBytes(env Env) (int64, error) {
-	v := env.Getenv("MODELBROWSER_CACHE_MAX_MB")
+	v := env.getenv("MODELBROWSER_CACHE_MAX_MB")
 	if v == "" {
 		return 0, nil
 	}

@@ -62,7 +62,7 @@ func readCatalog(path string) (compat.Catalog, error) {
 }
 
 func configDir(env Env) string {
-	if d := env.Getenv("XDG_CONFIG_HOME"); d != "" {
+	if d := env.getenv("XDG_CONFIG_HOME"); d != "" {
 		return d
 	}
 	if runtime.GOOS == "darwin" || runtime.GOOS == "windows" {
@@ -70,5 +70,5 @@ func configDir(env Env) string {
 			return d
 		}
 	}
-	return filepath.Join(env.Getenv("HOME"), ".config")
+	return filepath.Join(env.getenv("HOME"), ".config")
 }
