@@ -125,45 +125,6 @@ func (c *Client) get(ctx context.Context, u string, cl class, dec decoder) (*ans
 	return &shared, nil
 }
 
-// A HeadCache is a Cache that can also read an entry without its body,
-// with the sha256 the entry records for the body (cache.Store can).
-type HeadCache interface {
-	Cache
-	Head(key string) (cache.Entry, [32]byte, bool)
-}
-
-// getKnown is get for a caller that may know the value of a body from its
-// sha256 alone (known, see PageDecoder.Known). When the cache reads heads
-// and holds a 200 for u that get would serve without asking the Hub (fresh
-// and not Refresh, or any age when Offline, then marked Stale), and known
-// knows its body, that value is served and the body never read. Anything
-// else is get's, unchanged.
-func (c *Client) getKnown(ctx context.Context, u string, cl class, dec decoder, known func([32]byte) (any, bool)) (*answer, error) {
-	hc, ok := c.cfg.Cache.(HeadCache)
-	if known == nil || !ok || c.cfg.NoCache {
-		return c.get(ctx, u, cl, dec)
-	}
-	key := cache.Key(http.MethodGet, u, cache.TokenFingerprint(c.cfg.Token))
-	e, sum, ok := hc.Head(key)
-	if !ok || e.Status != http.StatusOK {
-		return c.get(ctx, u, cl, dec)
-	}
-	fresh := c.fresh(e, cl)
-	if !c.cfg.Offline && (!fresh || c.cfg.Refresh) {
-		return c.get(ctx, u, cl, dec)
-	}
-	v, ok := known(sum)
-	if !ok {
-		return c.get(ctx, u, cl, dec)
-	}
-	h := http.Header{}
-	for k, val := range e.Header {
-		h.Set(k, val)
-	}
-	return &answer{status: http.StatusOK, header: h, value: v,
-		meta: Meta{FromCache: true, Stale: !fresh, FetchedAt: e.FetchedAt}}, nil
-}
-
 // fresh reports whether an entry is within its time to live.
 func (c *Client) fresh(e cache.Entry, cl class) bool {
 	ttl := cl.ttl()

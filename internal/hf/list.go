@@ -84,18 +84,15 @@ func (o ListOptions) Query() (url.Values, error) {
 
 // Page is one page of a listing.
 type Page struct {
+	// Models are the page's models that decode, in the Hub's order.
 	Models []compat.Model
-	// Value is what the PageDecoder of ListPageWith or PagesWith made of
-	// the page (Models is then nil).
-	Value any
+	// Dropped are the models (or fields) of the page DecodeList left out
+	// for a wrong type or a number out of range.
+	Dropped []Dropped
 	// Next is the URL of the next page ("" on the last): pass it to
 	// ListPage as is.
 	Next string
 	Meta Meta
-	// Dropped are the models (or fields) of the page DecodeList left out
-	// for a wrong type or a number out of range (with a PageDecoder: none,
-	// the decoder reports its own).
-	Dropped []Dropped
 }
 
 // listPage is a page decoded by DecodeList.
@@ -112,56 +109,21 @@ func decodeListPage(body []byte) (any, error) {
 	return listPage{ms, dropped}, nil
 }
 
-// A PageDecoder turns list answers into page values, in place of
-// DecodeList: for example into models already judged, kept in a cache of
-// its own.
-type PageDecoder struct {
-	// Decode turns the body of a list answer into the value of a page. It
-	// must refuse what DecodeList refuses; a body it refuses is handled as
-	// one DecodeList refuses (never stored, a stale entry served instead
-	// when there is one). PagesWith may call it (and Known) for several
-	// pages at once.
-	Decode func(body []byte) (any, error)
-	// Known, when set, gives the value Decode made of a body before, from
-	// the body's sha256 alone, if it kept it. A cached page it knows is
-	// then served without its body being read, when the Cache can read an
-	// entry's head (HeadCache); when and whether a cached page is served
-	// at all (fresh, offline, refresh) is decided exactly as for any other.
-	Known func(sum [32]byte) (any, bool)
-}
-
 // ListPage fetches one page of models: the first when next is "", else
 // the page at next, a URL taken verbatim from the previous Page (it must
 // be on the endpoint's host). On an error after the body was read (a next
 // link to another host) the page's models are still returned.
 func (c *Client) ListPage(ctx context.Context, opts ListOptions, next string) (Page, error) {
-	return c.ListPageWith(ctx, opts, next, nil)
-}
-
-// ListPageWith is ListPage with the body turned into Page.Value by decode;
-// a nil decode is DecodeList, into Page.Models. The cache, its freshness
-// and the errors are those of ListPage.
-func (c *Client) ListPageWith(ctx context.Context, opts ListOptions, next string, decode *PageDecoder) (Page, error) {
 	u, err := c.pageURL(opts, next)
 	if err != nil {
 		return Page{}, err
 	}
-	dec := decoder(decodeListPage)
-	var known func([32]byte) (any, bool)
-	if decode != nil {
-		dec, known = decode.Decode, decode.Known
-	}
-	ans, err := c.getKnown(ctx, u, classList, dec, known)
+	ans, err := c.get(ctx, u, classList, decodeListPage)
 	if err != nil {
 		return Page{}, err
 	}
-	p := Page{Meta: ans.meta}
-	if decode == nil {
-		lp := ans.value.(listPage)
-		p.Models, p.Dropped = lp.models, lp.dropped
-	} else {
-		p.Value = ans.value
-	}
+	lp := ans.value.(listPage)
+	p := Page{Models: lp.models, Dropped: lp.dropped, Meta: ans.meta}
 	link, ok := nextLink(ans.header.Values("Link"))
 	if !ok {
 		return p, nil
@@ -253,15 +215,10 @@ func relNext(params string) bool {
 	return false
 }
 
-// Pages iterates over the pages of a listing, first to last. It stops
-// after an error (yielded with the page's models when it has some) and
-// when a next link comes back to a page already read.
-func (c *Client) Pages(ctx context.Context, opts ListOptions) iter.Seq2[Page, error] {
-	return c.PagesWith(ctx, opts, nil, 0)
-}
-
-// PagesWith is Pages with each page's body turned into Page.Value by
-// decode (see ListPageWith), and with the next pages asked for early.
+// Pages iterates over the pages of a listing, first to last, with the
+// next pages asked for early. It stops after an error (yielded with the
+// page's models when it has some) and when a next link comes back to a
+// page already read.
 //
 // ahead is how many pages the caller will read for certain (unless the
 // listing ends or an error stops it first). Up to that page, each page is
@@ -273,14 +230,14 @@ func (c *Client) Pages(ctx context.Context, opts ListOptions) iter.Seq2[Page, er
 // are yielded in order either way; a page asked early that the caller no
 // longer wants (it stopped, an error) is cancelled and waited for before
 // the iteration returns.
-func (c *Client) PagesWith(ctx context.Context, opts ListOptions, decode *PageDecoder, ahead int) iter.Seq2[Page, error] {
+func (c *Client) Pages(ctx context.Context, opts ListOptions, ahead int) iter.Seq2[Page, error] {
 	return func(yield func(Page, error) bool) {
 		first, err := c.pageURL(opts, "")
 		if err != nil {
 			yield(Page{}, err)
 			return
 		}
-		g := newPager(ctx, c, opts, decode, ahead, first)
+		g := newPager(ctx, c, opts, ahead, first)
 		defer g.stop()
 		seen := map[string]bool{first: true}
 		next := ""
@@ -312,11 +269,10 @@ func (c *Client) PagesWith(ctx context.Context, opts ListOptions, decode *PageDe
 	}
 }
 
-// pager runs the early requests of PagesWith.
+// pager runs the early requests of Pages.
 type pager struct {
 	c      *Client
 	opts   ListOptions
-	decode *PageDecoder
 	ahead  int
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -334,8 +290,8 @@ type pageResult struct {
 	err  error
 }
 
-func newPager(ctx context.Context, c *Client, opts ListOptions, decode *PageDecoder, ahead int, first string) *pager {
-	g := &pager{c: c, opts: opts, decode: decode, ahead: ahead,
+func newPager(ctx context.Context, c *Client, opts ListOptions, ahead int, first string) *pager {
+	g := &pager{c: c, opts: opts, ahead: ahead,
 		started: map[int]*pageResult{}, asked: map[string]bool{first: true}}
 	g.ctx, g.cancel = context.WithCancel(ctx)
 	return g
@@ -354,7 +310,7 @@ func (g *pager) fetch(n int, next string) (Page, error) {
 			}
 		})
 	}
-	return g.c.ListPageWith(ctx, g.opts, next, g.decode)
+	return g.c.ListPage(ctx, g.opts, next)
 }
 
 // start asks for page n at u in the background, unless n is past ahead or
@@ -389,26 +345,6 @@ func (g *pager) take(n int, next string) *pageResult {
 func (g *pager) stop() {
 	g.cancel()
 	g.wg.Wait()
-}
-
-// ListAll reads pages until stop (given every model so far) says enough,
-// the last page, or an error. What was read before an error is returned
-// with it. A nil stop reads every page.
-func (c *Client) ListAll(ctx context.Context, opts ListOptions, stop func(got []compat.Model) bool) ([]compat.Model, error) {
-	var all []compat.Model
-	for p, err := range c.Pages(ctx, opts) {
-		all = append(all, p.Models...)
-		if err != nil {
-			return all, err
-		}
-		if stop != nil && stop(all) {
-			break
-		}
-	}
-	if all == nil {
-		all = []compat.Model{}
-	}
-	return all, nil
 }
 
 // String describes the options for logs.
