@@ -82,8 +82,10 @@ var errUnusable = errors.New("the cached answer does not decode")
 //     Meta.Err.
 //
 // Identical requests in flight at once share one round trip; each caller
-// gets its own decoded value.
-func (c *Client) get(ctx context.Context, u string, cl class, dec decoder) (*answer, error) {
+// gets its own decoded value. A non-nil onHeader is called with the
+// headers of a 200 from the Hub before its body is read (see once), when
+// this call is the one that asks the Hub.
+func (c *Client) get(ctx context.Context, u string, cl class, dec decoder, onHeader func(http.Header)) (*answer, error) {
 	key := cache.Key(http.MethodGet, u, cache.TokenFingerprint(c.cfg.Token))
 	useCache := c.cfg.Cache != nil && !c.cfg.NoCache
 	var cached *cache.Entry
@@ -111,7 +113,7 @@ func (c *Client) get(ctx context.Context, u string, cl class, dec decoder) (*ans
 	led := false
 	ans, err := c.flight.do(ctx, key, func(ctx context.Context) (*answer, error) {
 		led = true
-		return c.fetch(ctx, u, key, cached, useCache, dec)
+		return c.fetch(ctx, u, key, cached, useCache, dec, onHeader)
 	})
 	if err != nil || led {
 		return ans, err
@@ -139,12 +141,12 @@ func (c *Client) fresh(e cache.Entry, cl class) bool {
 }
 
 // fetch asks the Hub and keeps the cache up to date.
-func (c *Client) fetch(ctx context.Context, u, key string, cached *cache.Entry, useCache bool, dec decoder) (*answer, error) {
+func (c *Client) fetch(ctx context.Context, u, key string, cached *cache.Entry, useCache bool, dec decoder, onHeader func(http.Header)) (*answer, error) {
 	etag := ""
 	if cached != nil && cached.Status == http.StatusOK {
 		etag = cached.ETag
 	}
-	ans, err := c.retrying(ctx, u, etag)
+	ans, err := c.retrying(ctx, u, etag, onHeader)
 	now := c.cfg.Now()
 	if err == nil && ans.status == http.StatusNotModified {
 		if etag == "" {
@@ -154,7 +156,7 @@ func (c *Client) fetch(ctx context.Context, u, key string, cached *cache.Entry, 
 		e.FetchedAt = now
 		out, derr := c.fromEntry(e, false, nil, dec)
 		if derr != nil { // the cached body is damaged: ask for it whole
-			return c.fetch(ctx, u, key, nil, useCache, dec)
+			return c.fetch(ctx, u, key, nil, useCache, dec, onHeader)
 		}
 		c.put(useCache, e)
 		out.meta.RequestID = ans.meta.RequestID

@@ -193,12 +193,13 @@ func (c *Client) backoff(attempt int) time.Duration {
 	return d/2 + time.Duration(float64(d/2)*r)
 }
 
-// retrying GETs u up to MaxAttempts times (see withRetries).
-func (c *Client) retrying(ctx context.Context, u, etag string) (*answer, error) {
+// retrying GETs u up to MaxAttempts times (see withRetries); onHeader is
+// once's, called on each attempt that gets a 200.
+func (c *Client) retrying(ctx context.Context, u, etag string, onHeader func(http.Header)) (*answer, error) {
 	var ans *answer
 	err := c.withRetries(ctx, func() error {
 		var err error
-		ans, err = c.once(ctx, u, etag)
+		ans, err = c.once(ctx, u, etag, onHeader)
 		return err
 	})
 	if err != nil {

@@ -28,7 +28,7 @@ func (c *Client) ConfigJSON(ctx context.Context, id, rev string) (map[string]any
 		return nil, err
 	}
 	what := "config.json of " + oneLine(id, 100)
-	ans, err := c.get(ctx, u, cl, func(body []byte) (any, error) { return decodeConfigObject(body, what) })
+	ans, err := c.get(ctx, u, cl, func(body []byte) (any, error) { return decodeConfigObject(body, what) }, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -33,7 +33,7 @@ func (c *Client) Files(ctx context.Context, id, sha string) ([]fit.File, error) 
 	}
 	u := c.cfg.Endpoint + "/api/models/" + repoPath(id) + "/revision/" + url.PathEscape(sha) + "?blobs=true"
 	what := "the file list of " + oneLine(id, 100)
-	ans, err := c.get(ctx, u, classFilesAtSHA, func(body []byte) (any, error) { return DecodeFiles(body, sha, what) })
+	ans, err := c.get(ctx, u, classFilesAtSHA, func(body []byte) (any, error) { return DecodeFiles(body, sha, what) }, nil)
 	if err != nil {
 		return nil, err
 	}

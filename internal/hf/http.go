@@ -38,16 +38,14 @@ type Meta struct {
 
 var errTooLarge = errors.New("answer too large")
 
-// headerHookKey keys a func(http.Header) in a request's context that once
-// calls with the headers of a 200 answer as soon as they arrive, before
-// its body is read: paging learns the next page's address from them.
-type headerHookKey struct{}
-
 // errorBodyCap bounds what is read of an error answer.
 const errorBodyCap = 64 << 10
 
-// once makes one GET attempt, bounded by the configured timeout.
-func (c *Client) once(ctx context.Context, u, etag string) (*answer, error) {
+// once makes one GET attempt, bounded by the configured timeout. A
+// non-nil onHeader is called with the headers of a 200 answer as soon as
+// they arrive, before its body is read: paging learns the next page's
+// address from them.
+func (c *Client) once(ctx context.Context, u, etag string, onHeader func(http.Header)) (*answer, error) {
 	actx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(actx, http.MethodGet, u, nil)
@@ -64,8 +62,8 @@ func (c *Client) once(ctx context.Context, u, etag string) (*answer, error) {
 		return nil, c.transportError(ctx, actx, err)
 	}
 	defer resp.Body.Close()
-	if hook, ok := ctx.Value(headerHookKey{}).(func(http.Header)); ok && resp.StatusCode == http.StatusOK {
-		hook(resp.Header)
+	if onHeader != nil && resp.StatusCode == http.StatusOK {
+		onHeader(resp.Header)
 	}
 
 	limit := c.cfg.MaxBodyBytes

@@ -32,7 +32,7 @@ func (c *Client) ModelInfo(ctx context.Context, id, revision string) (compat.Mod
 		u += "/revision/" + url.PathEscape(revision)
 	}
 	q := url.Values{"expand[]": ListExpand}
-	ans, err := c.get(ctx, u+"?"+q.Encode(), classInfo, decodeModel)
+	ans, err := c.get(ctx, u+"?"+q.Encode(), classInfo, decodeModel, nil)
 	if err != nil {
 		return compat.Model{}, Meta{}, err
 	}
@@ -105,7 +105,7 @@ func (c *Client) ResolveContext(ctx context.Context, m compat.Model) (compat.Mod
 	u := c.cfg.Endpoint + "/" + repoPath(m.ID) + "/resolve/" + rev + "/config.json"
 	ans, err := c.get(ctx, u, cl, func(body []byte) (any, error) {
 		return decodeConfigJSON(body, "config.json of "+safeID(m.ID))
-	})
+	}, nil)
 	if err != nil {
 		if IsKind(err, NotFound) || IsKind(err, Gated) {
 			return m, nil

@@ -114,11 +114,17 @@ func decodeListPage(body []byte) (any, error) {
 // be on the endpoint's host). On an error after the body was read (a next
 // link to another host) the page's models are still returned.
 func (c *Client) ListPage(ctx context.Context, opts ListOptions, next string) (Page, error) {
+	return c.listPage(ctx, opts, next, nil)
+}
+
+// listPage is ListPage with onHeader called with the headers of a 200
+// answer from the Hub as soon as they arrive, before its body is read.
+func (c *Client) listPage(ctx context.Context, opts ListOptions, next string, onHeader func(http.Header)) (Page, error) {
 	u, err := c.pageURL(opts, next)
 	if err != nil {
 		return Page{}, err
 	}
-	ans, err := c.get(ctx, u, classList, decodeListPage)
+	ans, err := c.get(ctx, u, classList, decodeListPage, onHeader)
 	if err != nil {
 		return Page{}, err
 	}
@@ -300,17 +306,17 @@ func newPager(ctx context.Context, c *Client, opts ListOptions, ahead int, first
 // fetch gets page n (at next; "" is the first page). When its headers
 // name the page after it, that one is started at once.
 func (g *pager) fetch(n int, next string) (Page, error) {
-	ctx := g.ctx
+	var onHeader func(http.Header)
 	if n+1 <= g.ahead {
-		ctx = context.WithValue(ctx, headerHookKey{}, func(h http.Header) {
+		onHeader = func(h http.Header) {
 			if link, ok := nextLink(h.Values("Link")); ok {
 				if u, err := g.c.checkNext(link); err == nil {
 					g.start(n+1, u)
 				}
 			}
-		})
+		}
 	}
-	return g.c.ListPage(ctx, g.opts, next)
+	return g.c.listPage(g.ctx, g.opts, next, onHeader)
 }
 
 // start asks for page n at u in the background, unless n is past ahead or
