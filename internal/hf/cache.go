@@ -6,8 +6,10 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 
 	"github.com/modelbrowser/modelbrowser/internal/cache"
 )
@@ -110,9 +112,7 @@ func (c *Client) get(ctx context.Context, u string, cl class, dec decoder, onHea
 		}
 		cached = nil // damaged: fetch it whole, without its ETag
 	}
-	led := false
-	ans, err := c.flight.do(ctx, key, func(ctx context.Context) (*answer, error) {
-		led = true
+	ans, led, err := c.flight.do(ctx, key, func(ctx context.Context) (*answer, error) {
 		return c.fetch(ctx, u, key, cached, useCache, dec, onHeader)
 	})
 	if err != nil || led {
@@ -251,53 +251,47 @@ func (c *Client) fromEntry(e cache.Entry, stale bool, cause error, dec decoder) 
 		meta: Meta{FromCache: true, Stale: stale, FetchedAt: e.FetchedAt, Err: cause}}, nil
 }
 
-// flight collapses concurrent calls for the same key into one (a tiny
-// singleflight; internal/cache may offer one later).
+// flight collapses concurrent calls for the same key into one round trip
+// (golang.org/x/sync/singleflight), with contexts: each caller waits for
+// the shared call only as long as its own context lives.
 type flight struct {
-	mu    sync.Mutex
-	calls map[string]*call
+	g singleflight.Group
 }
 
-type call struct {
-	done chan struct{}
-	ans  *answer
-	err  error
-}
-
-// do runs fn once per key at a time; the others wait for its result. A
-// waiter whose leader was cancelled (its own context still alive) runs fn
-// itself.
-func (g *flight) do(ctx context.Context, key string, fn func(context.Context) (*answer, error)) (*answer, error) {
+// do runs fn once per key at a time; the others wait for its result. led
+// reports whether fn ran for this caller (its result is then its own; the
+// others share it). A waiter whose context ends returns at once; one whose
+// leader was cancelled (its own context still alive) runs fn itself. A
+// leader whose context ends waits for its fn, which ends with it.
+func (f *flight) do(ctx context.Context, key string, fn func(context.Context) (*answer, error)) (ans *answer, led bool, err error) {
 	for {
-		g.mu.Lock()
-		if g.calls == nil {
-			g.calls = map[string]*call{}
-		}
-		if cl, ok := g.calls[key]; ok {
-			g.mu.Unlock()
-			select {
-			case <-cl.done:
-			case <-ctx.Done():
-				return nil, ctx.Err()
+		var ran atomic.Bool
+		ch := f.g.DoChan(key, func() (any, error) {
+			ran.Store(true)
+			if err := ctx.Err(); err != nil {
+				return nil, err // a leader that left before it started
 			}
-			if isCtxErr(cl.err) && ctx.Err() == nil {
-				continue
+			return fn(ctx)
+		})
+		var r singleflight.Result
+		select {
+		case r = <-ch:
+		case <-ctx.Done():
+			if !ran.Load() {
+				// A waiter, or a leader whose fn has not started: that one
+				// will see the context ended and return at once.
+				return nil, false, ctx.Err()
 			}
-			return cl.ans, cl.err
+			r = <-ch // our own request: it ends with our context
 		}
-		cl := &call{done: make(chan struct{})}
-		g.calls[key] = cl
-		g.mu.Unlock()
-
-		cl.ans, cl.err = fn(ctx)
-		g.mu.Lock()
-		delete(g.calls, key)
-		g.mu.Unlock()
-		close(cl.done)
-		return cl.ans, cl.err
+		led = ran.Load()
+		if !led && isCtxErr(r.Err) && ctx.Err() == nil {
+			continue // the leader was cancelled, not us: ask again
+		}
+		ans, _ = r.Val.(*answer)
+		return ans, led, r.Err
 	}
 }
-
 func isCtxErr(err error) bool {
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }

@@ -84,7 +84,7 @@ func (c *Client) GGUFInfo(ctx context.Context, id, sha, file string) (gguf.Info,
 		return gguf.Info{}, GGUFStats{}, newError(Offline, nil, "offline mode (HF_HUB_OFFLINE) and no GGUF header of %s cached", oneLine(file, 100))
 	}
 	var stats GGUFStats
-	ans, err := c.flight.do(ctx, key, func(ctx context.Context) (*answer, error) {
+	ans, _, err := c.flight.do(ctx, key, func(ctx context.Context) (*answer, error) {
 		info, st, err := c.readGGUF(ctx, u, file)
 		stats = st
 		if err != nil {
