@@ -16,6 +16,7 @@ import (
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest"
 	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest/hubtesting"
+	"github.com/modelbrowser/modelbrowser/internal/query"
 )
 
 const testToken = "hf_TestTokenDoNotLeak123"
@@ -132,15 +133,43 @@ func TestListQuery(t *testing.T) {
 	assert.Equal(t, "trendingScore", q.Get("sort"))
 	assert.Equal(t, "5", q.Get("limit"))
 
-	for in, want := range map[string]string{"likes": "likes", "updated": "lastModified", "created": "createdAt", "Downloads": "downloads", "trendingScore": "trendingScore"} {
-		q, err := ListOptions{Sort: in}.Query()
-		require.NoError(t, err)
-		assert.Equal(t, want, q.Get("sort"))
-	}
-	_, err = ListOptions{Sort: "random"}.Query()
-	assert.True(t, IsKind(err, Invalid))
 	_, err = c.ListPage(context.Background(), ListOptions{Limit: -1}, "")
 	assert.True(t, IsKind(err, Invalid))
+}
+
+func TestListQuerySort(t *testing.T) {
+	tests := map[string]struct {
+		sort, param string
+	}{
+		"none: the Hub's order": {"", ""},
+		"downloads":             {"downloads", "downloads"},
+		"likes":                 {"likes", "likes"},
+		"trending":              {"trending", "trendingScore"},
+		"updated":               {"updated", "lastModified"},
+		"created":               {"created", "createdAt"},
+		"any case":              {"Downloads", "downloads"},
+		"the Hub's name":        {"trendingScore", "trendingScore"},
+		"the Hub's, lower case": {"lastmodified", "lastModified"},
+		"spaces":                {" created ", "createdAt"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			q, err := ListOptions{Sort: tc.sort}.Query()
+			require.NoError(t, err)
+			assert.Equal(t, tc.param, q.Get("sort"))
+			assert.Equal(t, tc.param != "", q.Has("sort"))
+		})
+	}
+	// Every order of the one table is accepted.
+	for _, s := range query.Sorts {
+		q, err := ListOptions{Sort: s.Name}.Query()
+		require.NoError(t, err, s.Name)
+		assert.Equal(t, s.Param, q.Get("sort"))
+	}
+	_, err := ListOptions{Sort: "random\x1b[31m"}.Query()
+	require.True(t, IsKind(err, Invalid), "%v", err)
+	assert.Contains(t, err.Error(), "use downloads, likes, trending, updated, created")
+	assert.NotContains(t, err.Error(), "\x1b")
 }
 
 func TestListStopCondition(t *testing.T) {

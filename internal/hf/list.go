@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/query"
 )
 
 // ListExpand are the expand[] values every list (and model info) request
@@ -31,20 +32,13 @@ type ListOptions struct {
 	// Filters are tags that must all be present (gguf, text-generation,
 	// license:mit, ...).
 	Filters []string
-	// Sort is downloads, likes, trending, updated or created (or the Hub's
-	// own names trendingScore, lastModified, createdAt); "" is the Hub's
-	// default order. Sorting is always descending.
+	// Sort is a sort order of query.Sorts, by its name (downloads, likes,
+	// trending, updated, created) or the Hub's own (trendingScore,
+	// lastModified, createdAt), in any case; "" is the Hub's default
+	// order. Sorting is always descending.
 	Sort string
 	// Limit is the page size (default 50).
 	Limit int
-}
-
-// sortParam maps the CLI's sort words to the Hub's.
-var sortParam = map[string]string{
-	"downloads": "downloads", "likes": "likes",
-	"trending": "trendingScore", "trendingscore": "trendingScore",
-	"updated": "lastModified", "lastmodified": "lastModified", "modified": "lastModified",
-	"created": "createdAt", "createdat": "createdAt",
 }
 
 // Query is the URL query of the first page.
@@ -62,11 +56,11 @@ func (o ListOptions) Query() (url.Values, error) {
 		}
 	}
 	if o.Sort != "" {
-		s, ok := sortParam[strings.ToLower(strings.TrimSpace(o.Sort))]
+		s, ok := query.LookupSort(o.Sort)
 		if !ok {
-			return nil, newError(Invalid, nil, "unknown sort %q: use downloads, likes, trending, updated or created", oneLine(o.Sort, 40))
+			return nil, newError(Invalid, nil, "unknown sort %q: use %s", oneLine(o.Sort, 40), strings.Join(query.SortNames(false), ", "))
 		}
-		q.Set("sort", s)
+		q.Set("sort", s.Param)
 	}
 	switch {
 	case o.Limit < 0:
