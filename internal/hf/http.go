@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
 // answer is a successful (200 or 304) response, read whole.
@@ -156,7 +158,7 @@ func (c *Client) statusError(resp *http.Response, body []byte) *Error {
 	code := h.Get("X-Error-Code")
 	msg := c.serverMessage(h, body)
 	anonymous := c.cfg.Token == ""
-	e := &Error{Status: resp.StatusCode, RequestID: c.requestID(h), code: oneLine(code, 40)}
+	e := &Error{Status: resp.StatusCode, RequestID: c.requestID(h), code: text.OneLine(code, 40)}
 	what := "the repository"
 	switch code {
 	case "RevisionNotFound":
@@ -238,5 +240,5 @@ func (c *Client) serverMessage(h http.Header, body []byte) string {
 			}
 		}
 	}
-	return oneLine(redact(msg, c.cfg.Token), 200)
+	return text.OneLine(redact(msg, c.cfg.Token), 200)
 }

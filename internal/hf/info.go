@@ -10,6 +10,7 @@ import (
 	"github.com/go-json-experiment/json"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
 // DefaultConcurrency is how many config.json reads ResolveContexts runs at
@@ -66,7 +67,7 @@ func validateRevision(rev string) error {
 	}
 	for i := 0; i < len(rev); i++ {
 		if rev[i] < ' ' || rev[i] == 0x7f {
-			return newError(Invalid, nil, "invalid revision %q: control characters", oneLine(rev, 60))
+			return newError(Invalid, nil, "invalid revision %q: control characters", text.OneLine(rev, 60))
 		}
 	}
 	return nil

@@ -12,6 +12,7 @@ import (
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 	"github.com/modelbrowser/modelbrowser/internal/query"
+	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
 // ListExpand are the expand[] values every list (and model info) request
@@ -58,7 +59,7 @@ func (o ListOptions) Query() (url.Values, error) {
 	if o.Sort != "" {
 		s, ok := query.LookupSort(o.Sort)
 		if !ok {
-			return nil, newError(Invalid, nil, "unknown sort %q: use %s", oneLine(o.Sort, 40), strings.Join(query.SortNames(false), ", "))
+			return nil, newError(Invalid, nil, "unknown sort %q: use %s", text.OneLine(o.Sort, 40), strings.Join(query.SortNames(false), ", "))
 		}
 		q.Set("sort", s.Param)
 	}
@@ -162,7 +163,7 @@ func (c *Client) checkNext(link string) (string, error) {
 		return "", newError(BadResponse, err, "the Hub's next-page link does not parse")
 	}
 	if !c.sameHost(u) {
-		return "", newError(Invalid, nil, "refusing a next-page link to another host (%s); the endpoint is %s", oneLine(u.Host, 100), c.hostName())
+		return "", newError(Invalid, nil, "refusing a next-page link to another host (%s); the endpoint is %s", text.OneLine(u.Host, 100), c.hostName())
 	}
 	if u.Path != c.base.Path+"/api/models" || u.Fragment != "" {
 		return "", newError(BadResponse, nil, "the Hub's next-page link does not point at the model list")
