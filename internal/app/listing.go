@@ -104,7 +104,7 @@ func (h *Hub) Search(ctx context.Context, q query.Query, cat compat.Catalog, l L
 		}
 	}()
 	opts := hf.ListOptions{Search: q.Text, Author: q.Author, Filters: q.Filters, Sort: q.Sort, Limit: l.pageSize()}
-	for page, err := range h.client.PagesWith(ctx, opts, nil, l.pagesNeeded()) {
+	for page, err := range h.client.Pages(ctx, opts, l.pagesNeeded()) {
 		if page.Meta.Stale {
 			res.Stale = true
 			if res.Oldest.IsZero() || page.Meta.FetchedAt.Before(res.Oldest) {

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 
 	"github.com/modelbrowser/modelbrowser/internal/cache"
 )
@@ -82,8 +84,10 @@ var errUnusable = errors.New("the cached answer does not decode")
 //     Meta.Err.
 //
 // Identical requests in flight at once share one round trip; each caller
-// gets its own decoded value.
-func (c *Client) get(ctx context.Context, u string, cl class, dec decoder) (*answer, error) {
+// gets its own decoded value. A non-nil onHeader is called with the
+// headers of a 200 from the Hub before its body is read (see once), when
+// this call is the one that asks the Hub.
+func (c *Client) get(ctx context.Context, u string, cl class, dec decoder, onHeader func(http.Header)) (*answer, error) {
 	key := cache.Key(http.MethodGet, u, cache.TokenFingerprint(c.cfg.Token))
 	useCache := c.cfg.Cache != nil && !c.cfg.NoCache
 	var cached *cache.Entry
@@ -108,10 +112,8 @@ func (c *Client) get(ctx context.Context, u string, cl class, dec decoder) (*ans
 		}
 		cached = nil // damaged: fetch it whole, without its ETag
 	}
-	led := false
-	ans, err := c.flight.do(ctx, key, func(ctx context.Context) (*answer, error) {
-		led = true
-		return c.fetch(ctx, u, key, cached, useCache, dec)
+	ans, led, err := c.flight.do(ctx, key, func(ctx context.Context) (*answer, error) {
+		return c.fetch(ctx, u, key, cached, useCache, dec, onHeader)
 	})
 	if err != nil || led {
 		return ans, err
@@ -123,45 +125,6 @@ func (c *Client) get(ctx context.Context, u string, cl class, dec decoder) (*ans
 		return nil, err
 	}
 	return &shared, nil
-}
-
-// A HeadCache is a Cache that can also read an entry without its body,
-// with the sha256 the entry records for the body (cache.Store can).
-type HeadCache interface {
-	Cache
-	Head(key string) (cache.Entry, [32]byte, bool)
-}
-
-// getKnown is get for a caller that may know the value of a body from its
-// sha256 alone (known, see PageDecoder.Known). When the cache reads heads
-// and holds a 200 for u that get would serve without asking the Hub (fresh
-// and not Refresh, or any age when Offline, then marked Stale), and known
-// knows its body, that value is served and the body never read. Anything
-// else is get's, unchanged.
-func (c *Client) getKnown(ctx context.Context, u string, cl class, dec decoder, known func([32]byte) (any, bool)) (*answer, error) {
-	hc, ok := c.cfg.Cache.(HeadCache)
-	if known == nil || !ok || c.cfg.NoCache {
-		return c.get(ctx, u, cl, dec)
-	}
-	key := cache.Key(http.MethodGet, u, cache.TokenFingerprint(c.cfg.Token))
-	e, sum, ok := hc.Head(key)
-	if !ok || e.Status != http.StatusOK {
-		return c.get(ctx, u, cl, dec)
-	}
-	fresh := c.fresh(e, cl)
-	if !c.cfg.Offline && (!fresh || c.cfg.Refresh) {
-		return c.get(ctx, u, cl, dec)
-	}
-	v, ok := known(sum)
-	if !ok {
-		return c.get(ctx, u, cl, dec)
-	}
-	h := http.Header{}
-	for k, val := range e.Header {
-		h.Set(k, val)
-	}
-	return &answer{status: http.StatusOK, header: h, value: v,
-		meta: Meta{FromCache: true, Stale: !fresh, FetchedAt: e.FetchedAt}}, nil
 }
 
 // fresh reports whether an entry is within its time to live.
@@ -178,12 +141,12 @@ func (c *Client) fresh(e cache.Entry, cl class) bool {
 }
 
 // fetch asks the Hub and keeps the cache up to date.
-func (c *Client) fetch(ctx context.Context, u, key string, cached *cache.Entry, useCache bool, dec decoder) (*answer, error) {
+func (c *Client) fetch(ctx context.Context, u, key string, cached *cache.Entry, useCache bool, dec decoder, onHeader func(http.Header)) (*answer, error) {
 	etag := ""
 	if cached != nil && cached.Status == http.StatusOK {
 		etag = cached.ETag
 	}
-	ans, err := c.retrying(ctx, u, etag)
+	ans, err := c.retrying(ctx, u, etag, onHeader)
 	now := c.cfg.Now()
 	if err == nil && ans.status == http.StatusNotModified {
 		if etag == "" {
@@ -193,7 +156,7 @@ func (c *Client) fetch(ctx context.Context, u, key string, cached *cache.Entry, 
 		e.FetchedAt = now
 		out, derr := c.fromEntry(e, false, nil, dec)
 		if derr != nil { // the cached body is damaged: ask for it whole
-			return c.fetch(ctx, u, key, nil, useCache, dec)
+			return c.fetch(ctx, u, key, nil, useCache, dec, onHeader)
 		}
 		c.put(useCache, e)
 		out.meta.RequestID = ans.meta.RequestID
@@ -288,53 +251,47 @@ func (c *Client) fromEntry(e cache.Entry, stale bool, cause error, dec decoder) 
 		meta: Meta{FromCache: true, Stale: stale, FetchedAt: e.FetchedAt, Err: cause}}, nil
 }
 
-// flight collapses concurrent calls for the same key into one (a tiny
-// singleflight; internal/cache may offer one later).
+// flight collapses concurrent calls for the same key into one round trip
+// (golang.org/x/sync/singleflight), with contexts: each caller waits for
+// the shared call only as long as its own context lives.
 type flight struct {
-	mu    sync.Mutex
-	calls map[string]*call
+	g singleflight.Group
 }
 
-type call struct {
-	done chan struct{}
-	ans  *answer
-	err  error
-}
-
-// do runs fn once per key at a time; the others wait for its result. A
-// waiter whose leader was cancelled (its own context still alive) runs fn
-// itself.
-func (g *flight) do(ctx context.Context, key string, fn func(context.Context) (*answer, error)) (*answer, error) {
+// do runs fn once per key at a time; the others wait for its result. led
+// reports whether fn ran for this caller (its result is then its own; the
+// others share it). A waiter whose context ends returns at once; one whose
+// leader was cancelled (its own context still alive) runs fn itself. A
+// leader whose context ends waits for its fn, which ends with it.
+func (f *flight) do(ctx context.Context, key string, fn func(context.Context) (*answer, error)) (ans *answer, led bool, err error) {
 	for {
-		g.mu.Lock()
-		if g.calls == nil {
-			g.calls = map[string]*call{}
-		}
-		if cl, ok := g.calls[key]; ok {
-			g.mu.Unlock()
-			select {
-			case <-cl.done:
-			case <-ctx.Done():
-				return nil, ctx.Err()
+		var ran atomic.Bool
+		ch := f.g.DoChan(key, func() (any, error) {
+			ran.Store(true)
+			if err := ctx.Err(); err != nil {
+				return nil, err // a leader that left before it started
 			}
-			if isCtxErr(cl.err) && ctx.Err() == nil {
-				continue
+			return fn(ctx)
+		})
+		var r singleflight.Result
+		select {
+		case r = <-ch:
+		case <-ctx.Done():
+			if !ran.Load() {
+				// A waiter, or a leader whose fn has not started: that one
+				// will see the context ended and return at once.
+				return nil, false, ctx.Err()
 			}
-			return cl.ans, cl.err
+			r = <-ch // our own request: it ends with our context
 		}
-		cl := &call{done: make(chan struct{})}
-		g.calls[key] = cl
-		g.mu.Unlock()
-
-		cl.ans, cl.err = fn(ctx)
-		g.mu.Lock()
-		delete(g.calls, key)
-		g.mu.Unlock()
-		close(cl.done)
-		return cl.ans, cl.err
+		led = ran.Load()
+		if !led && isCtxErr(r.Err) && ctx.Err() == nil {
+			continue // the leader was cancelled, not us: ask again
+		}
+		ans, _ = r.Val.(*answer)
+		return ans, led, r.Err
 	}
 }
-
 func isCtxErr(err error) bool {
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }

@@ -2,9 +2,11 @@ package hf
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -299,9 +301,9 @@ func TestCacheKeepsLinkForPaging(t *testing.T) {
 	hub := hubtesting.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 30})
 	mc, clk := newMemCache(), newClock()
 	c := cachedClient(t, hub.URL, mc, clk)
-	first, err := c.ListAll(context.Background(), ListOptions{}, nil)
+	first, err := listAll(c, ListOptions{}, nil)
 	require.NoError(t, err)
-	again, err := c.ListAll(context.Background(), ListOptions{}, nil)
+	again, err := listAll(c, ListOptions{}, nil)
 	require.NoError(t, err)
 	assert.Equal(t, first, again)
 	assert.Equal(t, 5, hub.Count(hubtest.RouteList), "the second listing came from the cache, pages and links")
@@ -314,24 +316,28 @@ func TestDuplicateRequestsCollapse(t *testing.T) {
 	c := cachedClient(t, hub.URL, mc, clk)
 	var wg sync.WaitGroup
 	start := make(chan struct{})
-	ids := make([]string, 8)
-	for i := range ids {
+	models := make([]compat.Model, 8)
+	for i := range models {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			<-start
 			m, _, err := c.ModelInfo(context.Background(), "openai-community/gpt2", "")
 			if assert.NoError(t, err) {
-				ids[i] = m.ID
+				models[i] = m
 			}
 		}()
 	}
 	close(start)
 	wg.Wait()
 	assert.Equal(t, 1, hub.Count(hubtest.RouteAny))
-	for _, id := range ids {
-		assert.Equal(t, "openai-community/gpt2", id)
+	tags := map[*string]bool{}
+	for _, m := range models {
+		assert.Equal(t, "openai-community/gpt2", m.ID)
+		require.NotEmpty(t, m.Tags)
+		tags[&m.Tags[0]] = true
 	}
+	assert.Len(t, tags, len(models), "each caller decoded a value of its own")
 }
 
 func TestFlightCancelledLeaderDoesNotPoisonWaiters(t *testing.T) {
@@ -339,20 +345,25 @@ func TestFlightCancelledLeaderDoesNotPoisonWaiters(t *testing.T) {
 	leaderIn := make(chan struct{})
 	release := make(chan struct{})
 	ctx, cancel := context.WithCancel(context.Background())
+	leaderDone := make(chan error)
 	go func() {
-		g.do(ctx, "k", func(ctx context.Context) (*answer, error) {
+		_, led, err := g.do(ctx, "k", func(ctx context.Context) (*answer, error) {
 			close(leaderIn)
 			<-release
 			return nil, context.Canceled
 		})
+		if !led {
+			err = errors.New("the first caller did not lead")
+		}
+		leaderDone <- err
 	}()
 	<-leaderIn
 	done := make(chan error)
 	go func() {
-		ans, err := g.do(context.Background(), "k", func(context.Context) (*answer, error) {
+		ans, led, err := g.do(context.Background(), "k", func(context.Context) (*answer, error) {
 			return &answer{status: 200}, nil
 		})
-		if err == nil && ans.status != 200 {
+		if err == nil && (ans.status != 200 || !led) {
 			err = assert.AnError
 		}
 		done <- err
@@ -360,7 +371,78 @@ func TestFlightCancelledLeaderDoesNotPoisonWaiters(t *testing.T) {
 	time.Sleep(10 * time.Millisecond)
 	cancel()
 	close(release)
-	assert.NoError(t, <-done)
+	assert.NoError(t, <-done, "the waiter asked again itself")
+	assert.ErrorIs(t, <-leaderDone, context.Canceled)
+}
+
+func TestFlightContexts(t *testing.T) {
+	t.Run("a waiter whose context ends is not stuck behind the leader", func(t *testing.T) {
+		var g flight
+		leaderIn, release := make(chan struct{}), make(chan struct{})
+		defer close(release)
+		go g.do(context.Background(), "k", func(context.Context) (*answer, error) {
+			close(leaderIn)
+			<-release
+			return &answer{status: 200}, nil
+		})
+		<-leaderIn
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+		defer cancel()
+		start := time.Now()
+		ans, led, err := g.do(ctx, "k", func(context.Context) (*answer, error) {
+			t.Error("a waiter ran fn while the leader's call was in flight")
+			return nil, nil
+		})
+		assert.ErrorIs(t, err, context.DeadlineExceeded)
+		assert.Nil(t, ans)
+		assert.False(t, led)
+		assert.Less(t, time.Since(start), time.Second)
+	})
+	t.Run("a cancelled leader waits for its own request", func(t *testing.T) {
+		var g flight
+		ctx, cancel := context.WithCancel(context.Background())
+		var finished atomic.Bool
+		in := make(chan struct{})
+		go func() { <-in; cancel() }()
+		_, led, err := g.do(ctx, "k", func(ctx context.Context) (*answer, error) {
+			close(in)
+			<-ctx.Done()
+			time.Sleep(20 * time.Millisecond) // cleaning up after the cancel
+			finished.Store(true)
+			return nil, ctx.Err()
+		})
+		assert.ErrorIs(t, err, context.Canceled)
+		assert.True(t, led)
+		assert.True(t, finished.Load(), "do returned before its request ended")
+	})
+	t.Run("callers at once share one run", func(t *testing.T) {
+		var g flight
+		var runs, leaders atomic.Int32
+		release := make(chan struct{})
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				ans, led, err := g.do(context.Background(), "k", func(context.Context) (*answer, error) {
+					runs.Add(1)
+					<-release
+					return &answer{status: 200}, nil
+				})
+				if assert.NoError(t, err) {
+					assert.Equal(t, 200, ans.status)
+				}
+				if led {
+					leaders.Add(1)
+				}
+			}()
+		}
+		time.Sleep(20 * time.Millisecond)
+		close(release)
+		wg.Wait()
+		assert.Equal(t, runs.Load(), leaders.Load(), "led is true for the callers whose fn ran")
+		assert.Less(t, runs.Load(), int32(8), "callers in flight together shared a run")
+	})
 }
 
 // The disk store of internal/cache is a Cache: a listing survives a new
@@ -374,7 +456,7 @@ func TestCacheWithDiskStore(t *testing.T) {
 		store, err := cache.Open(dir, cache.Options{Now: clk.Now})
 		require.NoError(t, err)
 		c, _ := newTestClient(t, hub.URL, func(c *Config) { c.Cache, c.Now = store, clk.Now })
-		models, err := c.ListAll(context.Background(), ListOptions{}, nil)
+		models, err := listAll(c, ListOptions{}, nil)
 		require.NoError(t, err)
 		assert.Len(t, models, 10)
 	}

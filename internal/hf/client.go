@@ -13,6 +13,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
 // Client talks to one Hub endpoint. It is safe for concurrent use and
@@ -52,7 +54,7 @@ func New(cfg Config) (*Client, error) {
 				httpTokenWarning.Do(func() { fmt.Fprintln(os.Stderr, "modelbrowser: warning: "+msg) })
 			}
 		}
-		warn(fmt.Sprintf("HF_ENDPOINT is plain http to %s: the Hub token is not sent in cleartext; asking anonymously (MODELBROWSER_ALLOW_HTTP_TOKEN=1 sends it anyway)", oneLine(base.Host, 100)))
+		warn(fmt.Sprintf("HF_ENDPOINT is plain http to %s: the Hub token is not sent in cleartext; asking anonymously (MODELBROWSER_ALLOW_HTTP_TOKEN=1 sends it anyway)", text.OneLine(base.Host, 100)))
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
@@ -193,12 +195,13 @@ func (c *Client) backoff(attempt int) time.Duration {
 	return d/2 + time.Duration(float64(d/2)*r)
 }
 
-// retrying GETs u up to MaxAttempts times (see withRetries).
-func (c *Client) retrying(ctx context.Context, u, etag string) (*answer, error) {
+// retrying GETs u up to MaxAttempts times (see withRetries); onHeader is
+// once's, called on each attempt that gets a 200.
+func (c *Client) retrying(ctx context.Context, u, etag string, onHeader func(http.Header)) (*answer, error) {
 	var ans *answer
 	err := c.withRetries(ctx, func() error {
 		var err error
-		ans, err = c.once(ctx, u, etag)
+		ans, err = c.once(ctx, u, etag, onHeader)
 		return err
 	})
 	if err != nil {
@@ -257,9 +260,9 @@ func (c *Client) transportError(ctx, attemptCtx context.Context, err error) erro
 	case errors.Is(attemptCtx.Err(), context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
 		return newError(Timeout, err, "%s did not answer within %s (HF_HUB_ETAG_TIMEOUT)", host, c.cfg.Timeout)
 	case errors.As(err, &dns):
-		return newError(Network, err, "cannot resolve %s: %s", oneLine(dns.Name, 100), oneLine(dns.Err, 100))
+		return newError(Network, err, "cannot resolve %s: %s", text.OneLine(dns.Name, 100), text.OneLine(dns.Err, 100))
 	}
-	msg := oneLine(redact(err.Error(), c.cfg.Token), 200)
+	msg := text.OneLine(redact(err.Error(), c.cfg.Token), 200)
 	return newError(Network, err, "cannot reach %s: %s", host, msg)
 }
 
@@ -277,7 +280,7 @@ func (c *Client) bodyError(ctx, attemptCtx context.Context, err error, status in
 	case errors.Is(err, errTruncated):
 		e = newError(BadResponse, err, "the Hub's answer was cut short")
 	default:
-		e = newError(Network, err, "the connection to %s broke while reading: %s", c.hostName(), oneLine(redact(err.Error(), c.cfg.Token), 120))
+		e = newError(Network, err, "the connection to %s broke while reading: %s", c.hostName(), text.OneLine(redact(err.Error(), c.cfg.Token), 120))
 	}
 	e.Status, e.RequestID = status, c.requestID(h)
 	return e

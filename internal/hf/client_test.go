@@ -16,6 +16,7 @@ import (
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest"
 	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest/hubtesting"
+	"github.com/modelbrowser/modelbrowser/internal/query"
 )
 
 const testToken = "hf_TestTokenDoNotLeak123"
@@ -69,12 +70,29 @@ func assertHubRequests(t *testing.T, reqs []hubtest.Request, token string) {
 	}
 }
 
-func TestListAllPagesOfSeven(t *testing.T) {
+// listAll reads the pages of a listing one at a time until stop (given
+// every model so far) says enough, the last page, or an error; what was
+// read before an error is returned with it. A nil stop reads every page.
+func listAll(c *Client, opts ListOptions, stop func(got []compat.Model) bool) ([]compat.Model, error) {
+	all := []compat.Model{}
+	for p, err := range c.Pages(context.Background(), opts, 0) {
+		all = append(all, p.Models...)
+		if err != nil {
+			return all, err
+		}
+		if stop != nil && stop(all) {
+			break
+		}
+	}
+	return all, nil
+}
+
+func TestPagesOfSeven(t *testing.T) {
 	hub := hubtesting.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 30})
 	hub.Expect("GET", "/api/models")
 	c, _ := newTestClient(t, hub.URL)
 
-	models, err := c.ListAll(context.Background(), ListOptions{Sort: "downloads"}, nil)
+	models, err := listAll(c, ListOptions{Sort: "downloads"}, nil)
 	require.NoError(t, err)
 	require.Len(t, models, 30)
 	ids := map[string]bool{}
@@ -115,21 +133,49 @@ func TestListQuery(t *testing.T) {
 	assert.Equal(t, "trendingScore", q.Get("sort"))
 	assert.Equal(t, "5", q.Get("limit"))
 
-	for in, want := range map[string]string{"likes": "likes", "updated": "lastModified", "created": "createdAt", "Downloads": "downloads", "trendingScore": "trendingScore"} {
-		q, err := ListOptions{Sort: in}.Query()
-		require.NoError(t, err)
-		assert.Equal(t, want, q.Get("sort"))
-	}
-	_, err = ListOptions{Sort: "random"}.Query()
-	assert.True(t, IsKind(err, Invalid))
 	_, err = c.ListPage(context.Background(), ListOptions{Limit: -1}, "")
 	assert.True(t, IsKind(err, Invalid))
+}
+
+func TestListQuerySort(t *testing.T) {
+	tests := map[string]struct {
+		sort, param string
+	}{
+		"none: the Hub's order": {"", ""},
+		"downloads":             {"downloads", "downloads"},
+		"likes":                 {"likes", "likes"},
+		"trending":              {"trending", "trendingScore"},
+		"updated":               {"updated", "lastModified"},
+		"created":               {"created", "createdAt"},
+		"any case":              {"Downloads", "downloads"},
+		"the Hub's name":        {"trendingScore", "trendingScore"},
+		"the Hub's, lower case": {"lastmodified", "lastModified"},
+		"spaces":                {" created ", "createdAt"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			q, err := ListOptions{Sort: tc.sort}.Query()
+			require.NoError(t, err)
+			assert.Equal(t, tc.param, q.Get("sort"))
+			assert.Equal(t, tc.param != "", q.Has("sort"))
+		})
+	}
+	// Every order of the one table is accepted.
+	for _, s := range query.Sorts {
+		q, err := ListOptions{Sort: s.Name}.Query()
+		require.NoError(t, err, s.Name)
+		assert.Equal(t, s.Param, q.Get("sort"))
+	}
+	_, err := ListOptions{Sort: "random\x1b[31m"}.Query()
+	require.True(t, IsKind(err, Invalid), "%v", err)
+	assert.Contains(t, err.Error(), "use downloads, likes, trending, updated, created")
+	assert.NotContains(t, err.Error(), "\x1b")
 }
 
 func TestListStopCondition(t *testing.T) {
 	hub := hubtesting.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 30})
 	c, _ := newTestClient(t, hub.URL)
-	models, err := c.ListAll(context.Background(), ListOptions{}, func(got []compat.Model) bool { return len(got) >= 10 })
+	models, err := listAll(c, ListOptions{}, func(got []compat.Model) bool { return len(got) >= 10 })
 	require.NoError(t, err)
 	assert.Len(t, models, 14)
 	assert.Equal(t, 2, hub.Count(hubtest.RouteList))
@@ -155,7 +201,7 @@ func TestListBrokenPaging(t *testing.T) {
 			hub := hubtesting.New(t, hubtest.Options{PageSize: 7, NoFixtures: true, Synthetic: 30})
 			hub.Fail(tc.fault)
 			c, _ := newTestClient(t, hub.URL)
-			models, err := c.ListAll(context.Background(), ListOptions{}, nil)
+			models, err := listAll(c, ListOptions{}, nil)
 			require.Error(t, err)
 			assert.True(t, IsKind(err, tc.kind), "%v", err)
 			assert.Contains(t, err.Error(), tc.msg)

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
 // DefaultEndpoint is the Hub's base URL when HF_ENDPOINT is not set.
@@ -121,7 +123,7 @@ func ConfigFromEnv(getenv func(string) string, readFile func(string) ([]byte, er
 	if v := strings.TrimSpace(getenv("HF_HUB_ETAG_TIMEOUT")); v != "" {
 		secs, err := strconv.ParseFloat(v, 64)
 		if err != nil || math.IsNaN(secs) || secs <= 0 || secs > 24*3600 {
-			return Config{}, fmt.Errorf("HF_HUB_ETAG_TIMEOUT must be a positive number of seconds (at most 86400), got %q", oneLine(v, 40))
+			return Config{}, fmt.Errorf("HF_HUB_ETAG_TIMEOUT must be a positive number of seconds (at most 86400), got %q", text.OneLine(v, 40))
 		}
 		cfg.Timeout = time.Duration(secs * float64(time.Second))
 	}
@@ -140,7 +142,7 @@ func parseEndpoint(raw string) (string, error) {
 	v = strings.TrimRight(v, "/")
 	u, err := url.Parse(v)
 	bad := func(why string) error {
-		return fmt.Errorf("HF_ENDPOINT must be an absolute http(s) URL such as %s (%s), got %q", DefaultEndpoint, why, oneLine(hideUserinfo(raw), 80))
+		return fmt.Errorf("HF_ENDPOINT must be an absolute http(s) URL such as %s (%s), got %q", DefaultEndpoint, why, text.OneLine(hideUserinfo(raw), 80))
 	}
 	switch {
 	case err != nil:

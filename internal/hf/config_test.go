@@ -216,6 +216,5 @@ func TestErrorIsOneLineAndMatchesKind(t *testing.T) {
 	var got *Error
 	require.True(t, errors.As(wrapped, &got))
 	assert.Equal(t, "Root=1-abc", got.RequestID)
-	assert.Equal(t, "a b c", oneLine("a\nb\r\x00c", 50))
 	assert.Equal(t, "rate limited", RateLimited.String())
 }

@@ -6,6 +6,8 @@ import (
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
 // ConfigJSON reads a repository's config.json (GET
@@ -27,8 +29,8 @@ func (c *Client) ConfigJSON(ctx context.Context, id, rev string) (map[string]any
 	if err != nil {
 		return nil, err
 	}
-	what := "config.json of " + oneLine(id, 100)
-	ans, err := c.get(ctx, u, cl, func(body []byte) (any, error) { return decodeConfigObject(body, what) })
+	what := "config.json of " + text.OneLine(id, 100)
+	ans, err := c.get(ctx, u, cl, func(body []byte) (any, error) { return decodeConfigObject(body, what) }, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +58,7 @@ func (c *Client) configURL(id, rev string) (string, class, error) {
 func decodeConfigObject(body []byte, what string) (any, error) {
 	var cfg map[string]any
 	if err := json.Unmarshal(body, &cfg, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)); err != nil {
-		return nil, newError(BadResponse, err, "%s is not a JSON object: %s", what, oneLine(err.Error(), 160))
+		return nil, newError(BadResponse, err, "%s is not a JSON object: %s", what, text.OneLine(err.Error(), 160))
 	}
 	if cfg == nil {
 		return nil, newError(BadResponse, nil, "%s is not a JSON object: null", what)

@@ -8,13 +8,13 @@ import (
 	"reflect"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 	jsonv1 "github.com/go-json-experiment/json/v1"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
 // The Hub's JSON (a list page, a model info) is decoded with
@@ -69,14 +69,14 @@ func (d Dropped) String() string {
 type hubModel struct {
 	ID           string        `json:"id"`
 	ModelID      string        `json:"modelId"`
-	Author       text          `json:"author"`
-	SHA          text          `json:"sha"`
-	LastModified text          `json:"lastModified"`
+	Author       shown         `json:"author"`
+	SHA          shown         `json:"sha"`
+	LastModified shown         `json:"lastModified"`
 	Gated        gatedValue    `json:"gated"`
 	Downloads    count         `json:"downloads"`
 	Likes        count         `json:"likes"`
 	Tags         []string      `json:"tags"`
-	PipelineTag  text          `json:"pipeline_tag"`
+	PipelineTag  shown         `json:"pipeline_tag"`
 	LibraryName  string        `json:"library_name"`
 	Config       *hubConfig    `json:"config"`
 	CardData     card          `json:"cardData"`
@@ -154,15 +154,15 @@ func (c count) value() int64 {
 	return 0
 }
 
-// text is a string only shown (author, sha, dates): another kind leaves it
+// shown is a string only shown (author, sha, dates): another kind leaves it
 // empty and says so in bad. null leaves it as it was.
-type text struct {
+type shown struct {
 	s   string
 	bad string
 }
 
 // UnmarshalJSONFrom implements json.UnmarshalerFrom.
-func (t *text) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+func (t *shown) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	switch k := d.PeekKind(); k {
 	case 'n':
 		return d.SkipValue()
@@ -171,10 +171,10 @@ func (t *text) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 		if err != nil {
 			return err
 		}
-		*t = text{s: tok.String()}
+		*t = shown{s: tok.String()}
 		return nil
 	default:
-		*t = text{bad: "expected a string, got " + kindName(k)}
+		*t = shown{bad: "expected a string, got " + kindName(k)}
 		return d.SkipValue()
 	}
 }
@@ -473,8 +473,8 @@ func skipRest(dec *jsontext.Decoder, start int64) error {
 func idOf(v []byte) string {
 	v = bytes.TrimLeft(v, " \t\r\n,")
 	var ids struct {
-		ID      text `json:"id"`
-		ModelID text `json:"modelId"`
+		ID      shown `json:"id"`
+		ModelID shown `json:"modelId"`
 	}
 	if json.Unmarshal(v, &ids, decodeOptions) != nil {
 		return ""
@@ -490,7 +490,7 @@ func idOf(v []byte) string {
 func semanticReason(err error) string {
 	var se *json.SemanticError
 	if !errors.As(err, &se) {
-		return oneLine(stripFormat(err.Error()), 200)
+		return text.OneLine(err.Error(), 200)
 	}
 	field := pointerField(se.JSONPointer)
 	if field == "" {
@@ -517,7 +517,7 @@ func pointerField(p jsontext.Pointer) string {
 		}
 		parts = append(parts, tok)
 	}
-	return oneLine(stripFormat(strings.Join(parts, ".")), 80)
+	return text.OneLine(strings.Join(parts, "."), 80)
 }
 
 // goKindName names the JSON kind a Go type decodes from.
@@ -540,20 +540,10 @@ func goKindName(t reflect.Type) string {
 	return "another kind"
 }
 
-// safeID is a Hub-supplied id made fit for a note: no control or format
-// characters (RLO...), one line, at most 100 characters.
-func safeID(id string) string { return oneLine(stripFormat(id), 100) }
-
-// stripFormat removes Unicode format characters (bidi overrides, zero
-// width joiners...); oneLine removes control characters.
-func stripFormat(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.Is(unicode.Cf, r) {
-			return -1
-		}
-		return r
-	}, s)
-}
+// safeID is a Hub-supplied id made fit for a note: no unsafe characters
+// (text.IsUnsafe: controls, escape sequences, bidi overrides), one line, at
+// most 100 characters.
+func safeID(id string) string { return text.OneLine(id, 100) }
 
 // syntaxError explains why body is not valid JSON, for what ("the model",
 // "model 3 of the list").
@@ -565,7 +555,7 @@ func syntaxError(what string, err error, size int) *Error {
 	case errors.As(err, &se):
 		return newError(BadResponse, err, "%s is not valid JSON (at byte %d)", what, min(se.ByteOffset+1, int64(size)))
 	}
-	return newError(BadResponse, err, "%s: %s", what, oneLine(err.Error(), 200))
+	return newError(BadResponse, err, "%s: %s", what, text.OneLine(err.Error(), 200))
 }
 
 func newDecoder(body []byte) *jsontext.Decoder {
@@ -669,7 +659,7 @@ func DecodeList(body []byte) (models []compat.Model, dropped []Dropped, err erro
 			id = idOf(body[start:dec.InputOffset()])
 		}
 		if reason != "" {
-			dropped = append(dropped, Dropped{Index: i, ID: safeID(id), Reason: oneLine(stripFormat(reason), 200)})
+			dropped = append(dropped, Dropped{Index: i, ID: safeID(id), Reason: text.OneLine(reason, 200)})
 			continue
 		}
 		for k := range drops {

@@ -43,15 +43,15 @@ func (c *count) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-func (t *text) UnmarshalJSON(b []byte) error {
+func (t *shown) UnmarshalJSON(b []byte) error {
 	switch v1Kind(b) {
 	case 'n':
 		return nil
 	case '"':
-		*t = text{}
+		*t = shown{}
 		return json.Unmarshal(b, &t.s)
 	}
-	*t = text{bad: "expected a string, got " + kindName(v1Kind(b))}
+	*t = shown{bad: "expected a string, got " + kindName(v1Kind(b))}
 	return nil
 }
 
@@ -415,7 +415,7 @@ func TestDecodeListDropsOneModel(t *testing.T) {
 		"id number":                  {bad: `{"id":7,"modelId":"o/bad"}`, reason: "id: expected a string, got a number", wantID: "o/bad"},
 		"null":                       {bad: `null`, reason: "no id"},
 		"a string":                   {bad: `"o/bad"`, reason: "the top level: expected an object, got a string"},
-		"id with escapes":            {bad: `{"id":"o/\u001b[2Jbad\u202e","siblings":7}`, reason: "siblings", wantID: "o/ [2Jbad"},
+		"id with escapes":            {bad: `{"id":"o/\u001b[2Jbad\u202e","siblings":7}`, reason: "siblings", wantID: "o/bad"},
 		"error early, nesting after": {bad: `{"id":"o/bad","siblings":7,"x":{"y":[{"z":[]},"]}"]},"tags":["a"],"gguf":{"total":1}}`, reason: "siblings", wantID: "o/bad"},
 		"error deep":                 {bad: `{"config":{"quantization_config":{"quant_method":[{}]}},"id":"o/bad"}`, reason: "config.quantization_config.quant_method: expected a string, got a list", wantID: "o/bad"},
 		"downloads and siblings":     {bad: `{"id":"o/bad","downloads":"x","siblings":7}`, reason: "siblings", wantID: "o/bad"},

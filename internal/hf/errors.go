@@ -7,7 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
+
+	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
 // Kind says what went wrong talking to the Hub, in terms the UI and the CLI
@@ -235,26 +236,6 @@ func secondsCapped(digits string) time.Duration {
 	return time.Duration(n) * time.Second
 }
 
-// oneLine makes a server- or system-provided text safe for a one-line
-// message: control characters become spaces, invalid UTF-8 is replaced,
-// and it is cut at max runes.
-func oneLine(s string, max int) string {
-	var b strings.Builder
-	n := 0
-	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
-		if n >= max {
-			b.WriteString("…")
-			break
-		}
-		if unicode.IsControl(r) {
-			r = ' '
-		}
-		b.WriteRune(r)
-		n++
-	}
-	return strings.Join(strings.Fields(b.String()), " ")
-}
-
 // redact removes the token from a text, as a last line of defence: no
 // message ever built from a server answer or a system error can carry it.
 func redact(s, token string) string {
@@ -277,9 +258,5 @@ var errTruncated = errors.New("the answer ended before its announced length")
 // echo the Authorization header into it).
 // The token is taken out before the cut, so no prefix of it survives.
 func (c *Client) requestID(h http.Header) string {
-	return oneLine(redact(h.Get("X-Request-Id"), c.cfg.Token), 120)
+	return text.OneLine(redact(h.Get("X-Request-Id"), c.cfg.Token), 120)
 }
-
-// requestID is the X-Request-Id of an answer as one line, for tests and
-// callers with no token to hide.
-func requestID(h http.Header) string { return oneLine(h.Get("X-Request-Id"), 120) }

@@ -11,6 +11,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/modelbrowser/modelbrowser/internal/fit"
+	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
 // Files lists a repository's files with their sizes at one commit: the
@@ -29,11 +30,11 @@ func (c *Client) Files(ctx context.Context, id, sha string) ([]fit.File, error) 
 		return nil, err
 	}
 	if !IsCommit(sha) {
-		return nil, newError(Invalid, nil, "invalid commit %q: file sizes are asked at a 40-hex commit sha", oneLine(sha, 60))
+		return nil, newError(Invalid, nil, "invalid commit %q: file sizes are asked at a 40-hex commit sha", text.OneLine(sha, 60))
 	}
 	u := c.cfg.Endpoint + "/api/models/" + repoPath(id) + "/revision/" + url.PathEscape(sha) + "?blobs=true"
-	what := "the file list of " + oneLine(id, 100)
-	ans, err := c.get(ctx, u, classFilesAtSHA, func(body []byte) (any, error) { return DecodeFiles(body, sha, what) })
+	what := "the file list of " + text.OneLine(id, 100)
+	ans, err := c.get(ctx, u, classFilesAtSHA, func(body []byte) (any, error) { return DecodeFiles(body, sha, what) }, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +51,7 @@ func DecodeFiles(body []byte, sha, what string) ([]fit.File, error) {
 		Siblings []jsontext.Value `json:"siblings"`
 	}
 	if err := json.Unmarshal(body, &top, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)); err != nil {
-		return nil, newError(BadResponse, err, "%s is not a model info object: %s", what, oneLine(err.Error(), 160))
+		return nil, newError(BadResponse, err, "%s is not a model info object: %s", what, text.OneLine(err.Error(), 160))
 	}
 	if top.Siblings == nil {
 		return nil, newError(BadResponse, nil, "%s has no siblings array", what)
@@ -58,7 +59,7 @@ func DecodeFiles(body []byte, sha, what string) ([]fit.File, error) {
 	if sha != "" && len(top.SHA) > 0 && top.SHA.Kind() == '"' {
 		var got string
 		if json.Unmarshal(top.SHA, &got, jsontext.AllowInvalidUTF8(true)) == nil && got != "" && !strings.EqualFold(got, sha) {
-			return nil, newError(BadResponse, nil, "%s names commit %q, not the %s asked for", what, oneLine(got, 60), sha)
+			return nil, newError(BadResponse, nil, "%s names commit %q, not the %s asked for", what, text.OneLine(got, 60), sha)
 		}
 	}
 	files := make([]fit.File, 0, len(top.Siblings))

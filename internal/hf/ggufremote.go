@@ -13,6 +13,7 @@ import (
 
 	"github.com/modelbrowser/modelbrowser/internal/cache"
 	"github.com/modelbrowser/modelbrowser/internal/gguf"
+	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
 // Bounds of a remote GGUF header read (FIT_POLICY.md section 2).
@@ -64,7 +65,7 @@ func (c *Client) GGUFInfo(ctx context.Context, id, sha, file string) (gguf.Info,
 		return gguf.Info{}, GGUFStats{}, err
 	}
 	if !IsCommit(sha) {
-		return gguf.Info{}, GGUFStats{}, newError(Invalid, nil, "invalid commit %q: GGUF headers are read at a 40-hex commit sha", oneLine(sha, 60))
+		return gguf.Info{}, GGUFStats{}, newError(Invalid, nil, "invalid commit %q: GGUF headers are read at a 40-hex commit sha", text.OneLine(sha, 60))
 	}
 	esc, err := escapeRepoFile(file)
 	if err != nil {
@@ -81,10 +82,10 @@ func (c *Client) GGUFInfo(ctx context.Context, id, sha, file string) (gguf.Info,
 		}
 	}
 	if c.cfg.Offline {
-		return gguf.Info{}, GGUFStats{}, newError(Offline, nil, "offline mode (HF_HUB_OFFLINE) and no GGUF header of %s cached", oneLine(file, 100))
+		return gguf.Info{}, GGUFStats{}, newError(Offline, nil, "offline mode (HF_HUB_OFFLINE) and no GGUF header of %s cached", text.OneLine(file, 100))
 	}
 	var stats GGUFStats
-	ans, err := c.flight.do(ctx, key, func(ctx context.Context) (*answer, error) {
+	ans, _, err := c.flight.do(ctx, key, func(ctx context.Context) (*answer, error) {
 		info, st, err := c.readGGUF(ctx, u, file)
 		stats = st
 		if err != nil {
@@ -123,7 +124,7 @@ func decodeGGUFInfo(body []byte) (gguf.Info, error) {
 // its segments for a URL.
 func escapeRepoFile(file string) (string, error) {
 	bad := func(why string) error {
-		return newError(Invalid, nil, "invalid file name %q: %s", oneLine(file, 100), why)
+		return newError(Invalid, nil, "invalid file name %q: %s", text.OneLine(file, 100), why)
 	}
 	if file == "" || len(file) > 1024 {
 		return "", bad("empty or too long")
@@ -155,8 +156,8 @@ func (c *Client) readGGUF(ctx context.Context, u, file string) (gguf.Info, GGUFS
 	case ctx.Err() != nil:
 		return info, stats, ctx.Err()
 	}
-	name := oneLine(file, 100)
-	msg := oneLine(err.Error(), 200)
+	name := text.OneLine(file, 100)
+	msg := text.OneLine(err.Error(), 200)
 	switch {
 	case errors.Is(err, gguf.ErrTruncated):
 		return info, stats, newError(BadResponse, err, "the GGUF header of %s is truncated (%s)", name, msg)
@@ -327,14 +328,14 @@ func (r *rangeReader) attempt(end int64) error {
 		}
 	}()
 	if enc := resp.Header.Get("Content-Encoding"); enc != "" && !strings.EqualFold(enc, "identity") {
-		return newError(BadResponse, nil, "the file storage answered with Content-Encoding %q to a request for identity", oneLine(enc, 40))
+		return newError(BadResponse, nil, "the file storage answered with Content-Encoding %q to a request for identity", text.OneLine(enc, 40))
 	}
 	switch resp.StatusCode {
 	case http.StatusPartialContent:
 		start, last, total, ok := parseContentRange(resp.Header.Get("Content-Range"))
 		if !ok || start != r.off || last < start || last > end {
 			return newError(BadResponse, nil, "the file storage answered bytes %q to a request for bytes %d-%d",
-				oneLine(resp.Header.Get("Content-Range"), 80), r.off, end)
+				text.OneLine(resp.Header.Get("Content-Range"), 80), r.off, end)
 		}
 		if total >= 0 {
 			r.total = total

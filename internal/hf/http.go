@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
 // answer is a successful (200 or 304) response, read whole.
@@ -38,16 +40,14 @@ type Meta struct {
 
 var errTooLarge = errors.New("answer too large")
 
-// headerHookKey keys a func(http.Header) in a request's context that once
-// calls with the headers of a 200 answer as soon as they arrive, before
-// its body is read: paging learns the next page's address from them.
-type headerHookKey struct{}
-
 // errorBodyCap bounds what is read of an error answer.
 const errorBodyCap = 64 << 10
 
-// once makes one GET attempt, bounded by the configured timeout.
-func (c *Client) once(ctx context.Context, u, etag string) (*answer, error) {
+// once makes one GET attempt, bounded by the configured timeout. A
+// non-nil onHeader is called with the headers of a 200 answer as soon as
+// they arrive, before its body is read: paging learns the next page's
+// address from them.
+func (c *Client) once(ctx context.Context, u, etag string, onHeader func(http.Header)) (*answer, error) {
 	actx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(actx, http.MethodGet, u, nil)
@@ -64,8 +64,8 @@ func (c *Client) once(ctx context.Context, u, etag string) (*answer, error) {
 		return nil, c.transportError(ctx, actx, err)
 	}
 	defer resp.Body.Close()
-	if hook, ok := ctx.Value(headerHookKey{}).(func(http.Header)); ok && resp.StatusCode == http.StatusOK {
-		hook(resp.Header)
+	if onHeader != nil && resp.StatusCode == http.StatusOK {
+		onHeader(resp.Header)
 	}
 
 	limit := c.cfg.MaxBodyBytes
@@ -158,7 +158,7 @@ func (c *Client) statusError(resp *http.Response, body []byte) *Error {
 	code := h.Get("X-Error-Code")
 	msg := c.serverMessage(h, body)
 	anonymous := c.cfg.Token == ""
-	e := &Error{Status: resp.StatusCode, RequestID: c.requestID(h), code: oneLine(code, 40)}
+	e := &Error{Status: resp.StatusCode, RequestID: c.requestID(h), code: text.OneLine(code, 40)}
 	what := "the repository"
 	switch code {
 	case "RevisionNotFound":
@@ -240,5 +240,5 @@ func (c *Client) serverMessage(h http.Header, body []byte) string {
 			}
 		}
 	}
-	return oneLine(redact(msg, c.cfg.Token), 200)
+	return text.OneLine(redact(msg, c.cfg.Token), 200)
 }

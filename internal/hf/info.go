@@ -10,6 +10,7 @@ import (
 	"github.com/go-json-experiment/json"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
 // DefaultConcurrency is how many config.json reads ResolveContexts runs at
@@ -32,7 +33,7 @@ func (c *Client) ModelInfo(ctx context.Context, id, revision string) (compat.Mod
 		u += "/revision/" + url.PathEscape(revision)
 	}
 	q := url.Values{"expand[]": ListExpand}
-	ans, err := c.get(ctx, u+"?"+q.Encode(), classInfo, decodeModel)
+	ans, err := c.get(ctx, u+"?"+q.Encode(), classInfo, decodeModel, nil)
 	if err != nil {
 		return compat.Model{}, Meta{}, err
 	}
@@ -66,7 +67,7 @@ func validateRevision(rev string) error {
 	}
 	for i := 0; i < len(rev); i++ {
 		if rev[i] < ' ' || rev[i] == 0x7f {
-			return newError(Invalid, nil, "invalid revision %q: control characters", oneLine(rev, 60))
+			return newError(Invalid, nil, "invalid revision %q: control characters", text.OneLine(rev, 60))
 		}
 	}
 	return nil
@@ -105,7 +106,7 @@ func (c *Client) ResolveContext(ctx context.Context, m compat.Model) (compat.Mod
 	u := c.cfg.Endpoint + "/" + repoPath(m.ID) + "/resolve/" + rev + "/config.json"
 	ans, err := c.get(ctx, u, cl, func(body []byte) (any, error) {
 		return decodeConfigJSON(body, "config.json of "+safeID(m.ID))
-	})
+	}, nil)
 	if err != nil {
 		if IsKind(err, NotFound) || IsKind(err, Gated) {
 			return m, nil

@@ -11,6 +11,8 @@ import (
 	"sync"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/query"
+	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
 // ListExpand are the expand[] values every list (and model info) request
@@ -31,20 +33,13 @@ type ListOptions struct {
 	// Filters are tags that must all be present (gguf, text-generation,
 	// license:mit, ...).
 	Filters []string
-	// Sort is downloads, likes, trending, updated or created (or the Hub's
-	// own names trendingScore, lastModified, createdAt); "" is the Hub's
-	// default order. Sorting is always descending.
+	// Sort is a sort order of query.Sorts, by its name (downloads, likes,
+	// trending, updated, created) or the Hub's own (trendingScore,
+	// lastModified, createdAt), in any case; "" is the Hub's default
+	// order. Sorting is always descending.
 	Sort string
 	// Limit is the page size (default 50).
 	Limit int
-}
-
-// sortParam maps the CLI's sort words to the Hub's.
-var sortParam = map[string]string{
-	"downloads": "downloads", "likes": "likes",
-	"trending": "trendingScore", "trendingscore": "trendingScore",
-	"updated": "lastModified", "lastmodified": "lastModified", "modified": "lastModified",
-	"created": "createdAt", "createdat": "createdAt",
 }
 
 // Query is the URL query of the first page.
@@ -62,11 +57,11 @@ func (o ListOptions) Query() (url.Values, error) {
 		}
 	}
 	if o.Sort != "" {
-		s, ok := sortParam[strings.ToLower(strings.TrimSpace(o.Sort))]
+		s, ok := query.LookupSort(o.Sort)
 		if !ok {
-			return nil, newError(Invalid, nil, "unknown sort %q: use downloads, likes, trending, updated or created", oneLine(o.Sort, 40))
+			return nil, newError(Invalid, nil, "unknown sort %q: use %s", text.OneLine(o.Sort, 40), strings.Join(query.SortNames(false), ", "))
 		}
-		q.Set("sort", s)
+		q.Set("sort", s.Param)
 	}
 	switch {
 	case o.Limit < 0:
@@ -84,18 +79,15 @@ func (o ListOptions) Query() (url.Values, error) {
 
 // Page is one page of a listing.
 type Page struct {
+	// Models are the page's models that decode, in the Hub's order.
 	Models []compat.Model
-	// Value is what the PageDecoder of ListPageWith or PagesWith made of
-	// the page (Models is then nil).
-	Value any
+	// Dropped are the models (or fields) of the page DecodeList left out
+	// for a wrong type or a number out of range.
+	Dropped []Dropped
 	// Next is the URL of the next page ("" on the last): pass it to
 	// ListPage as is.
 	Next string
 	Meta Meta
-	// Dropped are the models (or fields) of the page DecodeList left out
-	// for a wrong type or a number out of range (with a PageDecoder: none,
-	// the decoder reports its own).
-	Dropped []Dropped
 }
 
 // listPage is a page decoded by DecodeList.
@@ -112,56 +104,27 @@ func decodeListPage(body []byte) (any, error) {
 	return listPage{ms, dropped}, nil
 }
 
-// A PageDecoder turns list answers into page values, in place of
-// DecodeList: for example into models already judged, kept in a cache of
-// its own.
-type PageDecoder struct {
-	// Decode turns the body of a list answer into the value of a page. It
-	// must refuse what DecodeList refuses; a body it refuses is handled as
-	// one DecodeList refuses (never stored, a stale entry served instead
-	// when there is one). PagesWith may call it (and Known) for several
-	// pages at once.
-	Decode func(body []byte) (any, error)
-	// Known, when set, gives the value Decode made of a body before, from
-	// the body's sha256 alone, if it kept it. A cached page it knows is
-	// then served without its body being read, when the Cache can read an
-	// entry's head (HeadCache); when and whether a cached page is served
-	// at all (fresh, offline, refresh) is decided exactly as for any other.
-	Known func(sum [32]byte) (any, bool)
-}
-
 // ListPage fetches one page of models: the first when next is "", else
 // the page at next, a URL taken verbatim from the previous Page (it must
 // be on the endpoint's host). On an error after the body was read (a next
 // link to another host) the page's models are still returned.
 func (c *Client) ListPage(ctx context.Context, opts ListOptions, next string) (Page, error) {
-	return c.ListPageWith(ctx, opts, next, nil)
+	return c.listPage(ctx, opts, next, nil)
 }
 
-// ListPageWith is ListPage with the body turned into Page.Value by decode;
-// a nil decode is DecodeList, into Page.Models. The cache, its freshness
-// and the errors are those of ListPage.
-func (c *Client) ListPageWith(ctx context.Context, opts ListOptions, next string, decode *PageDecoder) (Page, error) {
+// listPage is ListPage with onHeader called with the headers of a 200
+// answer from the Hub as soon as they arrive, before its body is read.
+func (c *Client) listPage(ctx context.Context, opts ListOptions, next string, onHeader func(http.Header)) (Page, error) {
 	u, err := c.pageURL(opts, next)
 	if err != nil {
 		return Page{}, err
 	}
-	dec := decoder(decodeListPage)
-	var known func([32]byte) (any, bool)
-	if decode != nil {
-		dec, known = decode.Decode, decode.Known
-	}
-	ans, err := c.getKnown(ctx, u, classList, dec, known)
+	ans, err := c.get(ctx, u, classList, decodeListPage, onHeader)
 	if err != nil {
 		return Page{}, err
 	}
-	p := Page{Meta: ans.meta}
-	if decode == nil {
-		lp := ans.value.(listPage)
-		p.Models, p.Dropped = lp.models, lp.dropped
-	} else {
-		p.Value = ans.value
-	}
+	lp := ans.value.(listPage)
+	p := Page{Models: lp.models, Dropped: lp.dropped, Meta: ans.meta}
 	link, ok := nextLink(ans.header.Values("Link"))
 	if !ok {
 		return p, nil
@@ -200,7 +163,7 @@ func (c *Client) checkNext(link string) (string, error) {
 		return "", newError(BadResponse, err, "the Hub's next-page link does not parse")
 	}
 	if !c.sameHost(u) {
-		return "", newError(Invalid, nil, "refusing a next-page link to another host (%s); the endpoint is %s", oneLine(u.Host, 100), c.hostName())
+		return "", newError(Invalid, nil, "refusing a next-page link to another host (%s); the endpoint is %s", text.OneLine(u.Host, 100), c.hostName())
 	}
 	if u.Path != c.base.Path+"/api/models" || u.Fragment != "" {
 		return "", newError(BadResponse, nil, "the Hub's next-page link does not point at the model list")
@@ -253,15 +216,10 @@ func relNext(params string) bool {
 	return false
 }
 
-// Pages iterates over the pages of a listing, first to last. It stops
-// after an error (yielded with the page's models when it has some) and
-// when a next link comes back to a page already read.
-func (c *Client) Pages(ctx context.Context, opts ListOptions) iter.Seq2[Page, error] {
-	return c.PagesWith(ctx, opts, nil, 0)
-}
-
-// PagesWith is Pages with each page's body turned into Page.Value by
-// decode (see ListPageWith), and with the next pages asked for early.
+// Pages iterates over the pages of a listing, first to last, with the
+// next pages asked for early. It stops after an error (yielded with the
+// page's models when it has some) and when a next link comes back to a
+// page already read.
 //
 // ahead is how many pages the caller will read for certain (unless the
 // listing ends or an error stops it first). Up to that page, each page is
@@ -273,14 +231,14 @@ func (c *Client) Pages(ctx context.Context, opts ListOptions) iter.Seq2[Page, er
 // are yielded in order either way; a page asked early that the caller no
 // longer wants (it stopped, an error) is cancelled and waited for before
 // the iteration returns.
-func (c *Client) PagesWith(ctx context.Context, opts ListOptions, decode *PageDecoder, ahead int) iter.Seq2[Page, error] {
+func (c *Client) Pages(ctx context.Context, opts ListOptions, ahead int) iter.Seq2[Page, error] {
 	return func(yield func(Page, error) bool) {
 		first, err := c.pageURL(opts, "")
 		if err != nil {
 			yield(Page{}, err)
 			return
 		}
-		g := newPager(ctx, c, opts, decode, ahead, first)
+		g := newPager(ctx, c, opts, ahead, first)
 		defer g.stop()
 		seen := map[string]bool{first: true}
 		next := ""
@@ -312,11 +270,10 @@ func (c *Client) PagesWith(ctx context.Context, opts ListOptions, decode *PageDe
 	}
 }
 
-// pager runs the early requests of PagesWith.
+// pager runs the early requests of Pages.
 type pager struct {
 	c      *Client
 	opts   ListOptions
-	decode *PageDecoder
 	ahead  int
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -334,8 +291,8 @@ type pageResult struct {
 	err  error
 }
 
-func newPager(ctx context.Context, c *Client, opts ListOptions, decode *PageDecoder, ahead int, first string) *pager {
-	g := &pager{c: c, opts: opts, decode: decode, ahead: ahead,
+func newPager(ctx context.Context, c *Client, opts ListOptions, ahead int, first string) *pager {
+	g := &pager{c: c, opts: opts, ahead: ahead,
 		started: map[int]*pageResult{}, asked: map[string]bool{first: true}}
 	g.ctx, g.cancel = context.WithCancel(ctx)
 	return g
@@ -344,17 +301,17 @@ func newPager(ctx context.Context, c *Client, opts ListOptions, decode *PageDeco
 // fetch gets page n (at next; "" is the first page). When its headers
 // name the page after it, that one is started at once.
 func (g *pager) fetch(n int, next string) (Page, error) {
-	ctx := g.ctx
+	var onHeader func(http.Header)
 	if n+1 <= g.ahead {
-		ctx = context.WithValue(ctx, headerHookKey{}, func(h http.Header) {
+		onHeader = func(h http.Header) {
 			if link, ok := nextLink(h.Values("Link")); ok {
 				if u, err := g.c.checkNext(link); err == nil {
 					g.start(n+1, u)
 				}
 			}
-		})
+		}
 	}
-	return g.c.ListPageWith(ctx, g.opts, next, g.decode)
+	return g.c.listPage(g.ctx, g.opts, next, onHeader)
 }
 
 // start asks for page n at u in the background, unless n is past ahead or
@@ -389,26 +346,6 @@ func (g *pager) take(n int, next string) *pageResult {
 func (g *pager) stop() {
 	g.cancel()
 	g.wg.Wait()
-}
-
-// ListAll reads pages until stop (given every model so far) says enough,
-// the last page, or an error. What was read before an error is returned
-// with it. A nil stop reads every page.
-func (c *Client) ListAll(ctx context.Context, opts ListOptions, stop func(got []compat.Model) bool) ([]compat.Model, error) {
-	var all []compat.Model
-	for p, err := range c.Pages(ctx, opts) {
-		all = append(all, p.Models...)
-		if err != nil {
-			return all, err
-		}
-		if stop != nil && stop(all) {
-			break
-		}
-	}
-	if all == nil {
-		all = []compat.Model{}
-	}
-	return all, nil
 }
 
 // String describes the options for logs.

@@ -3,6 +3,8 @@ package hf
 import (
 	"net/url"
 	"strings"
+
+	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
 // MaxRepoNamePart is the longest owner or name the Hub accepts.
@@ -69,7 +71,7 @@ func checkRepoPart(p string) string {
 }
 
 func invalidID(id, why string) *Error {
-	return newError(Invalid, nil, "invalid repository id %q: %s", oneLine(id, 100), why)
+	return newError(Invalid, nil, "invalid repository id %q: %s", text.OneLine(id, 100), why)
 }
 
 // repoPath is the id's URL path, each part escaped.
