@@ -11,6 +11,7 @@ import (
 
 	"github.com/modelbrowser/modelbrowser/internal/hf"
 	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest"
+	"github.com/modelbrowser/modelbrowser/internal/query"
 	"github.com/modelbrowser/modelbrowser/internal/report"
 )
 
@@ -21,7 +22,7 @@ func TestBinarySearchPaging(t *testing.T) {
 	// The first page's URL, as the binary asks for it (search --all
 	// --limit 1000: pages of 100, sorted by downloads).
 	firstPage := func(front string) string {
-		q, err := hf.ListOptions{Sort: "downloads", Limit: 100}.Query()
+		q, err := hf.ListOptions{Query: query.Query{Sort: "downloads"}, Limit: 100}.Values()
 		require.NoError(t, err)
 		return front + "/api/models?" + q.Encode()
 	}

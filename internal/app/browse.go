@@ -23,7 +23,7 @@ func (h *Hub) Browser() Browser { return Browser{hub: h} }
 // Search returns the page of results at next ("" for the first page).
 // refresh revalidates the cached answer with the Hub.
 func (b Browser) Search(ctx context.Context, q query.Query, next string, refresh bool) (query.Page, error) {
-	opts := hf.ListOptions{Search: q.Text, Author: q.Author, Filters: q.Filters, Sort: q.Sort, Limit: browsePageSize}
+	opts := hf.ListOptions{Query: q, Limit: browsePageSize}
 	p, err := b.hub.pick(refresh).ListPage(ctx, opts, next)
 	if err != nil {
 		return query.Page{}, err

@@ -103,7 +103,7 @@ func (h *Hub) Search(ctx context.Context, q query.Query, cat compat.Catalog, l L
 			h.env.note(fmt.Sprintf("left out %d models the Hub described in a form that does not decode or with an invalid id", res.Dropped))
 		}
 	}()
-	opts := hf.ListOptions{Search: q.Text, Author: q.Author, Filters: q.Filters, Sort: q.Sort, Limit: l.pageSize()}
+	opts := hf.ListOptions{Query: q, Limit: l.pageSize()}
 	for page, err := range h.client.Pages(ctx, opts, l.pagesNeeded()) {
 		if page.Meta.Stale {
 			res.Stale = true

@@ -21,6 +21,7 @@ import (
 	"github.com/modelbrowser/modelbrowser/internal/cache"
 	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest"
 	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest/hubtesting"
+	"github.com/modelbrowser/modelbrowser/internal/query"
 )
 
 // A Hub whose X-Request-Id echoes the token never gets it printed: the
@@ -56,7 +57,7 @@ func TestRequestIDNeverCarriesToken(t *testing.T) {
 			}))
 			defer srv.Close()
 			c, _ := newTestClient(t, srv.URL)
-			p, err := c.ListPage(ctx, ListOptions{Search: "qwen"}, "")
+			p, err := c.ListPage(ctx, ListOptions{Query: query.Query{Text: "qwen"}}, "")
 			if link != "" {
 				require.Error(t, err)
 				assert.NotContains(t, err.Error(), testToken)
@@ -165,7 +166,7 @@ func TestTokenNotSentOverPlainHTTP(t *testing.T) {
 			c, err := New(cfg)
 			require.NoError(t, err)
 			for range 2 {
-				_, err = c.ListPage(context.Background(), ListOptions{Search: "qwen"}, "")
+				_, err = c.ListPage(context.Background(), ListOptions{Query: query.Query{Text: "qwen"}}, "")
 				require.NoError(t, err)
 			}
 			require.Len(t, rec.auth, 2)

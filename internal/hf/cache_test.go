@@ -17,6 +17,7 @@ import (
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest"
 	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest/hubtesting"
+	"github.com/modelbrowser/modelbrowser/internal/query"
 )
 
 // memCache is the in-memory Cache of the tests.
@@ -83,7 +84,10 @@ func TestCacheFreshness(t *testing.T) {
 	info := func(id string) call {
 		return func(c *Client) error { _, _, err := c.ModelInfo(ctx, id, ""); return err }
 	}
-	list := func(c *Client) error { _, err := c.ListPage(ctx, ListOptions{Search: "qwen"}, ""); return err }
+	list := func(c *Client) error {
+		_, err := c.ListPage(ctx, ListOptions{Query: query.Query{Text: "qwen"}}, "")
+		return err
+	}
 	config := func(sha string) call {
 		return func(c *Client) error {
 			m := compat.Model{ID: "Qwen/Qwen3-0.6B", SHA: sha}
@@ -233,7 +237,7 @@ func TestCacheOffline(t *testing.T) {
 
 	_, _, err = offline.ModelInfo(context.Background(), "openai-community/gpt2", "")
 	assert.True(t, IsKind(err, Offline), "%v", err)
-	_, err = offline.ListPage(context.Background(), ListOptions{Search: "x"}, "")
+	_, err = offline.ListPage(context.Background(), ListOptions{Query: query.Query{Text: "x"}}, "")
 	assert.True(t, IsKind(err, Offline))
 	noCache, _ := newTestClient(t, hub.URL, func(c *Config) { c.Offline = true })
 	_, _, err = noCache.ModelInfo(context.Background(), "Qwen/Qwen3-0.6B", "")

@@ -92,7 +92,7 @@ func TestPagesOfSeven(t *testing.T) {
 	hub.Expect("GET", "/api/models")
 	c, _ := newTestClient(t, hub.URL)
 
-	models, err := listAll(c, ListOptions{Sort: "downloads"}, nil)
+	models, err := listAll(c, ListOptions{Query: query.Query{Sort: "downloads"}}, nil)
 	require.NoError(t, err)
 	require.Len(t, models, 30)
 	ids := map[string]bool{}
@@ -120,7 +120,7 @@ func TestPagesOfSeven(t *testing.T) {
 func TestListQuery(t *testing.T) {
 	hub := hubtesting.New(t)
 	c, _ := newTestClient(t, hub.URL)
-	p, err := c.ListPage(context.Background(), ListOptions{Search: "LLAMA", Author: "meta-llama", Filters: []string{"safetensors", "text-generation"}, Sort: "trending", Limit: 5}, "")
+	p, err := c.ListPage(context.Background(), ListOptions{Query: query.Query{Text: "LLAMA", Author: "meta-llama", Filters: []string{"safetensors", "text-generation"}, Sort: "trending"}, Limit: 5}, "")
 	require.NoError(t, err)
 	require.Len(t, p.Models, 2)
 	assert.Equal(t, "meta-llama/Llama-3.1-8B-Instruct", p.Models[0].ID, "trendingScore order")
@@ -154,7 +154,7 @@ func TestListQuerySort(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			q, err := ListOptions{Sort: tc.sort}.Query()
+			q, err := ListOptions{Query: query.Query{Sort: tc.sort}}.Values()
 			require.NoError(t, err)
 			assert.Equal(t, tc.param, q.Get("sort"))
 			assert.Equal(t, tc.param != "", q.Has("sort"))
@@ -162,11 +162,11 @@ func TestListQuerySort(t *testing.T) {
 	}
 	// Every order of the one table is accepted.
 	for _, s := range query.Sorts {
-		q, err := ListOptions{Sort: s.Name}.Query()
+		q, err := ListOptions{Query: query.Query{Sort: s.Name}}.Values()
 		require.NoError(t, err, s.Name)
 		assert.Equal(t, s.Param, q.Get("sort"))
 	}
-	_, err := ListOptions{Sort: "random\x1b[31m"}.Query()
+	_, err := ListOptions{Query: query.Query{Sort: "random\x1b[31m"}}.Values()
 	require.True(t, IsKind(err, Invalid), "%v", err)
 	assert.Contains(t, err.Error(), "use downloads, likes, trending, updated, created")
 	assert.NotContains(t, err.Error(), "\x1b")

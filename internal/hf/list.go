@@ -26,26 +26,20 @@ const DefaultLimit = 50
 
 // ListOptions are the search parameters of GET /api/models.
 type ListOptions struct {
-	// Search is a substring of the repo id (owner included).
-	Search string
-	// Author is an exact user or organisation name.
-	Author string
-	// Filters are tags that must all be present (gguf, text-generation,
-	// license:mit, ...).
-	Filters []string
-	// Sort is a sort order of query.Sorts, by its name (downloads, likes,
-	// trending, updated, created) or the Hub's own (trendingScore,
-	// lastModified, createdAt), in any case; "" is the Hub's default
-	// order. Sorting is always descending.
-	Sort string
+	// Query is what to search: text, author, filters, and a sort order
+	// of query.Sorts by its name (downloads, likes, trending, updated,
+	// created) or the Hub's own (trendingScore, lastModified, createdAt),
+	// in any case; "" is the Hub's default order. Sorting is always
+	// descending.
+	query.Query
 	// Limit is the page size (default 50).
 	Limit int
 }
 
-// Query is the URL query of the first page.
-func (o ListOptions) Query() (url.Values, error) {
+// Values is the URL query of the first page.
+func (o ListOptions) Values() (url.Values, error) {
 	q := url.Values{}
-	if s := strings.TrimSpace(o.Search); s != "" {
+	if s := strings.TrimSpace(o.Text); s != "" {
 		q.Set("search", s)
 	}
 	if a := strings.TrimSpace(o.Author); a != "" {
@@ -148,7 +142,7 @@ func (c *Client) pageURL(opts ListOptions, next string) (string, error) {
 	if next != "" {
 		return c.checkNext(next)
 	}
-	q, err := opts.Query()
+	q, err := opts.Values()
 	if err != nil {
 		return "", err
 	}
@@ -350,5 +344,5 @@ func (g *pager) stop() {
 
 // String describes the options for logs.
 func (o ListOptions) String() string {
-	return fmt.Sprintf("search=%q author=%q filters=%v sort=%q limit=%d", o.Search, o.Author, o.Filters, o.Sort, o.Limit)
+	return fmt.Sprintf("search=%q author=%q filters=%v sort=%q limit=%d", o.Text, o.Author, o.Filters, o.Sort, o.Limit)
 }

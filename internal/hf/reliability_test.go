@@ -28,6 +28,7 @@ import (
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest"
 	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest/hubtesting"
+	"github.com/modelbrowser/modelbrowser/internal/query"
 )
 
 const qwenID = "Qwen/Qwen3-0.6B"
@@ -45,7 +46,10 @@ func TestUnusableAnswerNeverCached(t *testing.T) {
 		call  func(c *Client) error
 	}{
 		"model info": {hubtest.RouteInfo, func(c *Client) error { _, _, err := c.ModelInfo(ctx, qwenID, ""); return err }},
-		"list page":  {hubtest.RouteList, func(c *Client) error { _, err := c.ListPage(ctx, ListOptions{Search: "qwen"}, ""); return err }},
+		"list page": {hubtest.RouteList, func(c *Client) error {
+			_, err := c.ListPage(ctx, ListOptions{Query: query.Query{Text: "qwen"}}, "")
+			return err
+		}},
 		"config.json at a commit": {hubtest.RouteResolve, func(c *Client) error {
 			m, err := c.ResolveContext(ctx, compat.Model{ID: qwenID, SHA: qwen.SHA})
 			if err == nil && m.ContextLength.Value != 40960 {
@@ -464,12 +468,12 @@ func TestAnswerQuotingTheTokenNotStored(t *testing.T) {
 			hub.Fail(f)
 			mc := newMemCache()
 			c := cachedClient(t, hub.URL, mc, newClock())
-			_, err := c.ListPage(ctx, ListOptions{Search: "qwen"}, "")
+			_, err := c.ListPage(ctx, ListOptions{Query: query.Query{Text: "qwen"}}, "")
 			require.NoError(t, err)
 			assert.Zero(t, mc.len(), "not stored")
 			// Anonymous answers have no token to leak: stored as usual.
 			ac := cachedClient(t, hub.URL, mc, newClock(), anonymous)
-			_, err = ac.ListPage(ctx, ListOptions{Search: "qwen"}, "")
+			_, err = ac.ListPage(ctx, ListOptions{Query: query.Query{Text: "qwen"}}, "")
 			require.NoError(t, err)
 			assert.Equal(t, 1, mc.len())
 		})

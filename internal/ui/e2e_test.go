@@ -104,7 +104,7 @@ func (hubDown) Error() string { return "the Hub did not answer (connection refus
 type hubSearcher struct{ c *hf.Client }
 
 func (h hubSearcher) Search(ctx context.Context, q query.Query, next string, _ bool) (query.Page, error) {
-	p, err := h.c.ListPage(ctx, hf.ListOptions{Search: q.Text, Author: q.Author, Filters: q.Filters, Sort: q.Sort}, next)
+	p, err := h.c.ListPage(ctx, hf.ListOptions{Query: q}, next)
 	if err != nil {
 		return query.Page{}, err
 	}
