@@ -93,4 +93,4 @@ if [ "$WITH_JS" = 1 ]; then
   echo "cold / JS:         $(ratio "$work/cold" "$work/js")  (budget <= 0.25)"
 fi
 echo "cold / floor:      $(ratio "$work/cold" "$work/floor")  (budget <= 2.5)"
-echo "warm / cold:       $(ratio "$work/warm" "$work/cold")  (budget <= 0.25)"
+echo "warm / start:      $(ratio "$work/warm" "$work/start")  (budget B <= 3: a cached search costs about a process start)"

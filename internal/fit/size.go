@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Binary units.
@@ -41,7 +42,7 @@ func scaled(b uint64) (string, string) {
 	return strconv.FormatFloat(float64(b)/float64(GiB), 'f', 1, 64), "GiB"
 }
 
-var sizeRE = regexp.MustCompile(`^([0-9]+)(?:\.([0-9]+))?([KMGT])(B|IB)?$`)
+var sizeRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([0-9]+)(?:\.([0-9]+))?([KMGT])(B|IB)?$`) })
 
 // ParseSize reads a memory size as --memory and --vram take it: a number,
 // optionally with a fraction, then K, M, G or T and optionally B or iB,
@@ -50,7 +51,7 @@ var sizeRE = regexp.MustCompile(`^([0-9]+)(?:\.([0-9]+))?([KMGT])(B|IB)?$`)
 // bytes is an error. Fractions of a byte are dropped.
 func ParseSize(s string) (uint64, error) {
 	t := strings.ToUpper(strings.TrimSpace(s))
-	m := sizeRE.FindStringSubmatch(t)
+	m := sizeRE().FindStringSubmatch(t)
 	if m == nil {
 		switch {
 		case strings.HasPrefix(t, "-"):

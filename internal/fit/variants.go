@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 )
@@ -81,15 +82,17 @@ func (l Listing) Variant(name string) (Variant, bool) {
 }
 
 var (
-	quantRE = regexp.MustCompile(`(UD-)?(F32|BF16|F16|Q8_0|Q8_K|Q6_K|Q5_K|Q5_0|Q5_1|Q4_K|Q4_0|Q4_1|Q3_K|Q2_K|IQ4_NL|IQ4_XS|IQ3_XXS|IQ3_XS|IQ3_S|IQ3_M|IQ2_XXS|IQ2_XS|IQ2_S|IQ2_M|IQ1_S|IQ1_M|TQ1_0|TQ2_0|MXFP4)(_(XL|L|M|S))?`)
+	quantRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(UD-)?(F32|BF16|F16|Q8_0|Q8_K|Q6_K|Q5_K|Q5_0|Q5_1|Q4_K|Q4_0|Q4_1|Q3_K|Q2_K|IQ4_NL|IQ4_XS|IQ3_XXS|IQ3_XS|IQ3_S|IQ3_M|IQ2_XXS|IQ2_XS|IQ2_S|IQ2_M|IQ1_S|IQ1_M|TQ1_0|TQ2_0|MXFP4)(_(XL|L|M|S))?`)
+	})
 	// splitRE matches a split part: stem, part number, part count.
-	splitRE = regexp.MustCompile(`^(.+)-([0-9]{5})-of-([0-9]{5})$`)
+	splitRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(.+)-([0-9]{5})-of-([0-9]{5})$`) })
 )
 
 // Label is the quant named in a file or folder name: the last match of the
 // policy's pattern in the upper-cased name, "" when there is none.
 func Label(name string) string {
-	all := quantRE.FindAllString(strings.ToUpper(name), -1)
+	all := quantRE().FindAllString(strings.ToUpper(name), -1)
 	if len(all) == 0 {
 		return ""
 	}
@@ -131,7 +134,7 @@ func Variants(r Repo) Listing {
 		}
 		dir, base := splitPath(f.Path)
 		stem := base[:len(base)-len(".gguf")]
-		if m := splitRE.FindStringSubmatch(stem); m != nil {
+		if m := splitRE().FindStringSubmatch(stem); m != nil {
 			n, _ := strconv.Atoi(m[2])
 			total, _ := strconv.Atoi(m[3])
 			if n >= 1 && n <= total {
@@ -255,7 +258,7 @@ type stFiles struct {
 	total  int          // part count when sharded, else 0
 }
 
-var shardRE = regexp.MustCompile(`^model-([0-9]{5})-of-([0-9]{5})\.safetensors$`)
+var shardRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^model-([0-9]{5})-of-([0-9]{5})\.safetensors$`) })
 
 // safetensorsFiles picks model.safetensors, else the model-NNNNN-of-MMMMM
 // shards, else every .safetensors at the root; consolidated* never.
@@ -275,7 +278,7 @@ func safetensorsFiles(files []File) stFiles {
 		if f.Path == "model.safetensors" {
 			single = append(single, f)
 		}
-		if m := shardRE.FindStringSubmatch(f.Path); m != nil {
+		if m := shardRE().FindStringSubmatch(f.Path); m != nil {
 			n, _ := strconv.Atoi(m[1])
 			t, _ := strconv.Atoi(m[2])
 			if n >= 1 && n <= t && (total == 0 || t == total) {

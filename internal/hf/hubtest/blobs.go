@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // blobsKey holds, among a repo's encoded fields, the siblings of a model
@@ -44,7 +45,7 @@ var (
 )
 
 // shardRe matches the weight shards a transformers loader reads.
-var shardRe = regexp.MustCompile(`^model(-\d{5}-of-\d{5})?\.safetensors$`)
+var shardRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^model(-\d{5}-of-\d{5})?\.safetensors$`) })
 
 // dtypeBytes is the size of one parameter of a safetensors dtype.
 var dtypeBytes = map[string]int64{"F64": 8, "I64": 8, "F32": 4, "I32": 4, "BF16": 2, "F16": 2, "I16": 2,
@@ -60,7 +61,7 @@ func (r *Repo) FileSize(name string) int64 {
 		return n
 	}
 	base := path.Base(name)
-	if r.SafetensorsParams != nil && path.Dir(name) == "." && shardRe.MatchString(base) {
+	if r.SafetensorsParams != nil && path.Dir(name) == "." && shardRe().MatchString(base) {
 		var total, shards int64
 		for dtype, n := range r.SafetensorsParams {
 			b, ok := dtypeBytes[dtype]
@@ -70,7 +71,7 @@ func (r *Repo) FileSize(name string) int64 {
 			total += n * b
 		}
 		for _, f := range r.Files {
-			if path.Dir(f) == "." && shardRe.MatchString(f) {
+			if path.Dir(f) == "." && shardRe().MatchString(f) {
 				shards++
 			}
 		}
