@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
 // Binary units.
@@ -21,25 +23,18 @@ const (
 // HumanBytes is a size as people read it: GiB with one decimal from 1 GiB
 // up ("5.3 GiB"), whole MiB below ("942 MiB").
 func HumanBytes(b uint64) string {
-	n, unit := scaled(b)
-	return n + " " + unit
+	if b < MiB {
+		return strconv.FormatUint((b+MiB/2)/MiB, 10) + " MiB" // the policy's unit below 1 GiB
+	}
+	return text.Bytes(int64(min(b, math.MaxInt64)))
 }
 
 // NarrowBytes is [HumanBytes] for a narrow column: "5.3G", "942M".
 func NarrowBytes(b uint64) string {
-	n, unit := scaled(b)
-	return n + unit[:1]
-}
-
-// scaled formats b as a number and its unit ("GiB" or "MiB").
-func scaled(b uint64) (string, string) {
-	if b < GiB {
-		mib := (b + MiB/2) / MiB
-		if mib < 1024 {
-			return strconv.FormatUint(mib, 10), "MiB"
-		}
+	if b < MiB {
+		return strconv.FormatUint((b+MiB/2)/MiB, 10) + "M"
 	}
-	return strconv.FormatFloat(float64(b)/float64(GiB), 'f', 1, 64), "GiB"
+	return text.BytesShort(int64(min(b, math.MaxInt64)))
 }
 
 var sizeRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([0-9]+)(?:\.([0-9]+))?([KMGT])(B|IB)?$`) })

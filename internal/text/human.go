@@ -94,32 +94,40 @@ func scaled(v float64, unit string) string {
 	return strconv.FormatFloat(v, 'f', 0, 64) + unit
 }
 
-// Bytes says a size the way the fit tables do: GiB with one decimal from
-// 1 GiB (5.3 GiB), whole MiB below (942 MiB), whole KiB below that, bytes
-// below 1 KiB. All units are powers of 1024.
+// Bytes says a size the way people read it: GiB with one decimal from
+// 1 GiB (5.3 GiB), whole MiB below (942 MiB; 1023.6 MiB reads 1.0 GiB),
+// whole KiB below that, bytes below 1 KiB; "?" for a negative size. All
+// units are powers of 1024.
 func Bytes(n int64) string {
-	switch {
-	case n < 0:
-		return "?"
-	case n >= 1<<30:
-		return strconv.FormatFloat(float64(n)/(1<<30), 'f', 1, 64) + " GiB"
-	case n >= 1<<20:
-		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 0, 64) + " MiB"
-	case n >= 1<<10:
-		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 0, 64) + " KiB"
+	num, unit := scaledBytes(n)
+	if unit == "" {
+		return num
 	}
-	return strconv.FormatInt(n, 10) + " B"
+	return num + " " + unit
 }
 
 // BytesShort is Bytes for a narrow column: 5.3G, 942M, 12K, 512B.
 func BytesShort(n int64) string {
-	s := Bytes(n)
-	if i := strings.IndexByte(s, ' '); i > 0 {
-		unit := s[i+1:]
-		if unit != "B" {
-			unit = unit[:1]
-		}
-		return s[:i] + unit
+	num, unit := scaledBytes(n)
+	if unit == "" || unit == "B" {
+		return num + unit
 	}
-	return s
+	return num + unit[:1]
+}
+
+func scaledBytes(n int64) (string, string) {
+	const kib, mib, gib = 1 << 10, 1 << 20, 1 << 30
+	switch {
+	case n < 0:
+		return "?", ""
+	case n < kib:
+		return strconv.FormatInt(n, 10), "B"
+	case n < mib:
+		return strconv.FormatInt((n+kib/2)/kib, 10), "KiB"
+	case n < gib:
+		if m := (n + mib/2) / mib; m < 1024 {
+			return strconv.FormatInt(m, 10), "MiB"
+		}
+	}
+	return strconv.FormatFloat(float64(n)/gib, 'f', 1, 64), "GiB"
 }
