@@ -21,16 +21,10 @@ type explainer struct {
 	b     strings.Builder
 }
 
-// explain is the detail text for it, the verdict shown for worker: what
-// is wrong and what to do about it first, then the files and their fit,
-// then the evidence. The fit table has no cursor.
-func explain(st *Styles, it *item, worker string, now time.Time, width int, loading bool) string {
-	s, _ := explainWithFit(st, it, worker, now, width, loading, fitPane{cursor: -1})
-	return s
-}
-
-// explainWithFit is explain with the fit table's cursor on variant
-// fp.cursor; it also returns the line of the cursor's row, -1 for none.
+// explainWithFit is the detail text for it, the verdict shown for worker:
+// what is wrong and what to do about it first, then the files and their
+// fit, with the table's cursor on variant fp.cursor, then the evidence. It
+// also returns the line of the cursor's row, -1 for none.
 func explainWithFit(st *Styles, it *item, worker string, now time.Time, width int, loading bool, fp fitPane) (string, int) {
 	e := &explainer{st: st, width: max(10, width)}
 	v, m := it.judged.Verdict, it.judged.Model

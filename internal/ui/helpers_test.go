@@ -420,3 +420,9 @@ func selectedID(m Model) string {
 }
 
 func compatCatalog() compat.Catalog { return compat.DefaultCatalog() }
+
+// explain is the detail text without a cursor in the fit table.
+func explain(st *Styles, it *item, worker string, now time.Time, width int, loading bool) string {
+	s, _ := explainWithFit(st, it, worker, now, width, loading, fitPane{cursor: -1})
+	return s
+}
