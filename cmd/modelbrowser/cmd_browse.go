@@ -45,16 +45,16 @@ func runBrowse(ctx context.Context, e env, args []string) (int, error) {
 	if err != nil {
 		return exitError, err
 	}
-	defer sess.hub.Close()
+	defer sess.Hub.Close()
 	res, err := ui.Run(ctx, ui.Options{
 		Query:      query.Query{Text: strings.Join(pos, " "), Author: *author, Filters: filters, Sort: sort.Name},
-		Catalog:    sess.cat,
-		Searcher:   sess.hub.Browser(),
+		Catalog:    sess.Catalog,
+		Searcher:   sess.Hub.Browser(),
 		PickFormat: *pickFormat,
 		Output:     os.Stderr,
 		NoColor:    e.getenv("NO_COLOR") != "",
-		Machine:    sess.mach.Fit,
-		Context:    sess.over.Context,
+		Machine:    sess.Machine.Fit,
+		Context:    sess.Overrides.Context,
 		Demo:       *demo,
 	})
 	if err != nil {

@@ -38,15 +38,15 @@ func runCheck(ctx context.Context, e env, args []string) (int, error) {
 	if err != nil {
 		return exitError, err
 	}
-	defer s.hub.Close()
+	defer s.Hub.Close()
 	if *worker != "" {
-		w, ok := s.cat.Worker(*worker)
+		w, ok := s.Catalog.Worker(*worker)
 		if !ok {
-			return exitError, usageError{fmt.Sprintf("check: no worker named %q in the catalog (%s); see 'modelbrowser workers'", text.OneLine(*worker, 60), workerNames(s.cat))}
+			return exitError, usageError{fmt.Sprintf("check: no worker named %q in the catalog (%s); see 'modelbrowser workers'", text.OneLine(*worker, 60), workerNames(s.Catalog))}
 		}
-		s.cat.Workers = []compat.Worker{w}
+		s.Catalog.Workers = []compat.Worker{w}
 	}
-	c, err := s.hub.Check(ctx, id, label, *revision, s.cat, s.mach.Fit, s.over.Context)
+	c, err := s.Hub.Check(ctx, id, label, *revision, s.Catalog, s.Machine.Fit, s.Overrides.Context)
 	if err != nil && timedOut(ctx) {
 		err = fmt.Errorf("%s before the Hub answered", context.Cause(ctx))
 	}

@@ -51,11 +51,11 @@ func runSearch(ctx context.Context, e env, args []string) (int, error) {
 	if err != nil {
 		return exitError, err
 	}
-	hub, cat := s.hub, s.cat
+	hub, cat := s.Hub, s.Catalog
 	defer hub.Close()
 	lim := app.Limits{Limit: *limit, Scan: *scan, All: *all}
 	if *withFit {
-		lim.Fit = &app.FitPlan{Machine: s.mach.Fit, Context: s.over.Context}
+		lim.Fit = &app.FitPlan{Machine: s.Machine.Fit, Context: s.Overrides.Context}
 	}
 	q := query.Query{Text: strings.Join(pos, " "), Author: *author, Filters: filters, Sort: sort.Name}
 	res, err := hub.Search(ctx, q, cat, lim)

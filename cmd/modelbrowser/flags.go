@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"github.com/modelbrowser/modelbrowser/internal/app"
-	"github.com/modelbrowser/modelbrowser/internal/compat"
-	"github.com/modelbrowser/modelbrowser/internal/fit"
 )
 
 // stringsFlag is a repeatable string flag (--filter a --filter b).
@@ -71,38 +69,17 @@ func (c *commonFlags) register(fs *flag.FlagSet) {
 	c.fit.register(fs)
 }
 
-// session is what a Hub command works with once its flags are checked.
-type session struct {
-	env  app.Env
-	cat  compat.Catalog
-	mach app.Machine
-	over app.Overrides
-	hub  *app.Hub
-}
-
-// open checks the flags, loads the worker catalog, probes the machine and
-// opens the Hub (the demo Hub with demo; with refreshable, the client the
-// browser's refresh uses too). Close the session's hub when done.
-func (c *commonFlags) open(ctx context.Context, e env, refreshable, demo bool) (*session, error) {
+// open checks the flags and opens the session (see app.Open).
+func (c *commonFlags) open(ctx context.Context, e env, refreshable, demo bool) (*app.Session, error) {
 	opts, err := c.options()
 	if err != nil {
 		return nil, err
 	}
-	s := &session{env: e.app()}
-	if s.over, err = c.fit.overrides(); err != nil {
+	over, err := c.fit.overrides()
+	if err != nil {
 		return nil, err
 	}
-	if s.cat, err = app.LoadCatalog(s.env, opts.WorkersFile); err != nil {
-		return nil, err
-	}
-	s.mach = app.DetectMachine(ctx, s.env, s.over)
-	s.cat.Machine = s.mach.Compat
-	if demo {
-		s.hub, err = app.OpenDemoHub(s.env)
-	} else {
-		s.hub, err = app.OpenHub(s.env, opts, refreshable)
-	}
-	return s, err
+	return app.Open(ctx, e.app(), opts, over, refreshable, demo)
 }
 
 // options checks the flags and returns them as app.Options.
@@ -162,26 +139,9 @@ func (f *fitFlags) register(fs *flag.FlagSet) {
 
 // overrides checks the flags and returns them as app.Overrides.
 func (f *fitFlags) overrides() (app.Overrides, error) {
-	var o app.Overrides
-	for _, s := range []struct {
-		name, val string
-		dst       **uint64
-	}{{"--memory", f.memory, &o.Memory}, {"--vram", f.vram, &o.VRAM}} {
-		if s.val == "" {
-			continue
-		}
-		n, err := fit.ParseSize(s.val)
-		if err != nil {
-			return o, usageError{fmt.Sprintf("%s: %v", s.name, err)}
-		}
-		*s.dst = &n
-	}
-	if f.ctx != "" {
-		n, err := fit.ParseContext(f.ctx)
-		if err != nil {
-			return o, usageError{fmt.Sprintf("--ctx: %v", err)}
-		}
-		o.Context = n
+	o, err := app.ParseOverrides(f.memory, f.vram, f.ctx)
+	if err != nil {
+		return o, usageError{err.Error()}
 	}
 	return o, nil
 }

@@ -25,3 +25,24 @@ func TestSplitPick(t *testing.T) {
 		assert.Equal(t, want, [2]string{id, label}, in)
 	}
 }
+
+func TestParseOverrides(t *testing.T) {
+	o, err := ParseOverrides("16GiB", "8G", "32k")
+	assert.NoError(t, err)
+	if assert.NotNil(t, o.Memory) && assert.NotNil(t, o.VRAM) {
+		assert.EqualValues(t, 16<<30, *o.Memory)
+		assert.EqualValues(t, 8<<30, *o.VRAM)
+	}
+	assert.EqualValues(t, 32768, o.Context)
+
+	o, err = ParseOverrides("", "", "")
+	assert.NoError(t, err)
+	assert.Equal(t, Overrides{}, o)
+
+	for _, bad := range [][3]string{{"16", "", ""}, {"", "-1G", ""}, {"", "", "lots"}, {"\x1b[2J", "", ""}} {
+		_, err := ParseOverrides(bad[0], bad[1], bad[2])
+		assert.Error(t, err, "%q", bad)
+	}
+	_, err = ParseOverrides("16", "", "")
+	assert.Contains(t, err.Error(), "--memory")
+}

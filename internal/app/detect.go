@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 	"github.com/modelbrowser/modelbrowser/internal/fit"
@@ -19,6 +20,33 @@ type Overrides struct {
 	// Context is the context to judge fit at (--ctx), 0 for each model's
 	// default.
 	Context int64
+}
+
+// ParseOverrides reads --memory, --vram and --ctx as given ("" for one
+// not given): sizes like 16GiB or 7.5G, contexts like 8192 or 32k.
+func ParseOverrides(memory, vram, context string) (Overrides, error) {
+	var o Overrides
+	for _, s := range []struct {
+		name, val string
+		dst       **uint64
+	}{{"--memory", memory, &o.Memory}, {"--vram", vram, &o.VRAM}} {
+		if s.val == "" {
+			continue
+		}
+		n, err := fit.ParseSize(s.val)
+		if err != nil {
+			return o, fmt.Errorf("%s: %v", s.name, err)
+		}
+		*s.dst = &n
+	}
+	if context != "" {
+		n, err := fit.ParseContext(context)
+		if err != nil {
+			return o, fmt.Errorf("--ctx: %v", err)
+		}
+		o.Context = n
+	}
+	return o, nil
 }
 
 // Machine is this computer as the verdict and the fit see it.

@@ -1,0 +1,38 @@
+package app
+
+import (
+	"context"
+
+	"github.com/modelbrowser/modelbrowser/internal/compat"
+)
+
+// Session is what a Hub command works with: the worker catalog (with the
+// machine it recommends for), the machine, the overrides and the Hub.
+type Session struct {
+	Env       Env
+	Catalog   compat.Catalog
+	Machine   Machine
+	Overrides Overrides
+	Hub       *Hub
+}
+
+// Open loads the worker catalog, probes the machine and opens the Hub
+// (the built-in sample Hub with demo; with refreshable, also the client
+// the browser's refresh uses). Close the Hub when done.
+func Open(ctx context.Context, env Env, opts Options, over Overrides, refreshable, demo bool) (*Session, error) {
+	cat, err := LoadCatalog(env, opts.WorkersFile)
+	if err != nil {
+		return nil, err
+	}
+	s := &Session{Env: env, Catalog: cat, Overrides: over, Machine: DetectMachine(ctx, env, over)}
+	s.Catalog.Machine = s.Machine.Compat
+	if demo {
+		s.Hub, err = OpenDemoHub(env)
+	} else {
+		s.Hub, err = OpenHub(env, opts, refreshable)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
