@@ -286,37 +286,10 @@ type license string
 
 // UnmarshalJSONFrom implements json.UnmarshalerFrom.
 func (l *license) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	switch d.PeekKind() {
-	case '"':
-		tok, err := d.ReadToken()
-		*l = license(tok.String())
-		return err
-	case '[':
-		if _, err := d.ReadToken(); err != nil {
-			return err
-		}
-		var out []string
-		for d.PeekKind() != ']' {
-			if d.PeekKind() != '"' {
-				if err := d.SkipValue(); err != nil {
-					return err
-				}
-				continue
-			}
-			tok, err := d.ReadToken()
-			if err != nil {
-				return err
-			}
-			if s := tok.String(); s != "" {
-				out = append(out, s)
-			}
-		}
-		*l = license(strings.Join(out, ", "))
-		_, err := d.ReadToken()
-		return err
-	}
-	*l = ""
-	return d.SkipValue()
+	var list stringList
+	err := list.UnmarshalJSONFrom(d)
+	*l = license(strings.Join(list, ", "))
+	return err
 }
 
 // kindName names a JSON kind in words.
