@@ -58,6 +58,20 @@ type Worker struct {
 	Batching      bool                `json:"batching" toml:"batching"`
 }
 
+// RunsOn reports whether the worker runs on a platform (linux, macos,
+// windows): true when either is unknown (empty).
+func (w Worker) RunsOn(platform string) bool {
+	if platform == "" || len(w.Platforms) == 0 {
+		return true
+	}
+	for _, p := range w.Platforms {
+		if strings.EqualFold(p, platform) {
+			return true
+		}
+	}
+	return false
+}
+
 // Loads reports whether the worker loads format.
 func (w Worker) Loads(format string) bool {
 	for _, f := range w.Formats {

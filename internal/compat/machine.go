@@ -58,17 +58,8 @@ func (m Machine) Device() string {
 // suits ranks how well a worker suits the machine: 0 for the machine's
 // accelerator, 1 for cpu, -1 when it cannot run here at all.
 func (m Machine) suits(w Worker) int {
-	if m.OS != "" && len(w.Platforms) > 0 {
-		ok := false
-		for _, p := range w.Platforms {
-			if strings.EqualFold(p, m.OS) {
-				ok = true
-				break
-			}
-		}
-		if !ok {
-			return -1
-		}
+	if !w.RunsOn(m.OS) {
+		return -1
 	}
 	dev := strings.ToLower(w.Device)
 	switch {

@@ -94,19 +94,7 @@ func (m Machine) HasDevice(device string) bool {
 // platform is one of the worker's (when both are known) and the worker's
 // device is present.
 func RunsHere(w compat.Worker, m Machine) bool {
-	if m.OS != "" && len(w.Platforms) > 0 {
-		ok := false
-		for _, p := range w.Platforms {
-			if strings.EqualFold(p, m.OS) {
-				ok = true
-				break
-			}
-		}
-		if !ok {
-			return false
-		}
-	}
-	return m.HasDevice(w.Device)
+	return w.RunsOn(m.OS) && m.HasDevice(w.Device)
 }
 
 // Offer is the memory a device offers, ok false when unknown (policy
