@@ -177,3 +177,11 @@ func containsString(ss []string, s string) bool {
 	}
 	return false
 }
+
+func TestWorkerRunsOn(t *testing.T) {
+	w := compat.Worker{Name: "w", Platforms: []string{"linux", "macOS"}}
+	for platform, want := range map[string]bool{"linux": true, "macos": true, "windows": false, "": true} {
+		assert.Equal(t, want, w.RunsOn(platform), platform)
+	}
+	assert.True(t, compat.Worker{Name: "any"}.RunsOn("windows"), "no platforms listed: anywhere")
+}
