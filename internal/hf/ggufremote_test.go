@@ -90,12 +90,18 @@ func checkReads(t *testing.T, hub *hubtest.Server, token string) {
 	assert.Positive(t, toFiles, "no request reached the file storage")
 }
 
+// patient gives the client a minute a request: the fake Hub renders a
+// preset's header (150,000-260,000 tokens) on first use, which under the
+// race detector on a loaded machine can pass the test clients' 2 s and
+// make a retry the request counts do not expect.
+func patient(c *Config) { c.Timeout = time.Minute }
+
 func TestGGUFInfoPresetsThroughStorageRedirect(t *testing.T) {
 	repos, want := presetRepos(t)
 	hub := hubtesting.New(t, hubtest.Options{})
 	hub.AddRepos(repos...)
 	mc, clk := newMemCache(), newClock()
-	c := cachedClient(t, hub.URL, mc, clk)
+	c := cachedClient(t, hub.URL, mc, clk, patient)
 	ctx := context.Background()
 	for _, r := range repos {
 		t.Run(r.ID, func(t *testing.T) {
@@ -115,7 +121,7 @@ func TestGGUFInfoPresetsThroughStorageRedirect(t *testing.T) {
 
 			// Asked again, even by a new client on the same cache: no request.
 			hub.ResetRequests()
-			c2 := cachedClient(t, hub.URL, mc, clk)
+			c2 := cachedClient(t, hub.URL, mc, clk, patient)
 			again, stats, err := c2.GGUFInfo(ctx, r.ID, repo.SHA, "model-Q8_0.gguf")
 			require.NoError(t, err)
 			assert.Equal(t, info, again)
@@ -127,7 +133,7 @@ func TestGGUFInfoPresetsThroughStorageRedirect(t *testing.T) {
 
 func TestGGUFInfoSampleRepoWithEightQuants(t *testing.T) {
 	hub := hubtesting.New(t, hubtest.Options{})
-	c, _ := newTestClient(t, hub.URL, anonymous)
+	c, _ := newTestClient(t, hub.URL, anonymous, patient)
 	repo, ok := hub.Repo("Qwen/Qwen2.5-0.5B-Instruct-GGUF")
 	require.True(t, ok)
 	files, err := c.Files(context.Background(), repo.ID, repo.SHA)
@@ -155,7 +161,7 @@ func TestGGUFInfoServerIgnoresRange(t *testing.T) {
 	hub := hubtesting.New(t, hubtest.Options{})
 	hub.AddRepos(repos...)
 	hub.Fail(hubtest.Fault{Route: hubtest.RouteFiles, IgnoreRange: true})
-	c, _ := newTestClient(t, hub.URL)
+	c, _ := newTestClient(t, hub.URL, patient)
 	for _, r := range repos {
 		repo, _ := hub.Repo(r.ID)
 		info, stats, err := c.GGUFInfo(context.Background(), r.ID, repo.SHA, "model-Q8_0.gguf")
@@ -225,7 +231,7 @@ func TestGGUFInfoBadHeaders(t *testing.T) {
 	}
 
 	// The granted token reads the gated file.
-	c, _ := newTestClient(t, hub.URL, func(c *Config) { c.Token = "hf_granted" })
+	c, _ := newTestClient(t, hub.URL, func(c *Config) { c.Token = "hf_granted" }, patient)
 	repo, _ := hub.Repo("acme/gated-GGUF")
 	info, _, err := c.GGUFInfo(context.Background(), repo.ID, repo.SHA, "m-F16.gguf")
 	require.NoError(t, err)
@@ -436,7 +442,7 @@ func TestParseContentRange(t *testing.T) {
 // storage origin too.
 func TestGGUFInfoInProcess(t *testing.T) {
 	hub := hubtest.NewInProcess(hubtest.Options{})
-	c, _ := newTestClient(t, hub.URL, anonymous, func(c *Config) { c.Transport = hub.RoundTripper() })
+	c, _ := newTestClient(t, hub.URL, anonymous, func(c *Config) { c.Transport = hub.RoundTripper() }, patient)
 	repo, _ := hub.Repo("ggml-org/gemma-3-1b-it-GGUF")
 	info, stats, err := c.GGUFInfo(context.Background(), repo.ID, repo.SHA, "gemma-3-1b-it-Q8_0.gguf")
 	require.NoError(t, err)
@@ -451,7 +457,7 @@ func TestGGUFInfoInProcess(t *testing.T) {
 // overlap) agree, and each caller gets its own slices.
 func TestGGUFInfoConcurrentCalls(t *testing.T) {
 	hub := hubtesting.New(t, hubtest.Options{})
-	c, _ := newTestClient(t, hub.URL)
+	c, _ := newTestClient(t, hub.URL, patient)
 	repo, _ := hub.Repo("Qwen/Qwen2.5-0.5B-Instruct-GGUF")
 	const n = 8
 	infos := make([]gguf.Info, n)
@@ -517,7 +523,7 @@ func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { retu
 func TestGGUFInfoRetriesAChunk(t *testing.T) {
 	hub := hubtesting.New(t, hubtest.Options{})
 	hub.Fail(hubtest.Fault{Route: hubtest.RouteFiles, Status: 503, Times: 1})
-	c, sl := newTestClient(t, hub.URL)
+	c, sl := newTestClient(t, hub.URL, patient)
 	repo, _ := hub.Repo("Qwen/Qwen2.5-0.5B-Instruct-GGUF")
 	info, stats, err := c.GGUFInfo(context.Background(), repo.ID, repo.SHA, "qwen2.5-0.5b-instruct-q4_0.gguf")
 	require.NoError(t, err)
@@ -533,19 +539,19 @@ func TestGGUFInfoRefreshAndOffline(t *testing.T) {
 	mc, clk := newMemCache(), newClock()
 	repo, _ := hub.Repo("Qwen/Qwen2.5-0.5B-Instruct-GGUF")
 	file := "qwen2.5-0.5b-instruct-q6_k.gguf"
-	c := cachedClient(t, hub.URL, mc, clk)
+	c := cachedClient(t, hub.URL, mc, clk, patient)
 	_, _, err := c.GGUFInfo(context.Background(), repo.ID, repo.SHA, file)
 	require.NoError(t, err)
 
 	hub.ResetRequests()
-	refresh := cachedClient(t, hub.URL, mc, clk, func(c *Config) { c.Refresh = true })
+	refresh := cachedClient(t, hub.URL, mc, clk, func(c *Config) { c.Refresh = true }, patient)
 	_, stats, err := refresh.GGUFInfo(context.Background(), repo.ID, repo.SHA, file)
 	require.NoError(t, err)
 	assert.False(t, stats.FromCache)
 	assert.Equal(t, 2, hub.Count(hubtest.RouteAny))
 
 	hub.ResetRequests()
-	offline := cachedClient(t, hub.URL, mc, clk, func(c *Config) { c.Offline = true; c.Refresh = true })
+	offline := cachedClient(t, hub.URL, mc, clk, func(c *Config) { c.Offline = true; c.Refresh = true }, patient)
 	info, stats, err := offline.GGUFInfo(context.Background(), repo.ID, repo.SHA, file)
 	require.NoError(t, err)
 	assert.True(t, stats.FromCache)
@@ -639,7 +645,7 @@ func TestGGUFInfoAndFilesOnDiskCache(t *testing.T) {
 	run := func() (gguf.Info, GGUFStats, int) {
 		store, err := cache.Open(dir, cache.Options{})
 		require.NoError(t, err)
-		c, _ := newTestClient(t, hub.URL, func(c *Config) { c.Cache = store })
+		c, _ := newTestClient(t, hub.URL, func(c *Config) { c.Cache = store }, patient)
 		_, err = c.Files(context.Background(), repo.ID, repo.SHA)
 		require.NoError(t, err)
 		info, stats, err := c.GGUFInfo(context.Background(), repo.ID, repo.SHA, file)
