@@ -145,7 +145,7 @@ func decodeCheck(t *testing.T, r binResult) checkDoc {
 // and the best starred: every quant fits in 16 GiB, so the largest.
 func TestBinaryFitTableEightQuants(t *testing.T) {
 	t.Parallel()
-	b := newBin(t)
+	b := newFitBin(t)
 	r := b.run("check", qwenGGUF, "--memory", "16GiB")
 	require.Equal(t, exitOK, r.code, "%s", r)
 	title, cols, rows := fitTable(t, r.stdout)
@@ -194,7 +194,7 @@ func TestBinaryFitTableWithVRAM(t *testing.T) {
 	default:
 		t.Skip("--vram stands for a cuda or rocm GPU only where those workers run")
 	}
-	b := newBin(t)
+	b := newFitBin(t)
 	r := b.run("check", qwenGGUF, "--memory", "16GiB", "--vram", "8GiB")
 	require.Equal(t, exitOK, r.code, "%s", r)
 	title, cols, rows := fitTable(t, r.stdout)
@@ -234,7 +234,7 @@ func TestBinaryFitTableWithVRAM(t *testing.T) {
 // <= 2^30 gives n <= 27979, so 27648.
 func TestBinaryFitTooBigAndTight(t *testing.T) {
 	t.Parallel()
-	b := newBin(t)
+	b := newFitBin(t)
 	tests := map[string]struct {
 		memory     string
 		best       *string
@@ -287,7 +287,7 @@ func sorted(s ...string) []string { return slices.Sorted(slices.Values(s)) }
 // "fit": null.
 func TestBinaryFitJSONKeys(t *testing.T) {
 	t.Parallel()
-	b := newBin(t)
+	b := newFitBin(t)
 	// A llama repo whose config.json gives the context but not the shape.
 	b.hub.AddRepos(hubtest.Repo{
 		ID: "shapeless/llama-1b", ModelType: "llama", Architectures: []string{"LlamaForCausalLM"},
@@ -407,7 +407,7 @@ var rangeSpec = regexp.MustCompile(`^bytes=(\d+)-(\d+)$`)
 // storage origin.
 func TestBinaryFitSecondCheckAsksNothing(t *testing.T) {
 	t.Parallel()
-	b := newBin(t)
+	b := newFitBin(t)
 	first := b.run("check", qwenGGUF, "--memory", "16GiB")
 	require.Equal(t, exitOK, first.code, "%s", first)
 
@@ -449,7 +449,7 @@ func TestBinaryFitSecondCheckAsksNothing(t *testing.T) {
 // names the variants.
 func TestBinaryFitRepoLabel(t *testing.T) {
 	t.Parallel()
-	b := newBin(t)
+	b := newFitBin(t)
 	r := b.run("check", qwenGGUF+":Q4_K_M", "--memory", "16GiB")
 	require.Equal(t, exitOK, r.code, "%s", r)
 	_, _, rows := fitTable(t, r.stdout)
@@ -468,4 +468,14 @@ func TestBinaryFitRepoLabel(t *testing.T) {
 	for _, l := range qwenLabels() {
 		assert.Contains(t, bad.stderr, l)
 	}
+}
+
+// newFitBin is newBin with time for the fake Hub's first rendering of a
+// GGUF header (150,000 tokens and more), which under the race detector on
+// a loaded machine can pass the harness's 2 s request timeout.
+func newFitBin(t *testing.T) *binHarness {
+	t.Helper()
+	b := newBin(t)
+	b.vars["HF_HUB_ETAG_TIMEOUT"] = "30"
+	return b
 }
