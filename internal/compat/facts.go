@@ -2,6 +2,7 @@ package compat
 
 import (
 	"encoding/json"
+	"math"
 	"path"
 	"strings"
 	"time"
@@ -23,6 +24,15 @@ type Raw struct {
 	ConfigModelType     string
 	ConfigArchitectures []string
 	QuantMethod         string // config.quantization_config.quant_method
+	// HasQuantConfig is true when the abridged config has a
+	// quantization_config object at all (with or without quant_method);
+	// QuantBits is its bits, 0 when absent.
+	HasQuantConfig bool
+	QuantBits      int64
+	// HasMLXQuantization is true when the abridged config has an MLX
+	// "quantization" object; MLXQuantBits is its bits, 0 when absent.
+	HasMLXQuantization bool
+	MLXQuantBits       int64
 
 	// The safetensors object of the model info.
 	HasSafetensors   bool
@@ -118,7 +128,7 @@ func Derive(r Raw) Model {
 		LastModified: r.LastModified,
 		SHA:          r.SHA,
 
-		QuantMethod:       r.QuantMethod,
+		QuantMethod:       quantMethod(r),
 		SafetensorsParams: r.SafetensorsParams,
 		BaseModels:        r.BaseModels,
 	}
@@ -130,13 +140,104 @@ func Derive(r Raw) Model {
 	if r.HasGGUF && plausibleContext(r.GGUFContextLength) {
 		m.ContextLength = Int{Value: r.GGUFContextLength, Source: SrcGGUFContext}
 	}
+	m.Parameters = deriveParameters(r)
+	return m
+}
+
+// quantMethod is the quantization method of the repository's safetensors
+// weights (policy section 2), "" when they are not quantized: the abridged
+// config's quantization_config.quant_method; else, for a
+// quantization_config without one, "gptq" when it has bits or the repo
+// holds a root quantize_config.json (older GPTQ repos), "quantized"
+// otherwise; else "gptq" when a root quantize_config.json is the only
+// evidence.
+func quantMethod(r Raw) string {
+	if q := strings.ToLower(strings.TrimSpace(r.QuantMethod)); q != "" {
+		return q
+	}
+	gptqFile := hasRootFile(r.Siblings, "quantize_config.json")
+	switch {
+	case r.HasQuantConfig && (r.QuantBits > 0 || gptqFile):
+		return QuantGPTQ
+	case r.HasQuantConfig:
+		return QuantUnnamed
+	case gptqFile:
+		return QuantGPTQ
+	}
+	return ""
+}
+
+// Quantization methods named without a quant_method (policy section 2).
+const (
+	QuantGPTQ    = "gptq"
+	QuantUnnamed = "quantized"
+)
+
+func hasRootFile(files []string, name string) bool {
+	for _, f := range files {
+		if strings.EqualFold(f, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// deriveParameters is the parameter count (policy section 1):
+// safetensors.total, else gguf.total. Packed weights count per element,
+// not per parameter: when the weights are quantized (safetensors-<method>,
+// or MLX with a quantization) and safetensors.parameters holds I32/U32
+// entries, each of those elements holds 32/bits parameters, bits from
+// quantization_config.bits (the MLX quantization's bits first for MLX);
+// without bits the count is unknown rather than a packed count.
+func deriveParameters(r Raw) Int {
+	mlx := isMLX(r)
+	quantized := quantMethod(r) != "" || (mlx && r.HasMLXQuantization)
+	var packed, plain int64
+	for dtype, n := range r.SafetensorsParams {
+		switch strings.ToUpper(dtype) {
+		case "I32", "U32":
+			packed = addCount(packed, n)
+		default:
+			plain = addCount(plain, n)
+		}
+	}
+	if quantized && packed > 0 {
+		bits := r.QuantBits
+		if mlx && r.MLXQuantBits > 0 {
+			bits = r.MLXQuantBits
+		}
+		if bits <= 0 || bits > 32 {
+			return Int{}
+		}
+		// packed x 32 / bits, without overflow: 32/bits parameters an element.
+		per := packed / bits
+		rest := packed % bits
+		n := addCount(addCount(mulCount(per, 32), (rest*32)/bits), plain)
+		return Int{Value: n, Source: SrcSafetensorsParamsBits}
+	}
 	switch {
 	case r.SafetensorsTotal > 0:
-		m.Parameters = Int{Value: r.SafetensorsTotal, Source: SrcSafetensorsTotal}
+		return Int{Value: r.SafetensorsTotal, Source: SrcSafetensorsTotal}
 	case r.GGUFTotal > 0:
-		m.Parameters = Int{Value: r.GGUFTotal, Source: SrcGGUFTotal}
+		return Int{Value: r.GGUFTotal, Source: SrcGGUFTotal}
 	}
-	return m
+	return Int{}
+}
+
+// addCount and mulCount saturate at the largest int64 (counts are never
+// negative).
+func addCount(a, b int64) int64 {
+	if a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
+}
+
+func mulCount(a, b int64) int64 {
+	if b != 0 && a > math.MaxInt64/b {
+		return math.MaxInt64
+	}
+	return a * b
 }
 
 func normGated(g string) string {
@@ -172,16 +273,17 @@ func deriveArchitecture(r Raw) String {
 
 func deriveFormats(r Raw) Formats {
 	if r.HasSiblings {
-		if fs := FormatsFromFiles(r.Siblings, r.QuantMethod, isMLX(r)); len(fs) > 0 {
+		if fs := FormatsFromFiles(r.Siblings, quantMethod(r), isMLX(r)); len(fs) > 0 {
 			return Formats{Values: fs, Source: SrcSiblings}
 		}
 		// The sibling list (even an empty one) names no weight file: the
 		// repository has none, whatever the other objects say.
 		return Formats{}
 	}
+	qm := quantMethod(r)
 	var fs []string
 	if r.HasSafetensors {
-		fs = append(fs, safetensorsFormat(r.QuantMethod, isMLX(r)))
+		fs = append(fs, safetensorsFormat(qm, isMLX(r)))
 	}
 	if r.HasGGUF {
 		fs = append(fs, FormatGGUF)
@@ -192,7 +294,7 @@ func deriveFormats(r Raw) Formats {
 	for _, t := range r.Tags {
 		switch strings.ToLower(t) {
 		case FormatSafetensors:
-			fs = append(fs, safetensorsFormat(r.QuantMethod, isMLX(r)))
+			fs = append(fs, safetensorsFormat(qm, isMLX(r)))
 		case FormatGGUF:
 			fs = append(fs, FormatGGUF)
 		}

@@ -1,6 +1,7 @@
 package compat_test
 
 import (
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -268,4 +269,75 @@ func withLibrary(r compat.Raw, lib string) compat.Raw {
 func withTags(r compat.Raw, tags ...string) compat.Raw {
 	r.Tags = tags
 	return r
+}
+
+// Quantized weights without a quant_method (policy section 2): older GPTQ
+// repos say bits only, or ship quantize_config.json.
+func TestQuantizedWithoutQuantMethod(t *testing.T) {
+	cases := map[string]struct {
+		raw  compat.Raw
+		want []string
+	}{
+		"quant_method names it":            {compat.Raw{HasQuantConfig: true, QuantMethod: "AWQ", QuantBits: 4}, []string{"safetensors-awq"}},
+		"bits without quant_method":        {compat.Raw{HasQuantConfig: true, QuantBits: 4}, []string{"safetensors-gptq"}},
+		"empty config with the gptq file":  {compat.Raw{HasQuantConfig: true, Siblings: []string{"quantize_config.json"}}, []string{"safetensors-gptq"}},
+		"empty config, no other evidence":  {compat.Raw{HasQuantConfig: true}, []string{"safetensors-quantized"}},
+		"only a root quantize_config.json": {compat.Raw{Siblings: []string{"quantize_config.json"}}, []string{"safetensors-gptq"}},
+		"quantize_config.json in a folder": {compat.Raw{Siblings: []string{"old/quantize_config.json"}}, []string{"safetensors"}},
+		"no quantization at all":           {compat.Raw{}, []string{"safetensors"}},
+		"mlx stays mlx":                    {compat.Raw{HasQuantConfig: true, QuantBits: 4, LibraryName: "mlx"}, []string{"mlx"}},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			r := c.raw
+			r.ID = "o/m"
+			r.HasSiblings = true
+			r.Siblings = append([]string{"model.safetensors"}, r.Siblings...)
+			assert.Equal(t, c.want, compat.Derive(r).Formats.Values)
+		})
+	}
+}
+
+// Packed weights count per element, not per parameter (policy section 1).
+func TestPackedParameters(t *testing.T) {
+	awq := map[string]int64{"I32": 880803840, "F16": 248578048}
+	cases := map[string]struct {
+		raw      compat.Raw
+		want     int64
+		wantSrc  string
+		wantNone bool
+	}{
+		"awq 4-bit: 8 per element": {compat.Raw{HasQuantConfig: true, QuantMethod: "awq", QuantBits: 4, SafetensorsParams: awq, SafetensorsTotal: 1129381888},
+			880803840*8 + 248578048, compat.SrcSafetensorsParamsBits, false},
+		"gptq 8-bit: 4 per element": {compat.Raw{HasQuantConfig: true, QuantBits: 8, SafetensorsParams: map[string]int64{"I32": 100, "F16": 10}, SafetensorsTotal: 110},
+			410, compat.SrcSafetensorsParamsBits, false},
+		"3-bit: 32/3 per element": {compat.Raw{HasQuantConfig: true, QuantBits: 3, SafetensorsParams: map[string]int64{"I32": 3}},
+			32, compat.SrcSafetensorsParamsBits, false},
+		"mlx bits from its quantization object": {compat.Raw{LibraryName: "mlx", HasMLXQuantization: true, MLXQuantBits: 4, SafetensorsParams: map[string]int64{"U32": 200, "BF16": 100}, SafetensorsTotal: 300},
+			1700, compat.SrcSafetensorsParamsBits, false},
+		"quantized without bits: unknown, not the packed count": {compat.Raw{HasQuantConfig: true, QuantMethod: "bitsandbytes", SafetensorsParams: awq, SafetensorsTotal: 1129381888},
+			0, "", true},
+		"plain weights keep the total": {compat.Raw{SafetensorsParams: map[string]int64{"BF16": 8030261248}, SafetensorsTotal: 8030261248},
+			8030261248, compat.SrcSafetensorsTotal, false},
+		"I64 of a plain model is no packing": {compat.Raw{SafetensorsParams: map[string]int64{"I64": 512, "F32": 22713216}, SafetensorsTotal: 22713728},
+			22713728, compat.SrcSafetensorsTotal, false},
+		"quantized with no packed entries keeps the total": {compat.Raw{HasQuantConfig: true, QuantMethod: "fp8", QuantBits: 8, SafetensorsParams: map[string]int64{"F8_E4M3": 1000}, SafetensorsTotal: 1000},
+			1000, compat.SrcSafetensorsTotal, false},
+		"absurd counts saturate": {compat.Raw{HasQuantConfig: true, QuantBits: 1, SafetensorsParams: map[string]int64{"I32": math.MaxInt64 / 2, "F16": math.MaxInt64 / 2}},
+			math.MaxInt64, compat.SrcSafetensorsParamsBits, false},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			r := c.raw
+			r.ID = "o/m"
+			r.HasSafetensors = true
+			p := compat.Derive(r).Parameters
+			if c.wantNone {
+				assert.False(t, p.Known(), "got %d from %s", p.Value, p.Source)
+				return
+			}
+			assert.Equal(t, c.want, p.Value)
+			assert.Equal(t, c.wantSrc, p.Source)
+		})
+	}
 }

@@ -20,7 +20,11 @@ const (
 	SrcGGUFContext      = "gguf.context_length"
 	SrcSafetensorsTotal = "safetensors.total"
 	SrcGGUFTotal        = "gguf.total"
-	SrcGated            = "gated"
+	// SrcSafetensorsParamsBits is a parameter count of packed quantized
+	// weights: safetensors.parameters with I32/U32 elements counted as
+	// 32/bits parameters each.
+	SrcSafetensorsParamsBits = "safetensors.parameters+bits"
+	SrcGated                 = "gated"
 	// Context from config.json is "config.json:<key>", see ConfigJSONSource.
 )
 
@@ -106,7 +110,9 @@ type Model struct {
 	PipelineTag string
 	LibraryName string
 	License     string
-	// QuantMethod is config.quantization_config.quant_method, "" when
+	// QuantMethod is the safetensors weights' quantization method
+	// (config.quantization_config.quant_method, or "gptq"/"quantized" when
+	// the config or the files say quantized without naming it), "" when
 	// none; SafetensorsParams counts parameters per dtype; BaseModels is
 	// cardData.base_model. The fit of a model's files needs them.
 	QuantMethod       string

@@ -130,8 +130,8 @@ var recWants = map[string][]recWant{
 		formats: []string{"safetensors"}, reasons: []string{archUnknown}, warnings: []string{ctxUnknown}}},
 	// GPTQ weights (quantization_config, quantize_config.json, I32 packed
 	// tensors): not plain safetensors, which is what the default workers
-	// load. See policyGaps: the rules only look at quant_method, which
-	// this abridged config lacks.
+	// load. Its abridged config has quantization_config {bits: 4} without
+	// quant_method: quantized weights all the same (policy section 2).
 	"unverified-provenance/info__TheBloke__DiscoLM-120b-GPTQ.json": {{id: "TheBloke/DiscoLM-120b-GPTQ", confidence: compat.None,
 		arch: "llama", archSrc: mt, formats: []string{"safetensors-gptq"}, reasons: []string{formatUnsupp}, warnings: []string{ctxUnknown}}},
 
@@ -182,14 +182,7 @@ type policyGap struct {
 	why string
 }
 
-var policyGaps = map[string]policyGap{
-	"unverified-provenance/info__TheBloke__DiscoLM-120b-GPTQ.json": {
-		got: recWant{id: "TheBloke/DiscoLM-120b-GPTQ", compatible: true, confidence: compat.High, arch: "llama", archSrc: mt,
-			formats: []string{"safetensors"}, reasons: ok, warnings: []string{ctxUnknown}},
-		why: "its abridged config has quantization_config {bits: 4} without quant_method, and the rules name the " +
-			"safetensors-<method> format only from quant_method, so GPTQ weights pass as plain safetensors",
-	},
-}
+var policyGaps = map[string]policyGap{}
 
 // bigListPage is what a big recorded list page must hold.
 type bigListPage struct {

@@ -89,10 +89,13 @@ type hubConfig struct {
 	ModelType     string          `json:"model_type"`
 	Architectures []string        `json:"architectures"`
 	Quantization  *hubQuantConfig `json:"quantization_config"`
+	// MLXQuantization is the "quantization" object of MLX configs.
+	MLXQuantization *hubQuantConfig `json:"quantization"`
 }
 
 type hubQuantConfig struct {
 	QuantMethod string `json:"quant_method"`
+	Bits        count  `json:"bits"`
 }
 
 type hubSibling struct {
@@ -361,8 +364,14 @@ func (w *hubModel) raw() (compat.Raw, []Dropped, error) {
 	if c := w.Config; c != nil {
 		r.ConfigModelType = c.ModelType
 		r.ConfigArchitectures = c.Architectures
-		if c.Quantization != nil {
-			r.QuantMethod = c.Quantization.QuantMethod
+		if q := c.Quantization; q != nil {
+			r.HasQuantConfig = true
+			r.QuantMethod = q.QuantMethod
+			r.QuantBits = q.Bits.value()
+		}
+		if q := c.MLXQuantization; q != nil {
+			r.HasMLXQuantization = true
+			r.MLXQuantBits = q.Bits.value()
 		}
 	}
 	if w.Siblings != nil {

@@ -54,7 +54,7 @@ func TestExtractHubtestFixtures(t *testing.T) {
 		"google/gemma-3-1b-it":                      {"gemma3_text", mt, []string{"safetensors"}, sib, 0, "", 999885952, st, "manual"},
 		"NousResearch/Hermes-3-Llama-3.1-8B":        {"llama", compat.SrcConfigArchs, []string{"safetensors"}, sib, 0, "", 8030261248, st, ""},
 		"Qwen/Qwen2-VL-7B-Instruct":                 {"qwen2_vl", mt, []string{"safetensors"}, sib, 0, "", 8291375616, st, ""},
-		"TheBloke/Llama-2-7B-Chat-AWQ":              {"llama", mt, []string{"safetensors-awq"}, sib, 0, "", 1129381888, st, ""},
+		"TheBloke/Llama-2-7B-Chat-AWQ":              {"llama", mt, []string{"safetensors-awq"}, sib, 0, "", 7295008768, compat.SrcSafetensorsParamsBits, ""},
 		"mlx-community/Llama-3.2-1B-Instruct-4bit":  {"llama", mt, []string{"mlx"}, sib, 0, "", 193562624, st, ""},
 		"onnx-community/Qwen2.5-0.5B-Instruct":      {"qwen2", mt, []string{"onnx"}, sib, 0, "", 0, "", ""},
 		"ggml-org/gemma-3-1b-it-GGUF":               {"gemma3", ga, []string{"gguf"}, sib, 32768, gctx, 999885952, gt, ""},
@@ -117,8 +117,11 @@ func TestExtractEdgeCases(t *testing.T) {
 				assert.Equal(t, []string{"weights/\u202emodel.safetensors"}, m.Files)
 			},
 		},
-		"awq_quantized.json": {facts: facts{"llama", mt, []string{"safetensors-awq"}, sib, 0, "", 1129381888, st, ""}},
-		"mlx_weights.json":   {facts: facts{"qwen3", mt, []string{"mlx"}, sib, 0, "", 300, st, ""}},
+		// Packed weights: 880,803,840 I32 elements of 4-bit weights hold 8
+		// parameters each, plus 248,578,048 F16: a 7B model, not 1.1B.
+		"awq_quantized.json": {facts: facts{"llama", mt, []string{"safetensors-awq"}, sib, 0, "", 880803840*8 + 248578048, compat.SrcSafetensorsParamsBits, ""}},
+		// MLX 4-bit: 200 U32 elements of 8 parameters plus 100 BF16.
+		"mlx_weights.json": {facts: facts{"qwen3", mt, []string{"mlx"}, sib, 0, "", 200*8 + 100, compat.SrcSafetensorsParamsBits, ""}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
