@@ -23,6 +23,7 @@ type Info struct {
 	SlidingWindow   uint64   // {arch}.attention.sliding_window
 	SlidingPattern  []bool   // {arch}.attention.sliding_window_pattern when an array of bools (true = sliding)
 	VocabSize       uint64   // element count of tokenizer.ggml.tokens
+	FeedForward     uint64   // {arch}.feed_forward_length (max when an array)
 }
 
 // Missing lists the needed keys that are absent (zero) in i, by their GGUF
@@ -346,10 +347,11 @@ const (
 	fieldValueLen = "attention.value_length"
 	fieldWindow   = "attention.sliding_window"
 	fieldPattern  = "attention.sliding_window_pattern"
+	fieldFF       = "feed_forward_length"
 )
 
 var archFields = []string{fieldBlocks, fieldContext, fieldEmbd, fieldHeads, fieldHeadsKV,
-	fieldKeyLen, fieldValueLen, fieldWindow, fieldPattern}
+	fieldKeyLen, fieldValueLen, fieldWindow, fieldPattern, fieldFF}
 
 // archField splits "llama.attention.head_count" into "llama" and
 // "attention.head_count" when the part after the first dot is a field Read keeps.
@@ -418,6 +420,8 @@ func (d *decoder) field(prefix []byte, field string, t ValueType) error {
 		s.info.ValueLength = v
 	case fieldWindow:
 		s.info.SlidingWindow = v
+	case fieldFF:
+		s.info.FeedForward = v
 	}
 	return nil
 }
@@ -432,7 +436,7 @@ func (d *decoder) arrayField(s *shape, field string) error {
 	if err != nil {
 		return err
 	}
-	wanted := (t.isInt() && (field == fieldHeads || field == fieldHeadsKV)) ||
+	wanted := (t.isInt() && (field == fieldHeads || field == fieldHeadsKV || field == fieldFF)) ||
 		(t == TypeBool && field == fieldPattern)
 	if !wanted {
 		return d.skipElements(t, n, 1)
@@ -441,7 +445,7 @@ func (d *decoder) arrayField(s *shape, field string) error {
 		return d.errorf(ErrFormat, "%s has %d values", d.cur, n)
 	}
 	switch field {
-	case fieldHeads:
+	case fieldHeads, fieldFF:
 		var m uint64
 		for i := uint64(0); i < n; i++ {
 			v, err := d.uint(t)
@@ -449,6 +453,10 @@ func (d *decoder) arrayField(s *shape, field string) error {
 				return err
 			}
 			m = max(m, v)
+		}
+		if field == fieldFF {
+			s.info.FeedForward = m
+			break
 		}
 		s.info.HeadCount, s.seen = m, s.seen|seenHeads
 	case fieldHeadsKV:

@@ -69,6 +69,8 @@ func expect(info *Info, arch, key string, v uint64) {
 		info.ValueLength = v
 	case fieldWindow:
 		info.SlidingWindow = v
+	case fieldFF:
+		info.FeedForward = v
 	}
 }
 

@@ -39,7 +39,7 @@ func TestPresetsRoundTrip(t *testing.T) {
 				}
 				want := Info{Architecture: s.Arch, BlockCount: s.Blocks, ContextLength: s.Context,
 					EmbeddingLength: s.Embedding, HeadCount: s.Heads, HeadCountKV: []uint64{s.HeadsKV},
-					SlidingWindow: s.SlidingWindow, VocabSize: uint64(s.Vocab)}
+					SlidingWindow: s.SlidingWindow, VocabSize: uint64(s.Vocab), FeedForward: s.FeedForward}
 				if name != PresetQwen25_05B {
 					want.KeyLength, want.ValueLength = s.HeadDim, s.HeadDim
 				}

@@ -26,7 +26,7 @@ const (
 
 // ggufCacheVersion names the layout of a cached gguf.Info: a change of
 // the Info's fields gets new entries instead of misread old ones.
-const ggufCacheVersion = "GGUF-INFO/1"
+const ggufCacheVersion = "GGUF-INFO/2" // 2: FeedForward
 
 // GGUFStats is what one GGUFInfo call cost, for the CLI to report.
 type GGUFStats struct {
