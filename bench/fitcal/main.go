@@ -133,13 +133,13 @@ func estimate(dir string, f file, ctxs []int64) ([]line, error) {
 	var out []line
 	for _, n := range ctxs {
 		e := fit.NewEstimate(&size, &shape, n, fit.DeviceCPU)
-		if e.KV == nil || e.Low == nil || e.High == nil {
+		if e.KV == nil || e.Compute == nil || e.Low == nil || e.High == nil {
 			return nil, fmt.Errorf("%s: the estimate at %d tokens has unknown parts", path, n)
 		}
 		out = append(out, line{
 			Model: name, File: path, Ctx: n,
 			SlidingLayers: shape.SlidingLayers(), Vocab: shape.Vocab, Embedding: shape.Embedding,
-			Weights: size, KV: *e.KV, Compute: e.Compute, Low: *e.Low, High: *e.High,
+			Weights: size, KV: *e.KV, Compute: *e.Compute, Low: *e.Low, High: *e.High,
 		})
 	}
 	return out, nil
@@ -157,9 +157,9 @@ func readShape(path string) (fit.Shape, error) {
 	if err != nil {
 		return fit.Shape{}, fmt.Errorf("%s: %w", path, err)
 	}
-	shape, ok := fit.FromGGUF(info)
-	if !ok {
-		return fit.Shape{}, fmt.Errorf("%s: no shape in the header (missing %v)", path, info.Missing())
+	shape, why := fit.FromGGUF(info)
+	if why != nil {
+		return fit.Shape{}, fmt.Errorf("%s: %s", path, why.Message)
 	}
 	return shape, nil
 }

@@ -29,11 +29,11 @@ const (
 
 // Estimate is the memory one variant needs at one context on one device,
 // in bytes. Nil is unknown: Weights when the variant's size is unknown or
-// a part is missing, KV and High when the shape is unknown.
+// a part is missing, KV, Compute and High when the shape is unknown.
 type Estimate struct {
 	Weights *uint64 `json:"weights"`  // the variant's file sizes
 	KV      *uint64 `json:"kv_cache"` // the f16 KV cache at the context
-	Compute uint64  `json:"compute"`  // llama.cpp's compute buffer
+	Compute *uint64 `json:"compute"`  // llama.cpp's compute buffer
 	Reserve uint64  `json:"-"`        // runtime and driver, per device
 	Low     *uint64 `json:"low"`      // weights + KV
 	High    *uint64 `json:"high"`     // low + compute + reserve
@@ -43,11 +43,11 @@ type Estimate struct {
 // weights (nil: unknown), a shape (nil: unknown), nCtx tokens and a
 // device: low = weights + kv, high = low + compute + reserve.
 func NewEstimate(weights *uint64, s *Shape, nCtx int64, device string) Estimate {
-	e := Estimate{Weights: weights, Compute: UnknownCompute, Reserve: Reserve(device)}
+	e := Estimate{Weights: weights, Reserve: Reserve(device)}
 	if s != nil {
 		kv := KVCache(*s, nCtx)
 		e.KV = &kv
-		e.Compute = ComputeBuffer(*s)
+		e.Compute = ptr(ComputeBuffer(*s, nCtx))
 	}
 	if weights == nil {
 		return e
@@ -55,7 +55,7 @@ func NewEstimate(weights *uint64, s *Shape, nCtx int64, device string) Estimate 
 	low := *weights
 	if e.KV != nil {
 		low = addSat(low, *e.KV)
-		high := addSat(addSat(low, e.Compute), e.Reserve)
+		high := addSat(addSat(low, *e.Compute), e.Reserve)
 		e.High = &high
 	}
 	e.Low = &low
@@ -107,14 +107,40 @@ func KVCache(s Shape, nCtx int64) uint64 {
 	return total
 }
 
-// ComputeBuffer is llama.cpp's compute buffer for a micro-batch of 512:
-// (vocab + 2 x embedding) x 512 x 4 bytes, or 64 MiB when the vocabulary
-// is unknown.
-func ComputeBuffer(s Shape) uint64 {
-	if s.Vocab == 0 {
-		return UnknownCompute
+// ComputeBuffer is llama.cpp's compute buffer for a micro-batch of 512 at
+// nCtx tokens (policy section 3): the larger of the output layer's
+// activations, out = (vocab + 2 x embedding) x 512 x 4 (64 MiB when the
+// vocabulary is unknown), and one layer's, layer = (3 x n_ff + 4 x
+// embedding) x 512 x 4 plus the f16 KQ masks (pad(nCtx) x 512 x 2 when a
+// layer holds the full context, and min(pad(nCtx), pad(window + 512)) x
+// 512 x 2 when a layer slides). out alone when n_ff is unknown. Large
+// vocabularies make out the larger (Qwen, Llama 3, Gemma); small ones
+// with wide feed-forwards make layer the larger (Mistral, Phi-3).
+func ComputeBuffer(s Shape, nCtx int64) uint64 {
+	out := uint64(UnknownCompute)
+	if s.Vocab > 0 {
+		out = mulSat(addSat(s.Vocab, mulSat(2, s.Embedding)), UBatch*4)
 	}
-	return mulSat(addSat(s.Vocab, mulSat(2, s.Embedding)), UBatch*4)
+	if s.FeedForward == 0 {
+		return out
+	}
+	var full, slides bool
+	for i := 0; i < s.Layers; i++ {
+		if i < len(s.Sliding) && s.Sliding[i] {
+			slides = true
+		} else {
+			full = true
+		}
+	}
+	var masks uint64
+	if full {
+		masks = addSat(masks, mulSat(Cells(nCtx, false, 0), UBatch*2))
+	}
+	if slides {
+		masks = addSat(masks, mulSat(Cells(nCtx, true, s.Window), UBatch*2))
+	}
+	layer := addSat(mulSat(addSat(mulSat(3, s.FeedForward), mulSat(4, s.Embedding)), UBatch*4), masks)
+	return max(out, layer)
 }
 
 // addSat is a+b, or the largest uint64 when that overflows.

@@ -35,7 +35,7 @@ func FuzzVariantsAndJudge(f *testing.F) {
 			}
 		}
 		var shape *Shape
-		if s, ok := FromGGUF(gguf.Info{Architecture: "gemma3", BlockCount: layers % (MaxLayers + 2), HeadCount: heads, HeadCountKV: []uint64{heads}, EmbeddingLength: heads * 64, SlidingWindow: window, VocabSize: size}); ok {
+		if s, ok := FromGGUF(gguf.Info{Architecture: "gemma3", BlockCount: layers % (MaxLayers + 2), HeadCount: heads, HeadCountKV: []uint64{heads}, EmbeddingLength: heads * 64, SlidingWindow: window, VocabSize: size}); ok == nil {
 			shape = &s
 		}
 		res := Judge(Input{Listing: l, Shape: shape, ModelContext: nCtx, Context: nCtx % 200000, Workers: compat.DefaultCatalog().Workers,

@@ -2,6 +2,7 @@ package fit
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
@@ -16,14 +17,17 @@ const (
 	Tight   Level = "tight"   // low <= the device's memory < high
 	Offload Level = "offload" // cuda, rocm: low <= GPU + cpu memory
 	TooBig  Level = "too_big" // none of the above
-	Unknown Level = "unknown" // no size for the variant, or no figure for the device
+	Unknown Level = "unknown" // no size, or the shape is unknown and the weights alone fit
 )
 
-// Warning codes (policy section 4).
+// Warning codes (policy sections 3 and 4).
 const (
-	CodeMemTooBig  = "MEM_TOO_BIG"
-	CodeMemTight   = "MEM_TIGHT"
-	CodeMemOffload = "MEM_OFFLOAD"
+	CodeMemTooBig        = "MEM_TOO_BIG"
+	CodeMemTight         = "MEM_TIGHT"
+	CodeMemOffload       = "MEM_OFFLOAD"
+	CodeMemUnknown       = "MEM_UNKNOWN"
+	CodeCtxRequestCapped = "CTX_REQUEST_CAPPED"
+	CodeCtxOverModel     = "CTX_OVER_MODEL"
 )
 
 // DefaultContext is the context used when neither the model nor the
@@ -31,12 +35,27 @@ const (
 const DefaultContext int64 = 4096
 
 // LevelOf judges an estimate against what the machine offers a device.
-// Equal is enough: high == offer fits.
+// Equal is enough: high == offer fits. With the shape unknown (no high)
+// the level is unknown when the weights alone fit what the worker can use
+// (on cuda and rocm the GPU plus the CPU's memory), else too big: nothing
+// more honest can be said.
 func LevelOf(e Estimate, device string, m Machine) Level {
 	device = strings.ToLower(device)
 	offer, ok := m.Offer(device)
 	if e.Low == nil || !ok {
 		return Unknown
+	}
+	if e.High == nil {
+		usable := offer
+		if device == DeviceCUDA || device == DeviceROCm {
+			if cpu, ok := m.Offer(DeviceCPU); ok {
+				usable = addSat(offer, cpu)
+			}
+		}
+		if *e.Low <= usable {
+			return Unknown
+		}
+		return TooBig
 	}
 	switch {
 	case e.High != nil && *e.High <= offer:
@@ -77,10 +96,15 @@ func Context(model, requested int64, w compat.Worker) (n int64, capped bool) {
 
 // Input is what [Judge] weighs.
 type Input struct {
+	// Repo is the repository's id, for the llama.cpp arguments and the
+	// warnings' wording.
+	Repo string
 	// Listing is the repository's variants ([Variants]).
 	Listing Listing
-	// Shape is the model's shape, nil when unknown.
-	Shape *Shape
+	// Shape is the model's shape, nil when unknown; ShapeUnknown then says
+	// why (nil is taken as ReasonNoSource).
+	Shape        *Shape
+	ShapeUnknown *ShapeUnknown
 	// ModelContext is the model's context length, 0 when unknown.
 	ModelContext int64
 	// Context is the context asked for (--ctx), 0 for the default.
@@ -109,21 +133,32 @@ type Result struct {
 	MaxContext map[string]*int64 `json:"max_context"`
 	// Contexts is each judged worker's n_ctx.
 	Contexts map[string]int64 `json:"-"`
-	// Warnings are MEM_TOO_BIG, MEM_TIGHT or MEM_OFFLOAD for the
-	// recommended worker, and CTX_EXCEEDS_WORKER when --ctx was capped.
+	// Warnings are MEM_TOO_BIG, MEM_TIGHT, MEM_OFFLOAD or MEM_UNKNOWN for
+	// the recommended worker, and CTX_REQUEST_CAPPED / CTX_OVER_MODEL for
+	// a --ctx over a limit.
 	Warnings []compat.Message `json:"-"`
+	// ShapeUnknown says why the shape is unknown, nil when it is known.
+	ShapeUnknown *ShapeUnknown `json:"-"`
 }
 
 // Summary is the short form `search --fit --json` adds to each model.
 type Summary struct {
-	Context    int64              `json:"context"`
-	Best       map[string]*string `json:"best"`
-	MaxContext map[string]*int64  `json:"max_context"`
+	Context      int64              `json:"context"`
+	Best         map[string]*string `json:"best"`
+	MaxContext   map[string]*int64  `json:"max_context"`
+	ShapeUnknown *ShapeUnknown      `json:"shape_unknown,omitempty"`
 }
 
 // Summary is the result's short form.
 func (r Result) Summary() Summary {
-	return Summary{Context: r.Context, Best: r.Best, MaxContext: r.MaxContext}
+	return Summary{Context: r.Context, Best: r.Best, MaxContext: r.MaxContext, ShapeUnknown: r.ShapeUnknown}
+}
+
+// MaxContextUnknown reports whether the worker's max_context is null
+// because the shape is unknown ("unknown"), not because no context fits.
+func (r Result) MaxContextUnknown(worker string) bool {
+	c, ok := r.MaxContext[worker]
+	return ok && c == nil && r.ShapeUnknown != nil
 }
 
 // VariantFit is one variant in the result.
@@ -135,26 +170,33 @@ type VariantFit struct {
 	Size     *uint64    `json:"size"`
 	Complete bool       `json:"complete"`
 	Shape    *ShapeJSON `json:"shape"`
+	// ShapeUnknown says why Shape is null.
+	ShapeUnknown *ShapeUnknown `json:"shape_unknown,omitempty"`
 	// Memory is the estimate for the recommended worker's device.
 	Memory Estimate `json:"memory"`
 	// Fit is the level per judged worker that loads the variant's format;
 	// nil for an incomplete variant.
 	Fit map[string]*Level `json:"fit"`
+	// LlamaCpp are the llama.cpp arguments that fetch exactly this
+	// variant; null for a variant that is not GGUF.
+	LlamaCpp []string `json:"llama_cpp"`
 }
 
 // ShapeJSON is a shape as the output shows it. KVHeads is one number when
 // every layer has the same count, else one per layer; Vocab and Embedding
 // are nil when unknown.
 type ShapeJSON struct {
-	Layers        int     `json:"layers"`
-	KVHeads       any     `json:"kv_heads"`
-	KeyLength     uint64  `json:"key_length"`
-	ValueLength   uint64  `json:"value_length"`
-	SlidingLayers int     `json:"sliding_layers"`
-	Window        uint64  `json:"window"`
-	Vocab         *uint64 `json:"vocab"`
-	Embedding     *uint64 `json:"embedding"`
-	Source        string  `json:"source"`
+	Layers        int      `json:"layers"`
+	KVHeads       any      `json:"kv_heads"`
+	KeyLength     uint64   `json:"key_length"`
+	ValueLength   uint64   `json:"value_length"`
+	SlidingLayers int      `json:"sliding_layers"`
+	Window        uint64   `json:"window"`
+	Vocab         *uint64  `json:"vocab"`
+	Embedding     *uint64  `json:"embedding"`
+	FeedForward   *uint64  `json:"feed_forward"`
+	Source        string   `json:"source"`
+	Defaulted     []string `json:"defaulted,omitempty"`
 }
 
 // JSON is the shape's output form.
@@ -170,6 +212,12 @@ func (s Shape) JSON() ShapeJSON {
 	}
 	if s.Embedding > 0 {
 		out.Embedding = ptr(s.Embedding)
+	}
+	if s.FeedForward > 0 {
+		out.FeedForward = ptr(s.FeedForward)
+	}
+	if len(s.Defaulted) > 0 {
+		out.Defaulted = append([]string(nil), s.Defaulted...)
 	}
 	return out
 }
@@ -230,12 +278,18 @@ func Judge(in Input) Result {
 	if in.Shape != nil {
 		j := in.Shape.JSON()
 		shapeJSON = &j
+	} else {
+		res.ShapeUnknown = in.ShapeUnknown
+		if res.ShapeUnknown == nil {
+			res.ShapeUnknown = UnknownNoSource("")
+		}
 	}
 	vs := in.Listing.Variants
 	for _, v := range vs {
 		vf := VariantFit{Name: v.Name, Format: v.Format, Files: append([]File{}, v.Files...),
-			Complete: v.Complete, Shape: shapeJSON, Fit: map[string]*Level{},
-			Memory: NewEstimate(v.Weights(), in.Shape, res.Context, memDevice)}
+			Complete: v.Complete, Shape: shapeJSON, ShapeUnknown: res.ShapeUnknown, Fit: map[string]*Level{},
+			Memory:   NewEstimate(v.Weights(), in.Shape, res.Context, memDevice),
+			LlamaCpp: in.Listing.LlamaCppArgs(in.Repo, v)}
 		if v.SizeKnown {
 			vf.Size = ptr(v.Size)
 		}
@@ -265,10 +319,45 @@ func Judge(in Input) Result {
 		res.Warnings = warnings(in, res, rec)
 	}
 	if capped {
-		res.Warnings = append(res.Warnings, compat.Message{Code: compat.CodeCtxExceedsWorker, Message: fmt.Sprintf(
-			"Model context length (%d) exceeds worker limit (%d). Context will be truncated.", in.Context, rec.MaxContext)})
+		res.Warnings = append(res.Warnings, compat.Message{Code: CodeCtxRequestCapped, Message: fmt.Sprintf(
+			"The requested context of %s tokens exceeds %s's limit of %s; judged at %s.",
+			Thousands(in.Context), rec.Name, Thousands(rec.MaxContext), Thousands(res.Context))})
+	}
+	if in.Context > 0 && in.ModelContext > 0 && res.Context > in.ModelContext {
+		res.Warnings = append(res.Warnings, compat.Message{Code: CodeCtxOverModel, Message: fmt.Sprintf(
+			"%s was trained for %s tokens; at %s its answers degrade.",
+			repoName(in.Repo), Thousands(in.ModelContext), Thousands(res.Context))})
 	}
 	return res
+}
+
+// repoName is a repository id without its owner, "this model" when empty.
+func repoName(id string) string {
+	if id == "" {
+		return "This model"
+	}
+	if i := strings.LastIndexByte(id, '/'); i >= 0 {
+		return id[i+1:]
+	}
+	return id
+}
+
+// Thousands writes n with a comma every three digits (32,768).
+func Thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
 }
 
 // levelAt is a complete variant's level on a worker at nCtx tokens.
@@ -277,11 +366,12 @@ func levelAt(v Variant, s *Shape, nCtx int64, w compat.Worker, m Machine) Level 
 }
 
 // best is the index of the worker's best variant: the largest that fits,
-// else the largest tight, else the largest offload; -1 when none.
+// else the largest tight, else the largest offload; -1 when none. An
+// unknown level and an ARM repack are never the best.
 func best(vs []VariantFit, worker string) int {
 	for _, want := range []Level{Fits, Tight, Offload} {
 		for i, v := range vs {
-			if l := v.Fit[worker]; l != nil && *l == want {
+			if l := v.Fit[worker]; l != nil && *l == want && !IsRepack(v.Name) {
 				return i
 			}
 		}
@@ -290,11 +380,11 @@ func best(vs []VariantFit, worker string) int {
 }
 
 // smallest is the index of the smallest complete variant of known size the
-// worker loads, -1 when none.
+// worker loads that can be the best (no ARM repack), -1 when none.
 func smallest(vs []Variant, w compat.Worker) int {
 	at := -1
 	for i, v := range vs {
-		if v.Complete && v.SizeKnown && w.Loads(v.Format) && (at < 0 || v.Size <= vs[at].Size) {
+		if v.Complete && v.SizeKnown && w.Loads(v.Format) && !IsRepack(v.Name) && (at < 0 || v.Size <= vs[at].Size) {
 			at = i
 		}
 	}
@@ -312,8 +402,16 @@ func maxContext(vs []Variant, s *Shape, nCtx int64, w compat.Worker, m Machine) 
 		return nil, false
 	}
 	switch levelAt(vs[i], s, nCtx, w, m) {
-	case Fits, Unknown:
+	case Fits:
 		return nil, false
+	case Unknown:
+		if s == nil {
+			return nil, true // null: unknown, never "no context fits"
+		}
+		return nil, false
+	}
+	if s == nil {
+		return nil, false // too big on its weights alone: MEM_TOO_BIG says it
 	}
 	fits := func(k int64) bool { return levelAt(vs[i], s, k*1024, w, m) == Fits }
 	lo, hi := int64(2), (nCtx-1)/1024 // search k in [lo, hi]; memory grows with k
@@ -361,13 +459,22 @@ func warnings(in Input, res Result, rec compat.Worker) []compat.Message {
 	}
 	v := in.Listing.Variants[i]
 	e := NewEstimate(v.Weights(), in.Shape, nCtx, dev)
-	if LevelOf(e, dev, in.Machine) != TooBig {
-		return nil
-	}
 	if dev == DeviceCUDA || dev == DeviceROCm {
 		if cpu, ok := in.Machine.Offer(DeviceCPU); ok {
 			offer = addSat(offer, cpu)
 		}
+	}
+	switch LevelOf(e, dev, in.Machine) {
+	case TooBig:
+	case Unknown:
+		if res.ShapeUnknown == nil {
+			return nil // a size the Hub did not give: the level says unknown
+		}
+		return []compat.Message{{Code: CodeMemUnknown, Message: fmt.Sprintf(
+			"The KV cache of this model is unknown: %s; the smallest file alone needs %s of the %s this machine offers.",
+			res.ShapeUnknown.Message, HumanBytes(v.Size), HumanBytes(offer))}}
+	default:
+		return nil
 	}
 	return []compat.Message{{Code: CodeMemTooBig, Message: fmt.Sprintf(
 		"The smallest file (%s, %s) needs at least %s at %d tokens; this machine offers %s.",
@@ -407,7 +514,7 @@ func ForVerdict(f Facts, m compat.Model, v compat.Verdict, cat compat.Catalog, m
 	if m.ContextLength.Known() {
 		modelCtx = m.ContextLength.Value
 	}
-	return Judge(Input{Listing: f.Listing, Shape: f.Shape, ModelContext: modelCtx, Context: context,
+	return Judge(Input{Repo: m.ID, Listing: f.Listing, Shape: f.Shape, ShapeUnknown: f.ShapeUnknown, ModelContext: modelCtx, Context: context,
 		Workers: workers, Recommended: v.RecommendedWorker, Machine: mach}), true
 }
 

@@ -79,20 +79,23 @@ func TestLevelBoundaries(t *testing.T) {
 		m      Machine
 		want   Level
 	}{
-		"high exactly equal fits":         {e, "cpu", cpu(2000), Fits},
-		"high one byte over is tight":     {e, "cpu", cpu(1999), Tight},
-		"low exactly equal is tight":      {e, "cpu", cpu(1000), Tight},
-		"low one byte over is too big":    {e, "cpu", cpu(999), TooBig},
-		"no offload on cpu":               {e, "cpu", cpu(999), TooBig},
-		"offload: low equals GPU + cpu":   {e, "cuda", gpu(600, u64(400)), Offload},
-		"GPU + cpu one byte short":        {e, "cuda", gpu(600, u64(399)), TooBig},
-		"offload needs a cpu figure":      {e, "cuda", gpu(600, nil), TooBig},
-		"cuda fits on the GPU":            {e, "cuda", gpu(2000, nil), Fits},
-		"unknown shape: low fits, tight":  {Estimate{Low: u64(1000)}, "cpu", cpu(1 << 40), Tight},
-		"unknown shape: low over, big":    {Estimate{Low: u64(1000)}, "cpu", cpu(999), TooBig},
-		"unknown size":                    {Estimate{}, "cpu", cpu(1 << 40), Unknown},
-		"unknown memory":                  {e, "cpu", Machine{}, Unknown},
-		"metal uses its share, not total": {e, "metal", Machine{OS: "macos", Arch: "arm64", CPU: Memory{Available: u64(2500), Total: u64(2500)}}, Tight},
+		"high exactly equal fits":          {e, "cpu", cpu(2000), Fits},
+		"high one byte over is tight":      {e, "cpu", cpu(1999), Tight},
+		"low exactly equal is tight":       {e, "cpu", cpu(1000), Tight},
+		"low one byte over is too big":     {e, "cpu", cpu(999), TooBig},
+		"no offload on cpu":                {e, "cpu", cpu(999), TooBig},
+		"offload: low equals GPU + cpu":    {e, "cuda", gpu(600, u64(400)), Offload},
+		"GPU + cpu one byte short":         {e, "cuda", gpu(600, u64(399)), TooBig},
+		"offload needs a cpu figure":       {e, "cuda", gpu(600, nil), TooBig},
+		"cuda fits on the GPU":             {e, "cuda", gpu(2000, nil), Fits},
+		"unknown shape: low fits, unknown": {Estimate{Low: u64(1000)}, "cpu", cpu(1 << 40), Unknown},
+		"unknown shape: low exactly fits":  {Estimate{Low: u64(1000)}, "cpu", cpu(1000), Unknown},
+		"unknown shape: low over, big":     {Estimate{Low: u64(1000)}, "cpu", cpu(999), TooBig},
+		"unknown shape on cuda: GPU + cpu": {Estimate{Low: u64(1000)}, "cuda", gpu(600, u64(400)), Unknown},
+		"unknown shape on cuda: too big":   {Estimate{Low: u64(1000)}, "cuda", gpu(600, u64(399)), TooBig},
+		"unknown size":                     {Estimate{}, "cpu", cpu(1 << 40), Unknown},
+		"unknown memory":                   {e, "cpu", Machine{}, Unknown},
+		"metal uses its share, not total":  {e, "metal", Machine{OS: "macos", Arch: "arm64", CPU: Memory{Available: u64(2500), Total: u64(2500)}}, Tight},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -270,8 +273,8 @@ func TestJudgeBestAndWarnings(t *testing.T) {
 			best:    map[string]any{cpuW: "Q8_0"},
 			levels:  map[string][]Level{cpuW: {Fits, Fits}},
 			context: 32768,
-			warnings: []compat.Message{{Code: compat.CodeCtxExceedsWorker,
-				Message: "Model context length (65536) exceeds worker limit (32768). Context will be truncated."}},
+			warnings: []compat.Message{{Code: CodeCtxRequestCapped,
+				Message: "The requested context of 65,536 tokens exceeds llm-worker-rbee-cpu's limit of 32,768; judged at 32,768."}},
 		},
 		"apple silicon: cpu and metal, no cuda": {
 			in: Input{Recommended: metalW, Machine: Machine{OS: "macos", Arch: "arm64",
@@ -347,6 +350,7 @@ func decode(t *testing.T, b []byte) any {
 func TestJudgeJSONSectionFive(t *testing.T) {
 	s := llama32_3B(t)
 	res := Judge(Input{
+		Repo:         "bartowski/Llama-3.2-3B-Instruct-GGUF",
 		Listing:      Variants(Repo{Files: files("Llama-3.2-3B-Instruct-Q4_K_M.gguf", 2019377696)}),
 		Shape:        &s,
 		ModelContext: 131072,
@@ -364,10 +368,11 @@ func TestJudgeJSONSectionFive(t *testing.T) {
     {"name": "Q4_K_M", "format": "gguf", "files": [{"path": "Llama-3.2-3B-Instruct-Q4_K_M.gguf", "size": 2019377696}],
      "size": 2019377696, "complete": true,
      "shape": {"layers": 28, "kv_heads": 8, "key_length": 128, "value_length": 128, "sliding_layers": 0,
-               "window": 0, "vocab": 128256, "embedding": 3072, "source": "gguf-header"},
+               "window": 0, "vocab": 128256, "embedding": 3072, "feed_forward": 8192, "source": "gguf-header"},
      "memory": {"weights": 2019377696, "kv_cache": 3758096384, "compute": 275251200, "low": 5777474080,
                 "high": 6531924512},
-     "fit": {"llm-worker-rbee-cpu": "fits", "llm-worker-rbee-cuda": "fits"}}
+     "fit": {"llm-worker-rbee-cpu": "fits", "llm-worker-rbee-cuda": "fits"},
+     "llama_cpp": ["-hf", "bartowski/Llama-3.2-3B-Instruct-GGUF:Q4_K_M"]}
   ],
   "best": {"llm-worker-rbee-cpu": "Q4_K_M", "llm-worker-rbee-cuda": "Q4_K_M"},
   "max_context": {}
@@ -379,49 +384,98 @@ func TestJudgeJSONSectionFive(t *testing.T) {
 }
 
 // Unknown figures are null, never 0: no shape, a file without a size, a
-// missing part, an override without a total, no GPUs.
+// missing part, an override without a total, no GPUs. With the shape
+// unknown a file whose weights fit is "unknown", never the best, and the
+// model gets MEM_UNKNOWN with the reason (policy sections 2 and 4).
 func TestJudgeJSONUnknowns(t *testing.T) {
 	res := Judge(Input{
+		Repo: "o/m",
 		Listing: Variants(Repo{Files: files(
 			"m-Q8_0-00001-of-00002.gguf", 3000,
 			"m-Q4_0.gguf", 1000,
 			"m-Q2_K.gguf", -1,
 		)}),
-		Workers:     workers(),
-		Recommended: cpuW,
-		Machine:     Machine{OS: "linux", Arch: "amd64", CPU: Memory{Available: u64(1500), Source: "--memory"}},
+		ShapeUnknown: UnknownGated(),
+		Workers:      workers(),
+		Recommended:  cpuW,
+		Machine:      Machine{OS: "linux", Arch: "amd64", CPU: Memory{Available: u64(1500), Source: "--memory"}},
 	})
+	unknown := `{"reason": "gated", "message": "the repo is gated: accept the licence on the model's Hub page and set HF_TOKEN"}`
 	want := `{
   "context": 32768,
   "machine": {"cpu": {"available": 1500, "total": null, "source": "--memory"}, "gpus": []},
   "variants": [
     {"name": "Q8_0", "format": "gguf", "files": [{"path": "m-Q8_0-00001-of-00002.gguf", "size": 3000}],
-     "size": 3000, "complete": false, "shape": null,
-     "memory": {"weights": null, "kv_cache": null, "compute": 67108864, "low": null, "high": null},
-     "fit": {"llm-worker-rbee-cpu": null}},
+     "size": 3000, "complete": false, "shape": null, "shape_unknown": ` + unknown + `,
+     "memory": {"weights": null, "kv_cache": null, "compute": null, "low": null, "high": null},
+     "fit": {"llm-worker-rbee-cpu": null}, "llama_cpp": ["-hf", "o/m:Q8_0"]},
     {"name": "Q4_0", "format": "gguf", "files": [{"path": "m-Q4_0.gguf", "size": 1000}],
-     "size": 1000, "complete": true, "shape": null,
-     "memory": {"weights": 1000, "kv_cache": null, "compute": 67108864, "low": 1000, "high": null},
-     "fit": {"llm-worker-rbee-cpu": "tight"}},
+     "size": 1000, "complete": true, "shape": null, "shape_unknown": ` + unknown + `,
+     "memory": {"weights": 1000, "kv_cache": null, "compute": null, "low": 1000, "high": null},
+     "fit": {"llm-worker-rbee-cpu": "unknown"}, "llama_cpp": ["-hf", "o/m:Q4_0"]},
     {"name": "Q2_K", "format": "gguf", "files": [{"path": "m-Q2_K.gguf", "size": null}],
-     "size": null, "complete": true, "shape": null,
-     "memory": {"weights": null, "kv_cache": null, "compute": 67108864, "low": null, "high": null},
-     "fit": {"llm-worker-rbee-cpu": "unknown"}}
+     "size": null, "complete": true, "shape": null, "shape_unknown": ` + unknown + `,
+     "memory": {"weights": null, "kv_cache": null, "compute": null, "low": null, "high": null},
+     "fit": {"llm-worker-rbee-cpu": "unknown"}, "llama_cpp": ["-hf", "o/m:Q2_K"]}
   ],
-  "best": {"llm-worker-rbee-cpu": "Q4_0"},
+  "best": {"llm-worker-rbee-cpu": null},
   "max_context": {"llm-worker-rbee-cpu": null}
 }`
 	if got, w := jsonOf(t, res), decode(t, []byte(want)); !reflect.DeepEqual(got, w) {
 		b, _ := json.MarshalIndent(res, "", "  ")
 		t.Errorf("JSON:\n%s\nwant:\n%s", b, want)
 	}
-	summary := `{"context": 32768, "best": {"llm-worker-rbee-cpu": "Q4_0"}, "max_context": {"llm-worker-rbee-cpu": null}}`
+	summary := `{"context": 32768, "best": {"llm-worker-rbee-cpu": null}, "max_context": {"llm-worker-rbee-cpu": null}, "shape_unknown": ` + unknown + `}`
 	if got, w := jsonOf(t, res.Summary()), decode(t, []byte(summary)); !reflect.DeepEqual(got, w) {
 		t.Errorf("summary %v, want %v", got, w)
 	}
-	if len(res.Warnings) != 1 || res.Warnings[0].Code != CodeMemTight {
-		t.Errorf("warnings %v, want MEM_TIGHT", res.Warnings)
+	require.Len(t, res.Warnings, 1)
+	assert.Equal(t, CodeMemUnknown, res.Warnings[0].Code)
+	assert.Equal(t, "The KV cache of this model is unknown: the repo is gated: accept the licence on the model's Hub page and set HF_TOKEN; "+
+		"the smallest file alone needs "+HumanBytes(1000)+" of the "+HumanBytes(1500)+" this machine offers.", res.Warnings[0].Message)
+	assert.True(t, res.MaxContextUnknown(cpuW), "max_context is unknown, not 'no context fits'")
+}
+
+// With the shape unknown, weights that do not fit even alone are too big
+// (MEM_TOO_BIG), and a shape never read is "no-source".
+func TestJudgeUnknownShapeTooBig(t *testing.T) {
+	res := Judge(Input{Listing: Variants(Repo{Files: files("m-Q4_0.gguf", 2000)}), Workers: workers(), Recommended: cpuW,
+		Machine: Machine{OS: "linux", Arch: "amd64", CPU: Memory{Available: u64(1500), Source: "--memory"}}})
+	require.Len(t, res.Variants, 1)
+	assert.Equal(t, TooBig, *res.Variants[0].Fit[cpuW])
+	require.Len(t, res.Warnings, 1)
+	assert.Equal(t, CodeMemTooBig, res.Warnings[0].Code)
+	require.NotNil(t, res.ShapeUnknown)
+	assert.Equal(t, ReasonNoSource, res.ShapeUnknown.Reason)
+	assert.False(t, res.MaxContextUnknown(cpuW))
+}
+
+// --ctx over the worker's limit is capped with CTX_REQUEST_CAPPED; over the
+// model's own context it is judged as asked with CTX_OVER_MODEL; over both,
+// both (policy section 3).
+func TestJudgeContextWarnings(t *testing.T) {
+	s := llama32_3B(t)
+	run := func(model, asked int64) Result {
+		return Judge(Input{Repo: "TinyLlama/TinyLlama-1.1B-Chat-v1.0", Listing: llamaListing(), Shape: &s, ModelContext: model,
+			Context: asked, Workers: workers(), Recommended: cpuW, Machine: cpuMachine(64 * GiB)})
 	}
+	codes := func(r Result) []string {
+		var out []string
+		for _, w := range r.Warnings {
+			out = append(out, w.Code+": "+w.Message)
+		}
+		return out
+	}
+	r := run(2048, 16384)
+	assert.Equal(t, int64(16384), r.Context, "judged as asked")
+	assert.Equal(t, []string{"CTX_OVER_MODEL: TinyLlama-1.1B-Chat-v1.0 was trained for 2,048 tokens; at 16,384 its answers degrade."}, codes(r))
+	r = run(2048, 1000000)
+	assert.Equal(t, int64(32768), r.Context)
+	assert.Equal(t, []string{
+		"CTX_REQUEST_CAPPED: The requested context of 1,000,000 tokens exceeds llm-worker-rbee-cpu's limit of 32,768; judged at 32,768.",
+		"CTX_OVER_MODEL: TinyLlama-1.1B-Chat-v1.0 was trained for 2,048 tokens; at 32,768 its answers degrade."}, codes(r))
+	assert.Empty(t, codes(run(2048, 0)), "the default context is never over the model's")
+	assert.Empty(t, codes(run(131072, 8192)))
 }
 
 func TestJudgeShapeKVHeadsPerLayer(t *testing.T) {
@@ -438,8 +492,10 @@ func TestJudgeShapeKVHeadsPerLayer(t *testing.T) {
 func TestJudgeFormatsAndPlatforms(t *testing.T) {
 	ggufOnly := compat.Worker{Name: "gguf-only", Device: "cpu", Platforms: []string{"linux"}, Formats: []string{"gguf"}, MaxContext: 4096}
 	winOnly := compat.Worker{Name: "win-only", Device: "cpu", Platforms: []string{"windows"}, Formats: []string{"gguf", "safetensors"}, MaxContext: 4096}
+	s := llama32_3B(t)
 	res := Judge(Input{
 		Listing:     Variants(Repo{Files: files("model.safetensors", 5000, "m-Q4_0.gguf", 1000), Parameters: map[string]uint64{"BF16": 1}}),
+		Shape:       &s,
 		Workers:     []compat.Worker{ggufOnly, winOnly},
 		Recommended: "gguf-only",
 		Machine:     cpuMachine(64 * GiB),
@@ -473,7 +529,8 @@ func TestForVerdictJudgesTheCompatibleWorkers(t *testing.T) {
 	v := compat.Check(m, cat)
 	require.True(t, v.Compatible)
 	size := uint64(1 << 30)
-	facts := Facts{Listing: Variants(Repo{Files: []File{{Path: "m-Q4_K_M.gguf", Size: &size}}})}
+	shape := llama32_3B(t)
+	facts := Facts{Listing: Variants(Repo{Files: []File{{Path: "m-Q4_K_M.gguf", Size: &size}}}), Shape: &shape}
 	avail, total := 8*GiB, 16*GiB
 	mach := Machine{OS: "linux", Arch: "amd64", CPU: Memory{Available: &avail, Total: &total, Source: "/proc/meminfo"}}
 

@@ -19,7 +19,9 @@ type kvCase struct {
 	nCtx        int64
 	kv          uint64
 	vocab, embd uint64
-	full        []int // when set, exactly these layers hold the full context
+	full        []int  // when set, exactly these layers hold the full context
+	src         string // when set, the shape's source
+	ff          uint64 // when set, the feed-forward width
 }
 
 func checkShape(t *testing.T, s Shape, ok bool, tc kvCase) {
@@ -52,6 +54,12 @@ func checkShape(t *testing.T, s Shape, ok bool, tc kvCase) {
 		if !reflect.DeepEqual(full, tc.full) {
 			t.Errorf("full-attention layers %v, want %v", full, tc.full)
 		}
+	}
+	if tc.src != "" && s.Source != tc.src {
+		t.Errorf("source %q, want %q", s.Source, tc.src)
+	}
+	if tc.ff != 0 && s.FeedForward != tc.ff {
+		t.Errorf("feed-forward %d, want %d", s.FeedForward, tc.ff)
 	}
 	if got := KVCache(s, tc.nCtx); got != tc.kv {
 		t.Errorf("KV at %d = %d, want %d", tc.nCtx, got, tc.kv)
@@ -106,8 +114,12 @@ func TestFromGGUF(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			s, ok := FromGGUF(tc.in)
+			s, u := FromGGUF(tc.in)
+			ok := u == nil
 			checkShape(t, s, ok, tc.kvCase)
+			if !ok && u.Reason != ReasonHeaderUnreadable {
+				t.Errorf("reason %q, want %q", u.Reason, ReasonHeaderUnreadable)
+			}
 			if ok && s.Source != SourceGGUF {
 				t.Errorf("source %q", s.Source)
 			}
@@ -142,12 +154,14 @@ func TestFromConfig(t *testing.T) {
 				"sliding_window": 1024.0, "vocab_size": 262208.0,
 				"layer_types": []any{"sliding_attention", "full_attention", "sliding_attention", "sliding_attention"}}},
 			modelType: "gemma3",
-			kvCase:    kvCase{ok: true, layers: 4, sliding: 3, window: 1024, keyLen: 256, nCtx: 4096, kv: 4096*4*1024 + 3*1536*4*1024, vocab: 262208, embd: 2560, full: []int{1}},
+			kvCase: kvCase{ok: true, layers: 4, sliding: 3, window: 1024, keyLen: 256, nCtx: 4096, kv: 4096*4*1024 + 3*1536*4*1024, vocab: 262208, embd: 2560, full: []int{1},
+				src: "config.json+defaults:gemma3_text", ff: 9216},
 		},
 		"gemma3 period rule without layer_types or pattern": {
 			cfg:       map[string]any{"num_hidden_layers": 12.0, "num_attention_heads": 8.0, "num_key_value_heads": 4.0, "hidden_size": 2560.0, "sliding_window": 1024.0},
 			modelType: "gemma3_text",
-			kvCase:    kvCase{ok: true, layers: 12, sliding: 10, window: 1024, keyLen: 256, nCtx: 1024, kv: 12 * 1024 * 4 * 1024, embd: 2560, full: []int{5, 11}},
+			kvCase: kvCase{ok: true, layers: 12, sliding: 10, window: 1024, keyLen: 256, nCtx: 1024, kv: 12 * 1024 * 4 * 1024, vocab: 262208, embd: 2560, full: []int{5, 11},
+				src: "config.json+defaults:gemma3_text"},
 		},
 		"mistral sliding_window ignored": {
 			cfg: mistral, modelType: "mistral",
@@ -162,24 +176,29 @@ func TestFromConfig(t *testing.T) {
 			kvCase: kvCase{ok: true, layers: 16, keyLen: 64, nCtx: 32768, kv: 16 * 8 * 128 * 2 * 32768, vocab: 128256, embd: 2048},
 		},
 		"model_type read from the config when not given": {
-			cfg:    map[string]any{"model_type": "gemma2", "num_hidden_layers": 2.0, "num_attention_heads": 8.0, "num_key_value_heads": 1.0, "hidden_size": 64.0},
-			kvCase: kvCase{ok: true, layers: 2, sliding: 1, window: 4096, keyLen: 256, nCtx: 256, kv: 2 * 256 * 1024, embd: 64},
+			cfg: map[string]any{"model_type": "gemma2", "num_hidden_layers": 2.0, "num_attention_heads": 8.0, "num_key_value_heads": 1.0, "hidden_size": 64.0},
+			kvCase: kvCase{ok: true, layers: 2, sliding: 1, window: 4096, keyLen: 256, nCtx: 256, kv: 2 * 256 * 1024, vocab: 256000, embd: 64,
+				src: "config.json+defaults:gemma2", ff: 9216},
 		},
-		"no layer count":                 {cfg: map[string]any{"num_attention_heads": 8.0, "hidden_size": 64.0}, modelType: "llama"},
-		"fractional layer count":         {cfg: map[string]any{"num_hidden_layers": 4096.9, "num_attention_heads": 8.0, "hidden_size": 64.0}, modelType: "llama"},
-		"layer count 1e30":               {cfg: map[string]any{"num_hidden_layers": 1e30, "num_attention_heads": 8.0, "hidden_size": 64.0}, modelType: "llama"},
-		"negative layer count":           {cfg: map[string]any{"num_hidden_layers": -1.0, "num_attention_heads": 8.0, "hidden_size": 64.0}, modelType: "llama"},
-		"layer count as a string":        {cfg: map[string]any{"num_hidden_layers": "28", "num_attention_heads": 8.0, "hidden_size": 64.0}, modelType: "llama"},
-		"no heads, no head_dim":          {cfg: map[string]any{"num_hidden_layers": 2.0, "num_key_value_heads": 2.0, "hidden_size": 64.0}, modelType: "llama"},
-		"heads but no hidden size":       {cfg: map[string]any{"num_hidden_layers": 2.0, "num_attention_heads": 8.0}, modelType: "llama"},
-		"broken hidden size is unknown":  {cfg: map[string]any{"num_hidden_layers": 2.0, "num_attention_heads": 8.0, "hidden_size": 4096.5}, modelType: "qwen2"},
-		"layer count beyond the maximum": {cfg: map[string]any{"num_hidden_layers": float64(MaxLayers + 1), "num_attention_heads": 8.0, "hidden_size": 64.0}, modelType: "llama"},
+		"no layer count":                                 {cfg: map[string]any{"num_attention_heads": 8.0, "hidden_size": 64.0}, modelType: "llama"},
+		"fractional layer count":                         {cfg: map[string]any{"num_hidden_layers": 4096.9, "num_attention_heads": 8.0, "hidden_size": 64.0}, modelType: "llama"},
+		"layer count 1e30":                               {cfg: map[string]any{"num_hidden_layers": 1e30, "num_attention_heads": 8.0, "hidden_size": 64.0}, modelType: "llama"},
+		"negative layer count":                           {cfg: map[string]any{"num_hidden_layers": -1.0, "num_attention_heads": 8.0, "hidden_size": 64.0}, modelType: "llama"},
+		"layer count as a string":                        {cfg: map[string]any{"num_hidden_layers": "28", "num_attention_heads": 8.0, "hidden_size": 64.0}, modelType: "llama"},
+		"no heads, no head_dim, a type without defaults": {cfg: map[string]any{"num_hidden_layers": 2.0, "num_key_value_heads": 2.0, "hidden_size": 64.0}, modelType: "starcoder2"},
+		"heads but no hidden size":                       {cfg: map[string]any{"num_hidden_layers": 2.0, "num_attention_heads": 8.0}, modelType: "llama"},
+		"broken hidden size is unknown":                  {cfg: map[string]any{"num_hidden_layers": 2.0, "num_attention_heads": 8.0, "hidden_size": 4096.5}, modelType: "qwen2"},
+		"layer count beyond the maximum":                 {cfg: map[string]any{"num_hidden_layers": float64(MaxLayers + 1), "num_attention_heads": 8.0, "hidden_size": 64.0}, modelType: "llama"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			s, ok := FromConfig(tc.cfg, tc.modelType)
+			s, u := FromConfig(tc.cfg, tc.modelType)
+			ok := u == nil
 			checkShape(t, s, ok, tc.kvCase)
-			if ok && s.Source != SourceConfig {
+			if !ok && u.Reason != ReasonKeysMissing {
+				t.Errorf("reason %q, want %q", u.Reason, ReasonKeysMissing)
+			}
+			if ok && tc.src == "" && s.Source != SourceConfig {
 				t.Errorf("source %q", s.Source)
 			}
 		})

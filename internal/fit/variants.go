@@ -83,20 +83,70 @@ func (l Listing) Variant(name string) (Variant, bool) {
 
 var (
 	quantRE = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`(UD-)?(F32|BF16|F16|Q8_0|Q8_K|Q6_K|Q5_K|Q5_0|Q5_1|Q4_K|Q4_0|Q4_1|Q3_K|Q2_K|IQ4_NL|IQ4_XS|IQ3_XXS|IQ3_XS|IQ3_S|IQ3_M|IQ2_XXS|IQ2_XS|IQ2_S|IQ2_M|IQ1_S|IQ1_M|TQ1_0|TQ2_0|MXFP4)(_(XL|L|M|S))?`)
+		return regexp.MustCompile(`(UD-)?(F32|FP32|BF16|F16|FP16|Q8_0|Q8_K|Q6_K|Q5_K|Q5_0|Q5_1|Q4_0_4_4|Q4_0_4_8|Q4_0_8_8|Q4_K|Q4_0|Q4_1|Q3_K|Q2_K|Q2_0|Q1_0|IQ4_NL|IQ4_XS|IQ3_XXS|IQ3_XS|IQ3_S|IQ3_M|IQ2_XXS|IQ2_XS|IQ2_S|IQ2_M|IQ1_S|IQ1_M|TQ1_0|TQ2_0|MXFP4_MOE|MXFP4|NVFP4)(_(XL|L|M|S))?`)
 	})
+	// bareQuantRE is llama.cpp's own tag rule for a name's last token:
+	// bare forms such as Q4, Q8, Q4KM.
+	bareQuantRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^I?Q[1-8][0-9A-Z_]*$`) })
 	// splitRE matches a split part: stem, part number, part count.
 	splitRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(.+)-([0-9]{5})-of-([0-9]{5})$`) })
 )
 
-// Label is the quant named in a file or folder name: the last match of the
-// policy's pattern in the upper-cased name, "" when there is none.
+// MaxParts bounds the part count a split name may claim: a variant that
+// claims more is incomplete, and only the parts present are ever looked
+// at, so a hostile "-00001-of-99999" costs nothing.
+const MaxParts = 1024
+
+// Label is the quant named in a file stem or folder name (policy section
+// 1): the last match of the policy's pattern in the upper-cased name; else
+// its last token after "-" or "." when that is a bare quant such as Q4 or
+// Q8; "" when there is neither. The result is upper-cased (fp16 gives
+// FP16).
 func Label(name string) string {
-	all := quantRE().FindAllString(strings.ToUpper(name), -1)
-	if len(all) == 0 {
-		return ""
+	up := strings.ToUpper(name)
+	if all := quantRE().FindAllString(up, -1); len(all) > 0 {
+		return all[len(all)-1]
 	}
-	return all[len(all)-1]
+	last := up
+	if i := strings.LastIndexAny(up, "-./"); i >= 0 {
+		last = up[i+1:]
+	}
+	if bareQuantRE().MatchString(last) {
+		return last
+	}
+	return ""
+}
+
+// IsRepack reports whether a label names an ARM repack type (Q4_0_4_4,
+// Q4_0_4_8, Q4_0_8_8), which current llama.cpp no longer loads: such a
+// variant is listed with its level but is never the best.
+func IsRepack(label string) bool {
+	up := strings.ToUpper(label)
+	return strings.Contains(up, "Q4_0_4_4") || strings.Contains(up, "Q4_0_4_8") || strings.Contains(up, "Q4_0_8_8")
+}
+
+// SafePath reports whether a repository file path is one modelbrowser
+// may name, look up on disk or fetch (GET_POLICY section 1): relative, no
+// drive letter, no backslash, no empty, "." or ".." segment and no
+// control character. Other paths are never variants.
+func SafePath(p string) bool {
+	if p == "" || strings.HasPrefix(p, "/") || strings.ContainsRune(p, '\\') {
+		return false
+	}
+	if len(p) >= 2 && p[1] == ':' && (p[0]|0x20 >= 'a' && p[0]|0x20 <= 'z') {
+		return false
+	}
+	for _, r := range p {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return false
+		}
+	}
+	for _, seg := range strings.Split(p, "/") {
+		if seg == "" || seg == "." || seg == ".." {
+			return false
+		}
+	}
+	return true
 }
 
 // Variants groups a repository's files into variants (policy section 1):
@@ -120,6 +170,9 @@ func Variants(r Repo) Listing {
 		}
 	}
 	for _, f := range r.Files {
+		if !SafePath(f.Path) {
+			continue // never a variant, never looked up on disk
+		}
 		lower := strings.ToLower(f.Path)
 		if strings.HasSuffix(lower, ".imatrix") {
 			l.Extras = append(l.Extras, Extra{f, RoleIMatrix})
@@ -138,6 +191,9 @@ func Variants(r Repo) Listing {
 			n, _ := strconv.Atoi(m[2])
 			total, _ := strconv.Atoi(m[3])
 			if n >= 1 && n <= total {
+				if total > MaxParts {
+					total = MaxParts + 1 // absurd: can never be complete
+				}
 				key := dir + "\x00" + m[1] + "\x00" + m[3]
 				add(key, &group{v: Variant{Format: compat.FormatGGUF, Folder: dir, Parts: total, Name: ggufLabel(dir, m[1])}, parts: map[int]File{}, first: f.Path})
 				groups[key].parts[n] = f
@@ -147,7 +203,7 @@ func Variants(r Repo) Listing {
 		key := "\x01" + f.Path
 		add(key, &group{v: Variant{Format: compat.FormatGGUF, Folder: dir, Parts: 1, Name: ggufLabel(dir, stem)}, parts: map[int]File{1: f}, first: f.Path})
 	}
-	if st := safetensorsFiles(r.Files); len(st.files) > 0 {
+	if st := safetensorsFiles(safeFiles(r.Files)); len(st.files) > 0 {
 		format, label := compat.FormatSafetensors, dtypeLabel(r.Parameters)
 		if r.QuantMethod != "" {
 			format, label = compat.QuantizedSafetensors(r.QuantMethod), r.QuantMethod
@@ -169,14 +225,17 @@ func Variants(r Repo) Listing {
 	for _, k := range keys {
 		g := groups[k]
 		v := g.v
-		v.Complete = true
 		v.SizeKnown = true
-		for i := 1; i <= v.Parts; i++ {
-			f, ok := g.parts[i]
-			if !ok {
-				v.Complete = false
-				continue
-			}
+		// Only the parts present are visited: the claimed count is a
+		// number from the Hub and never drives a loop.
+		nums := make([]int, 0, len(g.parts))
+		for n := range g.parts {
+			nums = append(nums, n)
+		}
+		sort.Ints(nums)
+		v.Complete = len(nums) == v.Parts && v.Parts <= MaxParts
+		for _, n := range nums {
+			f := g.parts[n]
 			v.Files = append(v.Files, f)
 			if f.Size == nil {
 				v.SizeKnown = false
@@ -224,15 +283,39 @@ func extraRole(p string) string {
 }
 
 // ggufLabel is the label of a GGUF variant: the quant in its file stem,
-// else in its folder, else the stem.
+// else in its folder's name, else the stem.
 func ggufLabel(dir, stem string) string {
 	if l := Label(stem); l != "" {
 		return l
 	}
-	if l := Label(dir); l != "" {
-		return l
+	if dir != "" {
+		_, folder := splitPath(dir)
+		if l := Label(folder); l != "" {
+			return l
+		}
 	}
 	return stem
+}
+
+// ggufStem is a GGUF file's name without its folder, ".gguf" and a split
+// suffix.
+func ggufStem(p string) string {
+	_, base := splitPath(p)
+	stem := base[:len(base)-len(".gguf")]
+	if m := splitRE().FindStringSubmatch(stem); m != nil {
+		return m[1]
+	}
+	return stem
+}
+
+func safeFiles(files []File) []File {
+	out := files[:0:0]
+	for _, f := range files {
+		if SafePath(f.Path) {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // dtypeLabel is the dtype with the largest parameter count ("BF16"), or
@@ -297,22 +380,26 @@ func safetensorsFiles(files []File) stFiles {
 	return stFiles{files: root}
 }
 
-// uniqueLabels prefixes each later duplicate label with its folder (the
-// safetensors variant with "safetensors/"); a root GGUF file falls back to
-// its stem, and anything still taken to its path.
+// uniqueLabels makes labels unique (policy section 1): each later variant
+// with a label already taken is prefixed with its folder (the safetensors
+// variant with "safetensors/"); one with no folder, or in the same folder
+// as an earlier variant of that label (a single file and a split of the
+// same quant), takes its stem; anything still taken takes its path.
 func uniqueLabels(vs []Variant) {
 	used := map[string]bool{}
+	folders := map[string]map[string]bool{} // label -> folders of the variants that had it
 	for i := range vs {
 		v := &vs[i]
-		if used[v.Name] {
+		label := v.Name
+		if used[label] {
 			var cands []string
-			if v.Format != compat.FormatGGUF {
-				cands = append(cands, "safetensors/"+v.Name)
-			} else if v.Folder != "" {
-				cands = append(cands, v.Folder+"/"+v.Name)
-			} else {
-				_, base := splitPath(v.Files[0].Path)
-				cands = append(cands, strings.TrimSuffix(base, base[len(base)-len(".gguf"):]))
+			switch {
+			case v.Format != compat.FormatGGUF:
+				cands = append(cands, "safetensors/"+label)
+			case v.Folder != "" && !folders[label][v.Folder]:
+				cands = append(cands, v.Folder+"/"+label)
+			default:
+				cands = append(cands, ggufStem(v.Files[0].Path))
 			}
 			cands = append(cands, v.Files[0].Path)
 			for _, c := range cands {
@@ -322,6 +409,10 @@ func uniqueLabels(vs []Variant) {
 				}
 			}
 		}
+		if folders[label] == nil {
+			folders[label] = map[string]bool{}
+		}
+		folders[label][v.Folder] = true
 		used[v.Name] = true
 	}
 }
@@ -341,8 +432,10 @@ type Facts struct {
 	SHA string
 	// Listing is the repository's variants and extra files.
 	Listing Listing
-	// Shape is the model's shape, nil when unknown.
-	Shape *Shape
+	// Shape is the model's shape, nil when unknown; ShapeUnknown then
+	// says why.
+	Shape        *Shape
+	ShapeUnknown *ShapeUnknown
 	// Downloaded names the files (by path) already in the local Hugging
 	// Face cache at SHA.
 	Downloaded map[string]bool

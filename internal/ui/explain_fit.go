@@ -158,16 +158,19 @@ func (e *explainer) split(v fit.VariantFit, nCtx int64, device string, offer uin
 		e.line(e.st.Subtle.Render("  " + text.Sanitize(v.Name) + ": size unknown, no split"))
 		return
 	}
-	kv := uint64(0)
+	kv, compute := uint64(0), uint64(0)
 	if m.KV != nil {
 		kv = *m.KV
+	}
+	if m.Compute != nil {
+		compute = *m.Compute
 	}
 	parts := []struct {
 		glyph, name string
 		n           uint64
 		known       bool
-	}{{"█", "weights", *m.Weights, true}, {"▓", "KV cache", kv, m.KV != nil}, {"▒", "compute", m.Compute, true}, {"░", "reserve", m.Reserve, true}}
-	need := *m.Weights + kv + m.Compute + m.Reserve
+	}{{"█", "weights", *m.Weights, true}, {"▓", "KV cache", kv, m.KV != nil}, {"▒", "compute", compute, m.Compute != nil}, {"░", "reserve", m.Reserve, true}}
+	need := *m.Weights + kv + compute + m.Reserve
 	head := fmt.Sprintf("  %s at %s on %s: needs %s", text.Sanitize(v.Name), text.HumanContext(nCtx), device, fit.HumanBytes(need))
 	if offerOK {
 		head += " of " + fit.HumanBytes(offer)

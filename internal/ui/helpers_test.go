@@ -274,7 +274,7 @@ func factsOf(m compat.Model) fit.Facts {
 			}
 		}
 	} else if s, ok := fit.FromConfig(map[string]any{"num_hidden_layers": 32.0, "num_attention_heads": 32.0, "num_key_value_heads": 8.0,
-		"hidden_size": 4096.0, "vocab_size": 128256.0}, "llama"); ok {
+		"hidden_size": 4096.0, "vocab_size": 128256.0}, "llama"); ok == nil {
 		f.Shape = &s
 	}
 	return f

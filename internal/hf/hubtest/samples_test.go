@@ -74,8 +74,8 @@ func TestSamplesHaveTheirRealShape(t *testing.T) {
 			if mt == "" {
 				mt = "llama" // Hermes-3 has no model_type; the client maps LlamaForCausalLM
 			}
-			s, ok := fit.FromConfig(cfg, mt)
-			require.True(t, ok, "config.json gives no shape: %s", body)
+			s, why := fit.FromConfig(cfg, mt)
+			require.Nil(t, why, "config.json gives no shape: %s", body)
 			assert.Equal(t, want, sampleShape{uint64(s.Layers), s.KVHeads[0], s.KeyLength, s.Vocab, s.Embedding, s.SlidingLayers(), s.Window})
 			assert.Equal(t, s.KeyLength, s.ValueLength)
 			for _, h := range s.KVHeads {
