@@ -35,7 +35,7 @@ var qwenQuants = []struct {
 	label string
 	size  uint64
 }{
-	{"qwen2.5-0.5b-instruct-fp16", 1266425504},
+	{"FP16", 1266425504}, // qwen2.5-0.5b-instruct-fp16.gguf: FP16 is a label (FIT_POLICY 1 as amended)
 	{"Q8_0", 675713312},
 	{"Q6_K", 650178848},
 	{"Q5_K_M", 522069088},
@@ -301,9 +301,9 @@ func TestBinaryFitJSONKeys(t *testing.T) {
 		machineKeys = sorted("cpu", "gpus")
 		cpuKeys     = sorted("available", "total", "source")
 		gpuKeys     = sorted("name", "total", "free", "source")
-		variantKeys = sorted("name", "format", "files", "size", "complete", "shape", "memory", "fit")
+		variantKeys = sorted("name", "format", "files", "size", "complete", "shape", "memory", "fit", "llama_cpp")
 		fileKeys    = sorted("path", "size")
-		shapeKeys   = sorted("layers", "kv_heads", "key_length", "value_length", "sliding_layers", "window", "vocab", "embedding", "source")
+		shapeKeys   = sorted("layers", "kv_heads", "key_length", "value_length", "sliding_layers", "window", "vocab", "embedding", "feed_forward", "source")
 		memoryKeys  = sorted("weights", "kv_cache", "compute", "low", "high")
 	)
 	fitOf := func(args ...string) (map[string]any, binResult) {
@@ -354,7 +354,8 @@ func TestBinaryFitJSONKeys(t *testing.T) {
 			shape := v["shape"].(map[string]any)
 			// Qwen2.5-0.5B: 24 layers, 2 KV heads of 64, vocab 151936, width 896.
 			assert.Equal(t, map[string]any{"layers": 24.0, "kv_heads": 2.0, "key_length": 64.0, "value_length": 64.0,
-				"sliding_layers": 0.0, "window": 0.0, "vocab": 151936.0, "embedding": 896.0, "source": "gguf-header"}, shape)
+				"sliding_layers": 0.0, "window": 0.0, "vocab": 151936.0, "embedding": 896.0, "feed_forward": 4864.0, "source": "gguf-header"}, shape)
+			assert.Equal(t, []any{"-hf", "Qwen/Qwen2.5-0.5B-Instruct-GGUF:" + qwenQuants[i].label}, v["llama_cpp"], "each quant is reached by its own tag")
 			assert.Equal(t, memoryKeys, keysOf(t, v["memory"], "memory"))
 			mem := v["memory"].(map[string]any)
 			kv := 24.0 * 32768 * 2 * (64 + 64) * 2
@@ -379,16 +380,20 @@ func TestBinaryFitJSONKeys(t *testing.T) {
 		variants := f["variants"].([]any)
 		require.Len(t, variants, 1, "%s", r)
 		v := variants[0].(map[string]any)
-		assert.Equal(t, variantKeys, keysOf(t, v, "variant"))
+		assert.Equal(t, sorted(append(variantKeys, "shape_unknown")...), keysOf(t, v, "variant"))
 		require.Contains(t, v, "shape")
 		assert.Nil(t, v["shape"], "no shape: null")
+		why := v["shape_unknown"].(map[string]any)
+		assert.Equal(t, "keys-missing", why["reason"], "config.json gives the context but no layer count")
+		assert.Equal(t, "config.json lacks num_hidden_layers", why["message"])
 		assert.Equal(t, memoryKeys, keysOf(t, v["memory"], "memory"))
 		mem := v["memory"].(map[string]any)
 		assert.Nil(t, mem["kv_cache"], "unknown KV cache: null, not 0")
 		assert.Nil(t, mem["high"], "unknown high: null, not 0")
 		assert.Equal(t, mem["weights"], mem["low"], "low is the weights alone")
 		assert.Equal(t, v["size"], mem["weights"])
-		assert.Equal(t, "tight", v["fit"].(map[string]any)["llm-worker-rbee-cpu"], "low fits, high unknown: tight")
+		assert.Equal(t, "unknown", v["fit"].(map[string]any)["llm-worker-rbee-cpu"], "the weights fit, the KV cache is unknown: unknown")
+		assert.Nil(t, f["best"].(map[string]any)["llm-worker-rbee-cpu"], "an unknown level is never the best")
 	})
 
 	t.Run("incompatible", func(t *testing.T) {

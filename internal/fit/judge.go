@@ -139,19 +139,37 @@ type Result struct {
 	Warnings []compat.Message `json:"-"`
 	// ShapeUnknown says why the shape is unknown, nil when it is known.
 	ShapeUnknown *ShapeUnknown `json:"-"`
+	// Recommended is the recommended worker's name, "" when none.
+	Recommended string `json:"-"`
 }
 
-// Summary is the short form `search --fit --json` adds to each model.
+// Summary is the short form `search --fit --json` adds to each model
+// (policy section 5): Worker is the recommended worker, and Level, Size,
+// Low and High describe its best variant, else its smallest complete one
+// (whose level then says why there is no best); all null for a model
+// with no variant.
 type Summary struct {
 	Context      int64              `json:"context"`
 	Best         map[string]*string `json:"best"`
 	MaxContext   map[string]*int64  `json:"max_context"`
+	Worker       *string            `json:"worker"`
+	Level        *Level             `json:"level"`
+	Size         *uint64            `json:"size"`
+	Low          *uint64            `json:"low"`
+	High         *uint64            `json:"high"`
 	ShapeUnknown *ShapeUnknown      `json:"shape_unknown,omitempty"`
 }
 
 // Summary is the result's short form.
 func (r Result) Summary() Summary {
-	return Summary{Context: r.Context, Best: r.Best, MaxContext: r.MaxContext, ShapeUnknown: r.ShapeUnknown}
+	s := Summary{Context: r.Context, Best: r.Best, MaxContext: r.MaxContext, ShapeUnknown: r.ShapeUnknown}
+	if r.Recommended != "" {
+		s.Worker = ptr(r.Recommended)
+	}
+	if v, l, ok := r.Shown(r.Recommended); ok {
+		s.Level, s.Size, s.Low, s.High = ptr(l), v.Size, v.Memory.Low, v.Memory.High
+	}
+	return s
 }
 
 // MaxContextUnknown reports whether the worker's max_context is null
@@ -266,6 +284,9 @@ func Judge(in Input) Result {
 		}
 	}
 	rec, hasRec := findWorker(in.Workers, in.Recommended)
+	if hasRec && RunsHere(rec, in.Machine) {
+		res.Recommended = rec.Name
+	}
 	memDevice := DeviceCPU
 	var capped bool
 	if hasRec {

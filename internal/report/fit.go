@@ -12,22 +12,12 @@ import (
 )
 
 // levelWord is a fit level for a person, with the glyph the browser uses
-// too, readable without colour.
+// too, readable without colour; "-" for an incomplete variant.
 func levelWord(l *fit.Level) string {
 	if l == nil {
 		return "-"
 	}
-	switch *l {
-	case fit.Fits:
-		return "✓ fits"
-	case fit.Tight:
-		return "~ tight"
-	case fit.Offload:
-		return "↓ offload"
-	case fit.TooBig:
-		return "✗ too big"
-	}
-	return "? unknown"
+	return l.Words()
 }
 
 // shortNames maps each worker to its name less the prefix all share
@@ -131,6 +121,7 @@ func Fit(w io.Writer, r fit.Result, l fit.Listing, recommended, marked string) {
 			}
 		}
 		row := fmt.Sprintf("  %s%s\t%s\t%s", mark, text.Sanitize(v.Name), size, mem)
+
 		for _, n := range workers {
 			cell := levelWord(v.Fit[n])
 			if b := r.Best[n]; b != nil && *b == v.Name {
@@ -148,10 +139,24 @@ func Fit(w io.Writer, r fit.Result, l fit.Listing, recommended, marked string) {
 	for _, x := range l.Extras {
 		fmt.Fprintf(w, "  also: %s (%s, %s), not a model on its own\n", text.Sanitize(x.Path), x.Role, bytesOr(x.Size, "size unknown"))
 	}
+	target := marked
+	if b := r.Best[recommended]; target == "" && b != nil {
+		target = *b
+	}
+	for _, v := range r.Variants {
+		if v.Name == target && len(v.LlamaCpp) > 0 {
+			fmt.Fprintf(w, "  llama.cpp (%s): llama-server %s\n", text.Sanitize(v.Name), text.Sanitize(strings.Join(v.LlamaCpp, " ")))
+		}
+	}
+	if u := r.ShapeUnknown; u != nil {
+		fmt.Fprintf(w, "  shape unknown (%s): %s\n", u.Reason, text.Sanitize(u.Message))
+	}
 	fmt.Fprintf(w, "  machine: %s\n", Machine(r.Machine))
 	for _, n := range workers {
 		if c, ok := r.MaxContext[n]; ok {
-			if c == nil {
+			if r.MaxContextUnknown(n) {
+				fmt.Fprintf(w, "  %s: the largest context that fits is unknown until the shape is known\n", text.Sanitize(n))
+			} else if c == nil {
 				fmt.Fprintf(w, "  %s: no variant fits at any context from 2048 tokens\n", text.Sanitize(n))
 			} else {
 				fmt.Fprintf(w, "  %s: the smallest variant fits at up to %d tokens (--ctx %d)\n", text.Sanitize(n), *c, *c)
@@ -160,28 +165,14 @@ func Fit(w io.Writer, r fit.Result, l fit.Listing, recommended, marked string) {
 	}
 }
 
-// bestCell is the FIT cell of search --fit: the recommended worker's best
-// file, its level glyph, label and size ("✓ Q4_K_M 4.6G"); "✗ none" when
-// no file fits, "?" when the files could not be read.
+// bestCell is the FIT cell of search --fit, the same as the browser's:
+// the recommended worker's best file, else its smallest file, with its
+// level's glyph, label and size ("✓ Q4_K_M 4.6G", "✗ Q2_K 3.2G", "?
+// Q4_0 1.0G" when the shape is unknown); "?" when the files could not be
+// read.
 func bestCell(r *fit.Result, worker string) string {
 	if r == nil {
 		return "?"
 	}
-	best := r.Best[worker]
-	if best == nil {
-		return "✗ none"
-	}
-	for _, v := range r.Variants {
-		if v.Name != *best {
-			continue
-		}
-		level := levelWord(v.Fit[worker])
-		glyph, _, _ := strings.Cut(level, " ")
-		cell := glyph + " " + text.Sanitize(v.Name)
-		if v.Size != nil {
-			cell += " " + fit.NarrowBytes(*v.Size)
-		}
-		return cell
-	}
-	return "? " + text.Sanitize(*best)
+	return r.Cell(worker)
 }

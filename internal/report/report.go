@@ -96,6 +96,36 @@ func Table(w io.Writer, js []compat.Judged, fits []*fit.Result, width int) {
 		}
 		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
 	}
+	unknownFits(w, js, fits)
+}
+
+// unknownFits says, below search --fit's table, why each "?" in the FIT
+// column is unknown and what fixes it: one line per reason, naming the
+// models it holds for.
+func unknownFits(w io.Writer, js []compat.Judged, fits []*fit.Result) {
+	var order []string
+	ids := map[string][]string{}
+	for i, j := range js {
+		if i >= len(fits) || fits[i] == nil || !j.Verdict.Compatible || fits[i].ShapeUnknown == nil {
+			continue
+		}
+		if _, l, ok := fits[i].Shown(j.Verdict.RecommendedWorker); !ok || l != fit.Unknown {
+			continue // too big on its weights alone: unknown shape or not
+		}
+		msg := fits[i].ShapeUnknown.Message
+		if _, seen := ids[msg]; !seen {
+			order = append(order, msg)
+		}
+		ids[msg] = append(ids[msg], j.Verdict.ID)
+	}
+	for _, msg := range order {
+		names := ids[msg]
+		list := strings.Join(names, ", ")
+		if len(names) > 3 {
+			list = strings.Join(names[:3], ", ") + fmt.Sprintf(" and %d more", len(names)-3)
+		}
+		fmt.Fprintf(w, "? fit unknown for %s: %s\n", text.Sanitize(list), text.Sanitize(msg))
+	}
 }
 
 func verdictWord(v compat.Verdict) string {

@@ -33,7 +33,7 @@ func TestE2EDemoPicksAHighlightedVariant(t *testing.T) {
 	}{
 		// With 16 GiB every quant fits: the cursor starts on the best, the
 		// largest; each j moves one row down the table.
-		"the best":          {0, demoQwenGGUF + ":qwen2.5-0.5b-instruct-fp16"},
+		"the best":          {0, demoQwenGGUF + ":FP16"},
 		"two rows down":     {2, demoQwenGGUF + ":Q6_K"},
 		"the smallest":      {7, demoQwenGGUF + ":Q2_K"},
 		"past the last row": {9, demoQwenGGUF + ":Q2_K"},

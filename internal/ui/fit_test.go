@@ -292,12 +292,18 @@ func TestPicks(t *testing.T) {
 	t.Run("inert", func(t *testing.T) {
 		f := newFake(fixtureModels(), 50)
 		size := uint64(1 << 30)
-		f.facts[ggufRepo] = fit.Facts{Listing: fit.Variants(fit.Repo{Files: []fit.File{{Path: "x\x1b]0;pwned\x07\u202e.gguf", Size: &size}}})}
+		// A path with control characters is never a variant (GET_POLICY
+		// section 1); bidi controls are allowed in paths but never reach
+		// the pick.
+		shape := qwen25Shape
+		f.facts[ggufRepo] = fit.Facts{Shape: &shape, Listing: fit.Variants(fit.Repo{Files: []fit.File{
+			{Path: "x\x1b]0;pwned\x07.gguf", Size: &size}, {Path: "y\u202e\u2066.gguf", Size: &size}}})}
+		require.Len(t, f.facts[ggufRepo].Listing.Variants, 1)
 		m := fitModel(t, f, compat.DefaultCatalog(), testMachine(), 80, 24)
 		m = press(t, m, "j", "j", "p")
 		require.True(t, strings.HasPrefix(m.result.Pick, ggufRepo+":"), m.result.Pick)
 		for _, r := range m.result.Pick {
-			assert.False(t, r < 0x20 || r == 0x7f || r == '\u202e', "%q in %q", r, m.result.Pick)
+			assert.False(t, r < 0x20 || r == 0x7f || r == '\u202e' || r == '\u2066', "%q in %q", r, m.result.Pick)
 		}
 	})
 }
