@@ -59,6 +59,15 @@ func shortNames(names []string) map[string]string {
 	return out
 }
 
+// nameWidth and pathWidth bound a variant name and a file path, both the
+// Hub's, where check prints them: a longer one is cut in the middle (see
+// text.CutMiddle), so that a 10,000-character file name cannot widen every
+// row of the table.
+const nameWidth, pathWidth = 60, 100
+
+// cutName is s sanitized and cut in the middle to w cells.
+func cutName(s string, w int) string { return text.CutMiddle(text.Sanitize(s), w) }
+
 func bytesOr(b *uint64, unknown string) string {
 	if b == nil {
 		return unknown
@@ -130,7 +139,7 @@ func Fit(w io.Writer, r fit.Result, l fit.Listing, recommended, marked string) {
 				mem += "-?"
 			}
 		}
-		row := fmt.Sprintf("  %s%s\t%s\t%s", mark, text.Sanitize(v.Name), size, mem)
+		row := fmt.Sprintf("  %s%s\t%s\t%s", mark, cutName(v.Name, nameWidth), size, mem)
 		for _, n := range workers {
 			cell := levelWord(v.Fit[n])
 			if b := r.Best[n]; b != nil && *b == v.Name {
@@ -146,7 +155,7 @@ func Fit(w io.Writer, r fit.Result, l fit.Listing, recommended, marked string) {
 	}
 	fmt.Fprintln(w, "  (* best for that worker on this machine)")
 	for _, x := range l.Extras {
-		fmt.Fprintf(w, "  also: %s (%s, %s), not a model on its own\n", text.Sanitize(x.Path), x.Role, bytesOr(x.Size, "size unknown"))
+		fmt.Fprintf(w, "  also: %s (%s, %s), not a model on its own\n", cutName(x.Path, pathWidth), x.Role, bytesOr(x.Size, "size unknown"))
 	}
 	fmt.Fprintf(w, "  machine: %s\n", Machine(r.Machine))
 	for _, n := range workers {
@@ -177,11 +186,11 @@ func bestCell(r *fit.Result, worker string) string {
 		}
 		level := levelWord(v.Fit[worker])
 		glyph, _, _ := strings.Cut(level, " ")
-		cell := glyph + " " + text.Sanitize(v.Name)
+		cell := glyph + " " + cutName(v.Name, nameWidth)
 		if v.Size != nil {
 			cell += " " + fit.NarrowBytes(*v.Size)
 		}
 		return cell
 	}
-	return "? " + text.Sanitize(*best)
+	return "? " + cutName(*best, nameWidth)
 }
