@@ -1,6 +1,7 @@
 package fit
 
 import (
+	"math"
 	"strings"
 	"testing"
 )
@@ -70,6 +71,11 @@ func TestHumanBytes(t *testing.T) {
 		{5777474080, "5.4 GiB", "5.4G"},
 		{5*GiB + 3*GiB/10 + 1, "5.3 GiB", "5.3G"},
 		{123 * GiB, "123.0 GiB", "123.0G"},
+		// Past 1 PiB a figure is hostile or a saturated sum: unknown.
+		{1 << 50, "1048576.0 GiB", "1048576.0G"},
+		{1<<50 + 1, "?", "?"},
+		{1 << 63, "?", "?"},
+		{math.MaxUint64, "?", "?"},
 	}
 	for _, tc := range cases {
 		if got := HumanBytes(tc.in); got != tc.human {

@@ -72,10 +72,14 @@ func (r Result) Cell(worker string) string {
 	return l.Glyph() + " " + VariantText(v)
 }
 
+// LabelWidth bounds a label in a one-cell summary: a longer one (a stem
+// the Hub made 10,000 characters long) is cut in the middle.
+const LabelWidth = 60
+
 // VariantText is a variant's label and narrow size ("Q4_K_M 4.6G"),
-// sanitised.
+// sanitised and cut to LabelWidth.
 func VariantText(v VariantFit) string {
-	s := text.Sanitize(v.Name)
+	s := text.CutMiddle(text.Sanitize(v.Name), LabelWidth)
 	if v.Size != nil {
 		s += " " + NarrowBytes(*v.Size)
 	}

@@ -97,9 +97,12 @@ func DecodeFiles(body []byte, sha, what string) ([]fit.File, error) {
 const maxExactFloat = 1 << 53
 
 // parseSize reads a JSON size: a number that is a whole value from 0 to
-// math.MaxInt64. Digits are read exactly; a number with a fraction or an
-// exponent ("1.0", "4e9") only when it is whole and at most 2^53. Anything
-// else (absent, null, a string, negative, 1.5, 1e30) is unknown: nil.
+// text.MaxBytes (1 PiB). Digits are read exactly; a number with a fraction
+// or an exponent ("1.0", "4e9") only when it is whole. Anything else
+// (absent, null, a string, negative, 1.5, 1e30) is unknown: nil. The bound:
+// the Hub takes no file over 50 GB, so one file over 1 PiB is no real file
+// but a hostile or broken listing, and a figure for it would only be summed
+// into absurd variant sizes.
 func parseSize(v jsontext.Value) *uint64 {
 	if v.Kind() != '0' {
 		return nil
@@ -107,14 +110,14 @@ func parseSize(v jsontext.Value) *uint64 {
 	s := string(v)
 	if strings.Trim(s, "0123456789") == "" {
 		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n < 0 {
+		if err != nil || n < 0 || n > text.MaxBytes {
 			return nil
 		}
 		u := uint64(n)
 		return &u
 	}
 	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || f > maxExactFloat || f != math.Trunc(f) {
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || f > min(maxExactFloat, text.MaxBytes) || f != math.Trunc(f) {
 		return nil
 	}
 	u := uint64(f)

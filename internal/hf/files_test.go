@@ -86,7 +86,13 @@ func TestDecodeFilesSizes(t *testing.T) {
 		{"whole with a fraction part", `{"rfilename":"a","size":313.0}`, u64(313)},
 		{"exponent", `{"rfilename":"a","size":4e9}`, u64(4000000000)},
 		{"huge exponent", `{"rfilename":"a","size":1e30}`, nil},
-		{"max int64", `{"rfilename":"a","size":9223372036854775807}`, u64(9223372036854775807)},
+		// One file over 1 PiB is no real file: unknown, not a figure that
+		// prints as "8589934592.0 GiB" or saturates a variant's sum.
+		{"1 PiB", `{"rfilename":"a","size":1125899906842624}`, u64(1 << 50)},
+		{"over 1 PiB", `{"rfilename":"a","size":1125899906842625}`, nil},
+		{"over 1 PiB as an exponent", `{"rfilename":"a","size":2e15}`, nil},
+		{"over 1 PiB in lfs keeps size", `{"rfilename":"a","size":7,"lfs":{"size":1125899906842625}}`, u64(7)},
+		{"max int64", `{"rfilename":"a","size":9223372036854775807}`, nil},
 		{"over int64", `{"rfilename":"a","size":9223372036854775808}`, nil},
 		{"bool", `{"rfilename":"a","size":true}`, nil},
 	}

@@ -57,22 +57,71 @@ func DefaultDeps() Deps {
 		Run: ExecRunner, SystemMemory: systemMemory, Timeout: DefaultTimeout}
 }
 
+// MaxOutput bounds what ExecRunner reads of a tool's standard output. The
+// answers Probe asks for are a line per GPU (nvidia-smi) or a small JSON
+// object per card (rocm-smi): a few hundred bytes for eight GPUs. A tool
+// that writes more is not giving one of those answers.
+const MaxOutput = 64 << 10
+
+// maxStderr bounds what ExecRunner keeps of a tool's standard error, of
+// which only the first line is used.
+const maxStderr = 4 << 10
+
+// errOutputTooLarge stops the copy of a tool's output past MaxOutput.
+var errOutputTooLarge = errors.New("output too large")
+
+// capped keeps the first max bytes written to it. Past them it keeps
+// nothing more and, when stop is set, fails the write, which closes the
+// pipe: the tool gets EPIPE or SIGPIPE instead of running to the timeout.
+type capped struct {
+	buf  bytes.Buffer
+	max  int
+	stop bool
+	over bool
+}
+
+func (c *capped) Write(p []byte) (int, error) {
+	if room := c.max - c.buf.Len(); len(p) > room {
+		c.buf.Write(p[:max(room, 0)])
+		c.over = true
+		if c.stop {
+			return 0, errOutputTooLarge
+		}
+		return len(p), nil
+	}
+	return c.buf.Write(p)
+}
+
 // ExecRunner runs a command with os/exec, killing it when ctx ends. Its error
-// carries the first line of the command's standard error.
+// carries the first line of the command's standard error. It reads at most
+// MaxOutput bytes of output: a tool that writes more is stopped and its
+// answer is an error, never a truncated reading. A tool that exits
+// successfully while something it started still holds its output open (a
+// daemon it forked) keeps its answer: WaitDelay after its exit the pipe is
+// closed and what it wrote is read.
 func ExecRunner(ctx context.Context, name string, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.WaitDelay = 500 * time.Millisecond
-	out, err := cmd.Output()
-	if err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			if line, _, _ := bytes.Cut(bytes.TrimSpace(ee.Stderr), []byte("\n")); len(line) > 0 {
-				return out, fmt.Errorf("%w: %s", err, clip(string(line)))
-			}
-		}
-		return out, err
+	stdout, stderr := &capped{max: MaxOutput, stop: true}, &capped{max: maxStderr}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	err := cmd.Run()
+	if stdout.over {
+		return nil, fmt.Errorf("output over %d KiB, not read", MaxOutput>>10)
 	}
-	return out, nil
+	out := stdout.buf.Bytes()
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		return out, nil
+	case errors.Is(err, exec.ErrWaitDelay):
+		// The tool exited with status 0; only a child of it held the pipe.
+		return out, nil
+	case errors.As(err, &ee):
+		if line, _, _ := bytes.Cut(bytes.TrimSpace(stderr.buf.Bytes()), []byte("\n")); len(line) > 0 {
+			return out, fmt.Errorf("%w: %s", err, clip(string(line)))
+		}
+	}
+	return out, err
 }
 
 // Result is what Probe found.

@@ -49,6 +49,15 @@ func shortNames(names []string) map[string]string {
 	return out
 }
 
+// nameWidth and pathWidth bound a variant name and a file path, both the
+// Hub's, where check prints them: a longer one is cut in the middle (see
+// text.CutMiddle), so that a 10,000-character file name cannot widen every
+// row of the table.
+const nameWidth, pathWidth = 60, 100
+
+// cutName is s sanitized and cut in the middle to w cells.
+func cutName(s string, w int) string { return text.CutMiddle(text.Sanitize(s), w) }
+
 func bytesOr(b *uint64, unknown string) string {
 	if b == nil {
 		return unknown
@@ -120,8 +129,7 @@ func Fit(w io.Writer, r fit.Result, l fit.Listing, recommended, marked string) {
 				mem += "-?"
 			}
 		}
-		row := fmt.Sprintf("  %s%s\t%s\t%s", mark, text.Sanitize(v.Name), size, mem)
-
+		row := fmt.Sprintf("  %s%s\t%s\t%s", mark, cutName(v.Name, nameWidth), size, mem)
 		for _, n := range workers {
 			cell := levelWord(v.Fit[n])
 			if b := r.Best[n]; b != nil && *b == v.Name {
@@ -137,7 +145,7 @@ func Fit(w io.Writer, r fit.Result, l fit.Listing, recommended, marked string) {
 	}
 	fmt.Fprintln(w, "  (* best for that worker on this machine)")
 	for _, x := range l.Extras {
-		fmt.Fprintf(w, "  also: %s (%s, %s), not a model on its own\n", text.Sanitize(x.Path), x.Role, bytesOr(x.Size, "size unknown"))
+		fmt.Fprintf(w, "  also: %s (%s, %s), not a model on its own\n", cutName(x.Path, pathWidth), x.Role, bytesOr(x.Size, "size unknown"))
 	}
 	target := marked
 	if b := r.Best[recommended]; target == "" && b != nil {
@@ -145,7 +153,7 @@ func Fit(w io.Writer, r fit.Result, l fit.Listing, recommended, marked string) {
 	}
 	for _, v := range r.Variants {
 		if v.Name == target && len(v.LlamaCpp) > 0 {
-			fmt.Fprintf(w, "  llama.cpp (%s): llama-server %s\n", text.Sanitize(v.Name), text.Sanitize(strings.Join(v.LlamaCpp, " ")))
+			fmt.Fprintf(w, "  llama.cpp: llama-server %s\n", cutName(strings.Join(v.LlamaCpp, " "), pathWidth+50))
 		}
 	}
 	if u := r.ShapeUnknown; u != nil {

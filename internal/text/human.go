@@ -94,10 +94,17 @@ func scaled(v float64, unit string) string {
 	return strconv.FormatFloat(v, 'f', 0, 64) + unit
 }
 
+// MaxBytes is the largest size worth a figure: 2^50 bytes, 1 PiB. No file
+// or model is that large (the Hub takes files up to 50 GB; the largest
+// published weights, a trillion parameters in 16 bits, are about 2 TB, 500
+// times below), so a size above it is a hostile number or a sum that
+// saturated, and reads as unknown.
+const MaxBytes = 1 << 50
+
 // Bytes says a size the way people read it: GiB with one decimal from
 // 1 GiB (5.3 GiB), whole MiB below (942 MiB; 1023.6 MiB reads 1.0 GiB),
-// whole KiB below that, bytes below 1 KiB; "?" for a negative size. All
-// units are powers of 1024.
+// whole KiB below that, bytes below 1 KiB; "?" for a negative size or one
+// over [MaxBytes]. All units are powers of 1024.
 func Bytes(n int64) string {
 	num, unit := scaledBytes(n)
 	if unit == "" {
@@ -118,7 +125,7 @@ func BytesShort(n int64) string {
 func scaledBytes(n int64) (string, string) {
 	const kib, mib, gib = 1 << 10, 1 << 20, 1 << 30
 	switch {
-	case n < 0:
+	case n < 0 || n > MaxBytes:
 		return "?", ""
 	case n < kib:
 		return strconv.FormatInt(n, 10), "B"

@@ -1,6 +1,7 @@
 package text
 
 import (
+	"math"
 	"testing"
 	"time"
 
@@ -64,6 +65,11 @@ func TestBytes(t *testing.T) {
 		5690831872:      {"5.3 GiB", "5.3G"},
 		2019377696:      {"1.9 GiB", "1.9G"},
 		256 * (1 << 30): {"256.0 GiB", "256.0G"},
+		// Up to 1 PiB a size has a figure; above it, it is unknown, never
+		// "8589934592.0 GiB".
+		MaxBytes:      {"1048576.0 GiB", "1048576.0G"},
+		MaxBytes + 1:  {"?", "?"},
+		math.MaxInt64: {"?", "?"},
 	}
 	for n, want := range tests {
 		assert.Equal(t, want[0], Bytes(n), "Bytes(%d)", n)

@@ -96,3 +96,20 @@ func isPlainASCII(s string) bool {
 	}
 	return true
 }
+
+// CutMiddle fits a sanitized text into w terminal cells by cutting its
+// middle out for "…": both ends of a long file name tell more than either
+// (the folder at the start, the quantization and extension at the end).
+// A text that fits is returned as it is; w < 1 gives "".
+func CutMiddle(s string, w int) string {
+	sw := ansi.StringWidth(s)
+	switch {
+	case sw <= w:
+		return s
+	case w < 1:
+		return ""
+	}
+	tail := (w - 1) / 2
+	head := w - 1 - tail
+	return ansi.Truncate(s, head, "") + "…" + ansi.TruncateLeft(s, sw-tail, "")
+}

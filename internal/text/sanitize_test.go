@@ -1,8 +1,10 @@
 package text
 
 import (
+	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/stretchr/testify/assert"
 )
 
@@ -70,5 +72,32 @@ func TestOneLine(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			assert.Equal(t, tt.want, OneLine(tt.in, tt.max))
 		})
+	}
+}
+
+func TestCutMiddle(t *testing.T) {
+	long := strings.Repeat("x", 10000)
+	tests := []struct {
+		in   string
+		w    int
+		want string
+	}{
+		{"Q4_K_M", 10, "Q4_K_M"},
+		{"Q4_K_M", 6, "Q4_K_M"},
+		{"Q4_K_M", 5, "Q4…_M"},
+		{"Q4_K_M", 1, "…"},
+		{"Q4_K_M", 0, ""},
+		{"folder/model-Q4_K_M.gguf", 15, "folder/…_M.gguf"},
+		{"a" + long + "z", 9, "axxx…xxxz"},
+		{"日本語のモデル名", 9, "日本…ル名"},
+	}
+	for _, tc := range tests {
+		got := CutMiddle(tc.in, tc.w)
+		if got != tc.want {
+			t.Errorf("CutMiddle(%.20q, %d) = %q, want %q", tc.in, tc.w, got, tc.want)
+		}
+		if w := ansi.StringWidth(got); w > max(tc.w, 0) {
+			t.Errorf("CutMiddle(%.20q, %d) is %d cells wide", tc.in, tc.w, w)
+		}
 	}
 }
