@@ -16,13 +16,13 @@ func init() { register(newSearchCmd) }
 
 func newSearchCmd(e *env) *cobra.Command {
 	var (
-		common                     commonFlags
-		budget                     timeoutFlag
-		limit, scan                int
-		all, noContext, asJSON     bool
-		withFit                    bool
-		sortBy, author             string
-		filters                    []string
+		common                 commonFlags
+		budget                 timeoutFlag
+		limit, scan            int
+		all, noContext, asJSON bool
+		withFit                bool
+		sortBy, author         string
+		filters                []string
 	)
 	cmd := &cobra.Command{
 		Use:   "search [QUERY]",

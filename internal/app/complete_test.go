@@ -60,7 +60,9 @@ func TestCompletionFromTheCache(t *testing.T) {
 }
 
 func TestWorkerNames(t *testing.T) {
-	env := Env{Getenv: func(k string) string { return map[string]string{"XDG_CONFIG_HOME": t.TempDir(), "HOME": t.TempDir()}[k] }}
+	env := Env{Getenv: func(k string) string {
+		return map[string]string{"XDG_CONFIG_HOME": t.TempDir(), "HOME": t.TempDir()}[k]
+	}}
 	var want []string
 	for _, w := range compat.DefaultCatalog().Workers {
 		want = append(want, w.Name)
