@@ -33,6 +33,7 @@ func newHelpCmd(e *env) *cobra.Command {
 			if err != nil || len(rest) > 0 {
 				return usagef("unknown command %q", strings.Join(args, " "))
 			}
+			target.InitDefaultHelpFlag() // as CMD --help shows it
 			target.SetOut(e.stdout)
 			return target.Help()
 		},
