@@ -145,12 +145,12 @@ Environment:
                                  the Hub token (else the file HF_TOKEN_PATH, else $HF_HOME/token)
   HF_TOKEN_PATH, HF_HOME, HF_HUB_CACHE
                                  where huggingface_hub keeps the token and its model cache
-  HF_HUB_ETAG_TIMEOUT            seconds to wait for the Hub's answer headers
+  HF_HUB_ETAG_TIMEOUT            seconds one request may take (default 10)
   HF_HUB_OFFLINE=1               send no request (as --offline)
-  MODELBROWSER_CACHE_DIR         the metadata cache (default $XDG_CACHE_HOME/modelbrowser)
+  MODELBROWSER_CACHE_DIR         the metadata cache (default: the user cache directory/modelbrowser)
   MODELBROWSER_CACHE_MAX_MB      its size cap (default 200)
   MODELBROWSER_ALLOW_HTTP_TOKEN=1
-                                 send the token to an http:// HF_ENDPOINT
+                                 send the token even to a plain http:// HF_ENDPOINT on another host
   XDG_CACHE_HOME, XDG_CONFIG_HOME
                                  cache and configuration (workers.toml) directories
   NO_COLOR                       no colour in the browser
