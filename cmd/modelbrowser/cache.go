@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/modelbrowser/modelbrowser/internal/app"
+	"github.com/modelbrowser/modelbrowser/internal/report"
 	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
@@ -47,17 +48,7 @@ MODELBROWSER_CACHE_MAX_MB.
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "path:     %s\n", text.Sanitize(info.Path))
-			if info.MemoryOnly {
-				fmt.Fprintln(e.stdout, "state:    not usable for writing (a run keeps new answers in memory)")
-			}
-			fmt.Fprintf(e.stdout, "entries:  %d\n", info.Entries)
-			fmt.Fprintf(e.stdout, "size:     %s\n", text.Bytes(info.Bytes))
-			if info.Entries > 0 {
-				now := time.Now()
-				fmt.Fprintf(e.stdout, "oldest:   %s (%s)\n", info.Oldest.Format(time.RFC3339), text.Ago(now, info.Oldest))
-				fmt.Fprintf(e.stdout, "newest:   %s (%s)\n", info.Newest.Format(time.RFC3339), text.Ago(now, info.Newest))
-			}
+			report.CacheInfo(e.stdout, info, time.Now())
 			return nil
 		}),
 		sub("clear", "Remove every entry", func() error {
@@ -80,8 +71,7 @@ MODELBROWSER_CACHE_MAX_MB.
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "removed %d entries (%s) and %d temporary files; %d entries (%s) remain\n",
-				res.Removed, text.Bytes(res.RemovedBytes), res.TempRemoved, res.Entries, text.Bytes(res.Bytes))
+			report.CachePruned(e.stdout, res)
 			return nil
 		}),
 	)

@@ -3,12 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/modelbrowser/modelbrowser/internal/app"
-	"github.com/modelbrowser/modelbrowser/internal/compat"
 	"github.com/modelbrowser/modelbrowser/internal/report"
 	"github.com/modelbrowser/modelbrowser/internal/text"
 )
@@ -46,7 +44,8 @@ recommended worker), 2 error.`,
 			if len(args) > 0 {
 				return nil, cobra.ShellCompDirectiveNoFileComp
 			}
-			return completeRepo(e, toComplete), cobra.ShellCompDirectiveNoFileComp
+			// REPO from the metadata cache, REPO: with its labels; no request.
+			return app.NewCompletion(e.app()).Repo(toComplete), cobra.ShellCompDirectiveNoFileComp
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, label := app.SplitPick(args[0])
@@ -61,11 +60,9 @@ recommended worker), 2 error.`,
 			}
 			defer s.Hub.Close()
 			if worker != "" {
-				w, ok := s.Catalog.Worker(worker)
-				if !ok {
-					return usagef("no worker named %q in the catalog (%s) (see 'modelbrowser workers')", text.OneLine(worker, 60), workerNames(s.Catalog))
+				if err := s.OnlyWorker(worker); err != nil {
+					return usageError{err.Error()}
 				}
-				s.Catalog.Workers = []compat.Worker{w}
 			}
 			c, err := s.Hub.Check(ctx, id, label, revision, s.Catalog, s.Machine.Fit, s.Overrides.Context)
 			if err != nil && timedOut(ctx) {
@@ -104,27 +101,4 @@ recommended worker), 2 error.`,
 	fs.StringVar(&revision, "revision", "", "a branch, tag or commit of the repository")
 	fs.BoolVar(&asJSON, "json", false, "print the verdict as JSON")
 	return cmd
-}
-
-// completeRepo completes REPO from the repositories in the metadata cache,
-// and REPO: with that repository's variant labels when its file sizes are
-// cached. It sends no request.
-func completeRepo(e *env, toComplete string) []string {
-	comp := app.NewCompletion(e.app())
-	if id, _, ok := strings.Cut(toComplete, ":"); ok {
-		var out []string
-		for _, l := range comp.Labels(id) {
-			out = append(out, id+":"+l)
-		}
-		return out
-	}
-	return comp.Repos()
-}
-
-func workerNames(c compat.Catalog) string {
-	names := make([]string, len(c.Workers))
-	for i, w := range c.Workers {
-		names[i] = w.Name
-	}
-	return text.Sanitize(strings.Join(names, ", "))
 }

@@ -39,28 +39,15 @@ func workersFlag(cmd *cobra.Command, file *string) {
 
 // open checks the flags and opens the session (see app.Open).
 func (c *commonFlags) open(ctx context.Context, e *env, refreshable, demo bool) (*app.Session, error) {
-	if err := c.validate(); err != nil {
-		return nil, err
+	opts := app.Options{WorkersFile: c.workersFile, Offline: c.offline, Refresh: c.refresh, NoCache: c.noCache}
+	if err := opts.Validate(); err != nil {
+		return nil, usageError{err.Error()}
 	}
 	over, err := c.fit.overrides()
 	if err != nil {
 		return nil, err
 	}
-	opts := app.Options{WorkersFile: c.workersFile, Offline: c.offline, Refresh: c.refresh, NoCache: c.noCache}
 	return app.Open(ctx, e.app(), opts, over, refreshable, demo)
-}
-
-func (c *commonFlags) validate() error {
-	n := 0
-	for _, b := range []bool{c.offline, c.refresh, c.noCache} {
-		if b {
-			n++
-		}
-	}
-	if n > 1 {
-		return usagef("--offline, --refresh and --no-cache exclude each other")
-	}
-	return nil
 }
 
 // defaultTimeout is the time budget of a one-shot command.

@@ -132,6 +132,20 @@ func (c *Completion) Labels(id string) []string {
 	return labels
 }
 
+// Repo completes check's REPO[:LABEL] argument: the cached repository
+// ids, or after "REPO:" that repository's labels, as REPO:LABEL.
+func (c *Completion) Repo(toComplete string) []string {
+	id, _, ok := strings.Cut(toComplete, ":")
+	if !ok {
+		return c.Repos()
+	}
+	var out []string
+	for _, l := range c.Labels(id) {
+		out = append(out, id+":"+l)
+	}
+	return out
+}
+
 // WorkerNames lists the names of the worker catalog in force (file, else
 // the configuration directory's, else the built-in one); nothing when it
 // cannot be read.

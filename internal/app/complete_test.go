@@ -52,6 +52,8 @@ func TestCompletionFromTheCache(t *testing.T) {
 	assert.Contains(t, comp.Labels(gguf), "Q4_K_M")
 	assert.Empty(t, comp.Labels("openai-community/gpt2"), "its files were never listed")
 	assert.Empty(t, comp.Labels("nobody/here"))
+	assert.Equal(t, comp.Repos(), comp.Repo("q"))
+	assert.Contains(t, comp.Repo(gguf+":Q4"), gguf+":Q4_K_M")
 	assert.Equal(t, before, hub.Count(hubtest.RouteAny), "completion asked the Hub")
 
 	// Another endpoint's answers are not this one's.
