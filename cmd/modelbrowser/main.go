@@ -1,38 +1,29 @@
 // Command modelbrowser finds models on the Hugging Face Hub that local
 // inference workers can run, and explains why the others can't.
 //
-// This package parses flags, calls internal/app for the use cases,
-// prints through internal/report and sets the exit code; it holds no logic
-// of its own.
-//
-// Usage:
-//
-//	modelbrowser [QUERY]                 browse interactively (TUI)
-//	modelbrowser search [QUERY] [flags]  list models as a table or JSON
-//	modelbrowser check REPO_ID [flags]   explain one model's verdict
-//	modelbrowser workers [--json]        list the worker catalog in force
-//	modelbrowser cache info|clear|prune  manage the on-disk cache
+// This package holds one cobra command a file (root.go is the browser):
+// flags, help, examples, output and exit codes. The use cases are in
+// internal/app, the printing in internal/report. To add a command, add a
+// file whose init calls register.
 package main
 
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"runtime/debug"
-	"strings"
 	"time"
 
 	"github.com/charmbracelet/x/term"
 
 	"github.com/modelbrowser/modelbrowser/internal/app"
 	"github.com/modelbrowser/modelbrowser/internal/interrupt"
-	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "0.1.0-dev"
+// version, when set at build time with -ldflags "-X main.version=...",
+// overrides the version the build information gives.
+var version = ""
 
 // Exit codes shared by every command (policy section 6).
 const (
@@ -53,16 +44,6 @@ type env struct {
 	stdoutTTY bool
 	// width is the terminal width for tables (0 = unknown).
 	width int
-}
-
-// wasInterrupted reports whether ctx ended by a signal, and the exit code
-// that says so (130 for SIGINT, 143 for SIGTERM).
-func wasInterrupted(ctx context.Context) (int, bool) {
-	var sig interrupt.SignalError
-	if errors.As(context.Cause(ctx), &sig) {
-		return interrupt.Code(sig.Signal), true
-	}
-	return 0, false
 }
 
 func main() {
@@ -101,68 +82,34 @@ func main() {
 	os.Exit(code)
 }
 
-// usageError is a bad command line: printed with a hint, exit 2.
-type usageError struct{ msg string }
-
-func (u usageError) Error() string { return u.msg }
-
+// run runs the command line e.args and returns the exit code.
 func run(ctx context.Context, e env) int {
-	args := e.args
-	cmd := ""
-	if len(args) > 0 {
-		cmd = args[0]
-	}
-	var err error
-	code := exitOK
-	switch cmd {
-	case "search":
-		code, err = runSearch(ctx, e, args[1:])
-	case "check":
-		code, err = runCheck(ctx, e, args[1:])
-	case "workers":
-		err = runWorkers(ctx, e, args[1:])
-	case "cache":
-		err = runCache(e, args[1:])
-	case "version", "--version":
-		fmt.Fprintf(e.stdout, "modelbrowser %s\n", version)
-	case "help", "-h", "--help":
-		fmt.Fprint(e.stdout, usageText)
-	default:
-		code, err = runBrowse(ctx, e, args)
-	}
+	root := newRootCmd(&e)
+	root.SetArgs(e.args)
+	root.SetIn(e.stdin)
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
+	cmd, err := root.ExecuteContextC(ctx)
 	if c, ok := wasInterrupted(ctx); ok {
-		fmt.Fprintf(e.stderr, "modelbrowser: interrupted (%s)\n", context.Cause(ctx))
+		e.note("interrupted (" + context.Cause(ctx).Error() + ")")
 		return c
 	}
-	if err != nil {
-		var ue usageError
-		if errors.As(err, &ue) {
-			fmt.Fprintf(e.stderr, "modelbrowser: %s (see 'modelbrowser help')\n", oneLine(ue.msg))
-		} else {
-			fmt.Fprintf(e.stderr, "modelbrowser: %s\n", oneLine(err.Error()))
-		}
-		return exitError
-	}
-	return code
+	return e.exit(cmd, err)
 }
 
-// oneLine keeps an error message to one line of plain text.
-func oneLine(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i]
+// wasInterrupted reports whether ctx ended by a signal, and the exit code
+// that says so (130 for SIGINT, 143 for SIGTERM).
+func wasInterrupted(ctx context.Context) (int, bool) {
+	var sig interrupt.SignalError
+	if errors.As(context.Cause(ctx), &sig) {
+		return interrupt.Code(sig.Signal), true
 	}
-	return text.Sanitize(s)
-}
-
-// note prints a remark for a person on stderr.
-func (e env) note(msg string) {
-	fmt.Fprintf(e.stderr, "modelbrowser: %s\n", oneLine(msg))
+	return 0, false
 }
 
 // app is the application layer's view of this environment.
-func (e env) app() app.Env {
-	return app.Env{Getenv: e.getenv, Now: time.Now, Version: version, Note: e.note}
+func (e *env) app() app.Env {
+	return app.Env{Getenv: e.getenv, Now: time.Now, Version: app.ReadBuildVersion(version).Version, Note: e.note}
 }
 
 // terminalInfo says whether f is a terminal and how wide it is.
@@ -176,41 +123,3 @@ func terminalInfo(f *os.File) (bool, int) {
 	}
 	return true, w
 }
-
-const usageText = `modelbrowser: find Hugging Face models your local inference workers can run,
-and the file that fits this machine.
-
-Usage:
-  modelbrowser [QUERY] [flags]           browse interactively (p picks: REPO:LABEL or REPO on stdout)
-  modelbrowser --demo                    browse the built-in sample Hub (no network, no token)
-  modelbrowser search [QUERY] [flags]    list compatible models (--all for every model)
-  modelbrowser check REPO[:LABEL] [flags]  explain one model's verdict and its files' fit
-                                         (exit 0 compatible, 1 not, 2 error)
-  modelbrowser workers [--json]          the worker catalog in force, and this machine's memory
-  modelbrowser cache info|clear|prune    show or manage the on-disk cache
-  modelbrowser version
-
-Common flags:
-  --workers FILE   worker catalog (TOML or JSON) replacing the built-in one
-  --offline        send no request; answer from the cache only (also HF_HUB_OFFLINE=1)
-  --refresh        revalidate cached answers with the Hub
-  --no-cache       neither read nor write the cache
-  --memory SIZE    judge fit as if this much RAM were free (16GiB, 7.5G, 12000MiB)
-  --vram SIZE      judge fit as if one GPU with this much free memory were there
-  --ctx N          judge fit at N tokens (8192, 32k), capped at each worker's limit
-
-search flags:  --limit N (50) --all --scan N (1000) --sort downloads|likes|trending|updated|created
-               --author NAME --filter TAG (repeatable) --no-context --json --timeout D (60s)
-               --fit   keep the models with a file that fits this machine; costs up to three
-                       more requests a model (file sizes, a GGUF header read and its redirect)
-                       against the Hub's rate limit (500 API requests per 5 minutes without a
-                       token); the count is printed on stderr
-check flags:   --worker NAME --revision REV --json --timeout D (60s)
-               --require-fit   exit 1 also when no file fits the recommended worker
-TUI flags:     --sort ... --author NAME --filter TAG --pick-format id|json --demo
-
-Environment: HF_ENDPOINT, HF_TOKEN, HUGGING_FACE_HUB_TOKEN, HF_TOKEN_PATH, HF_HOME,
-HF_HUB_CACHE, HF_HUB_ETAG_TIMEOUT, HF_HUB_OFFLINE, MODELBROWSER_CACHE_DIR,
-MODELBROWSER_CACHE_MAX_MB, MODELBROWSER_ALLOW_HTTP_TOKEN, XDG_CACHE_HOME, XDG_CONFIG_HOME,
-NO_COLOR.
-`

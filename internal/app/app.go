@@ -10,6 +10,7 @@
 package app
 
 import (
+	"errors"
 	"time"
 )
 
@@ -63,4 +64,18 @@ type Options struct {
 	Refresh bool
 	// NoCache neither reads nor writes the cache.
 	NoCache bool
+}
+
+// Validate refuses choices that exclude each other.
+func (o Options) Validate() error {
+	n := 0
+	for _, b := range []bool{o.Offline, o.Refresh, o.NoCache} {
+		if b {
+			n++
+		}
+	}
+	if n > 1 {
+		return errors.New("--offline, --refresh and --no-cache exclude each other")
+	}
+	return nil
 }

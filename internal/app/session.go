@@ -2,8 +2,11 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
 // Session is what a Hub command works with: the worker catalog (with the
@@ -35,4 +38,19 @@ func Open(ctx context.Context, env Env, opts Options, over Overrides, refreshabl
 		return nil, err
 	}
 	return s, nil
+}
+
+// OnlyWorker narrows the catalog to the worker named name (check
+// --worker); an unknown name is an error listing the catalog's.
+func (s *Session) OnlyWorker(name string) error {
+	w, ok := s.Catalog.Worker(name)
+	if !ok {
+		names := make([]string, len(s.Catalog.Workers))
+		for i, w := range s.Catalog.Workers {
+			names[i] = w.Name
+		}
+		return fmt.Errorf("no worker named %q in the catalog (%s) (see 'modelbrowser workers')", text.OneLine(name, 60), text.Sanitize(strings.Join(names, ", ")))
+	}
+	s.Catalog.Workers = []compat.Worker{w}
+	return nil
 }

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/modelbrowser/modelbrowser/internal/app"
+	"github.com/modelbrowser/modelbrowser/internal/report"
+	"github.com/modelbrowser/modelbrowser/internal/text"
+)
+
+func init() { register(newCheckCmd) }
+
+func newCheckCmd(e *env) *cobra.Command {
+	var (
+		common             commonFlags
+		budget             timeoutFlag
+		requireFit, asJSON bool
+		worker, revision   string
+	)
+	cmd := &cobra.Command{
+		Use:   "check REPO[:LABEL]",
+		Short: "Explain one model's verdict and its files' fit",
+		Long: `check judges one repository against the worker catalog: the verdict, its
+confidence, every reason and warning with the evidence behind it, and which
+worker pairs with it; then each file's size and memory on this machine at the
+worker's context, and the best one. REPO:LABEL (as a pick prints it) names one
+variant, which must exist.
+
+Exit 0 compatible, 1 not (with --require-fit, also when no file fits the
+recommended worker), 2 error.`,
+		Example: `  modelbrowser check meta-llama/Llama-3.1-8B-Instruct
+  modelbrowser check Qwen/Qwen2.5-0.5B-Instruct-GGUF:Q4_K_M --memory 8GiB --json
+  modelbrowser check ggml-org/gemma-3-1b-it-GGUF --worker llm-worker-rbee-cpu --require-fit`,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usagef("want exactly one REPO_ID or REPO_ID:VARIANT, e.g. modelbrowser check meta-llama/Llama-3.1-8B-Instruct")
+			}
+			return nil
+		},
+		ValidArgsFunction: func(_ *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			// REPO from the metadata cache, REPO: with its labels; no request.
+			return app.NewCompletion(e.app()).Repo(toComplete), cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, label := app.SplitPick(args[0])
+			ctx, cancel, err := budget.within(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer cancel()
+			s, err := common.open(ctx, e, false, false)
+			if err != nil {
+				return err
+			}
+			defer s.Hub.Close()
+			if worker != "" {
+				if err := s.OnlyWorker(worker); err != nil {
+					return usageError{err.Error()}
+				}
+			}
+			c, err := s.Hub.Check(ctx, id, label, revision, s.Catalog, s.Machine.Fit, s.Overrides.Context)
+			if err != nil && timedOut(ctx) {
+				err = fmt.Errorf("%s before the Hub answered", context.Cause(ctx))
+			}
+			if err != nil {
+				return err
+			}
+			if _, ok := wasInterrupted(ctx); ok {
+				return silentExit(exitError) // nothing partial on stdout
+			}
+			if asJSON {
+				if err := text.WriteJSON(e.stdout, report.Check{Verdict: c.Verdict, Fit: c.Fit}); err != nil {
+					return err
+				}
+			} else {
+				report.Explanation(e.stdout, c.Model, c.Verdict)
+				if c.Fit != nil {
+					report.Fit(e.stdout, *c.Fit, c.Listing, c.Verdict.RecommendedWorker, label)
+				}
+			}
+			if !c.Verdict.Compatible || (requireFit && !c.FitsRecommended()) {
+				return silentExit(exitNegative)
+			}
+			return nil
+		},
+	}
+	fs := cmd.Flags()
+	common.register(cmd)
+	budget.register(fs)
+	fs.BoolVar(&requireFit, "require-fit", false, "exit 1 also when the recommended worker has no file that fits this machine")
+	fs.StringVar(&worker, "worker", "", "judge the model for this worker only")
+	_ = cmd.RegisterFlagCompletionFunc("worker", func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
+		return app.WorkerNames(e.app(), common.workersFile), cobra.ShellCompDirectiveNoFileComp
+	})
+	fs.StringVar(&revision, "revision", "", "a branch, tag or commit of the repository")
+	fs.BoolVar(&asJSON, "json", false, "print the verdict as JSON")
+	return cmd
+}

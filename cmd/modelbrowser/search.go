@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/modelbrowser/modelbrowser/internal/app"
+	"github.com/modelbrowser/modelbrowser/internal/query"
+	"github.com/modelbrowser/modelbrowser/internal/report"
+)
+
+func init() { register(newSearchCmd) }
+
+func newSearchCmd(e *env) *cobra.Command {
+	var (
+		common                 commonFlags
+		budget                 timeoutFlag
+		limit, scan            int
+		all, noContext, asJSON bool
+		withFit                bool
+		sortBy, author         string
+		filters                []string
+	)
+	cmd := &cobra.Command{
+		Use:   "search [QUERY]",
+		Short: "List the models some worker can run, as a table or JSON",
+		Long: `search lists the Hub's models that some worker of the catalog can run (with
+--all, every model with its verdict), as a table or, with --json, a JSON array.
+
+Compatible-only scans up to --scan models to find --limit compatible ones.
+--fit keeps the models with a file that fits this machine; it costs up to three
+more requests a model (file sizes, a GGUF header read and its redirect) against
+the Hub's rate limit (500 API requests per 5 minutes without a token), and the
+count is printed on stderr. Exit 0, or 2 on error (what was read before a
+failure is still printed).`,
+		Example: `  modelbrowser search qwen --limit 10
+  modelbrowser search --all --sort likes --json | jq '.[].id'
+  modelbrowser search gguf --fit --memory 16GiB`,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return usagef("one QUERY at most, got %d words (quote the query)", len(args))
+			}
+			return nil
+		},
+		ValidArgsFunction: cobra.NoFileCompletions,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			sort, ok := query.LookupSort(sortBy)
+			switch {
+			case limit < 1 || limit > 10000:
+				return usagef("--limit must be between 1 and 10000, got %d", limit)
+			case scan < 1 || scan > 100000:
+				return usagef("--scan must be between 1 and 100000, got %d", scan)
+			case !ok:
+				return usagef("--sort must be one of %s, got %q", strings.Join(query.SortNames(false), ", "), sortBy)
+			}
+			ctx, cancel, err := budget.within(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer cancel()
+			s, err := common.open(ctx, e, false, false)
+			if err != nil {
+				return err
+			}
+			hub, cat := s.Hub, s.Catalog
+			defer hub.Close()
+			lim := app.Limits{Limit: limit, Scan: scan, All: all}
+			if withFit {
+				lim.Fit = &app.FitPlan{Machine: s.Machine.Fit, Context: s.Overrides.Context}
+			}
+			q := query.Query{Text: strings.Join(args, " "), Author: author, Filters: filters, Sort: sort.Name}
+			res, err := hub.Search(ctx, q, cat, lim)
+			if withFit {
+				e.note(fmt.Sprintf("--fit: %s to the Hub (it allows 500 API requests per 5 minutes without a token)", plural(hub.Requests(), "request")))
+			}
+			if err != nil && timedOut(ctx) {
+				err = context.Cause(ctx)
+			}
+			if err != nil && len(res.Judged) == 0 {
+				return err
+			}
+			failed := err != nil
+			if err != nil {
+				// Keep what was read: the pages before the failure are printed.
+				e.note(fmt.Sprintf("stopped after %d models: %s", res.Scanned, err))
+				failed = !timedOut(ctx) // what is known is the answer, as far as it goes
+			}
+			if !noContext {
+				res.Judged = hub.ResolveContexts(ctx, res.Judged, cat)
+			}
+			if _, ok := wasInterrupted(ctx); ok {
+				return silentExit(exitError) // nothing partial on stdout
+			}
+			if asJSON {
+				if err := report.SearchJSON(e.stdout, res.Judged, res.Fits); err != nil {
+					return err
+				}
+			} else {
+				report.Table(e.stdout, res.Judged, res.Fits, e.width)
+				if !all && e.stdoutTTY {
+					fmt.Fprintf(e.stdout, "\n%d compatible of %d scanned (--all shows every model)\n", len(res.Judged), res.Scanned)
+				}
+			}
+			if failed {
+				return silentExit(exitError)
+			}
+			return nil
+		},
+	}
+	fs := cmd.Flags()
+	common.register(cmd)
+	budget.register(fs)
+	fs.IntVar(&limit, "limit", 50, "number of results to print (1 to 10000)")
+	fs.IntVar(&scan, "scan", 1000, "compatible-only: stop after scanning this many models")
+	fs.BoolVar(&all, "all", false, "print every model, compatible or not")
+	fs.StringVar(&sortBy, "sort", query.SortDownloads, "order: "+strings.Join(query.SortNames(false), ", "))
+	fixed(cmd, "sort", query.SortNames(false)...)
+	fs.StringVar(&author, "author", "", "only models of this user or organisation")
+	fs.StringArrayVar(&filters, "filter", nil, "only models with this `TAG` (repeatable)")
+	fs.BoolVar(&noContext, "no-context", false, "do not fetch config.json for context lengths")
+	fs.BoolVar(&asJSON, "json", false, "print a JSON array")
+	fs.BoolVar(&withFit, "fit", false, "keep the models with a file that fits this machine (up to 3 more requests a model)")
+	return cmd
+}
+
+// plural is "1 request", "2 requests".
+func plural(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

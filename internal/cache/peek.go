@@ -1,0 +1,105 @@
+package cache
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// Peek reads the cache in a directory and does nothing else: it creates no
+// directory, removes and rewrites no file and marks no entry used, so
+// shell completion can ask it what is known without leaving a trace. A
+// directory Open would not trust (another user's, or writable by others)
+// reads as empty: its entries could be forged.
+type Peek struct {
+	dir string
+	max int64
+	ok  bool
+}
+
+// peekHead is how much of an entry file Heads reads first: the key,
+// status, time and headers of an entry fit in it but for unusual headers,
+// when the whole file is read.
+const peekHead = 4 << 10
+
+// NewPeek returns a Peek of the cache in dir, whose entries are at most
+// maxBytes (0: DefaultMaxBytes) each.
+func NewPeek(dir string, maxBytes int64) Peek {
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxBytes
+	}
+	dir = filepath.Clean(dir)
+	return Peek{dir: dir, max: maxBytes, ok: dir != "" && untrusted(dir, os.Geteuid()) == ""}
+}
+
+// Heads returns every intact entry of the directory without its Body, in
+// no particular order: what it answers (Key, Status, FetchedAt, ETag,
+// Header). Files that are not intact entries are skipped.
+func (p Peek) Heads() ([]Entry, error) {
+	if !p.ok {
+		return nil, nil
+	}
+	list, err := os.ReadDir(p.dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []Entry
+	for _, d := range list {
+		if !isEntryName(d.Name()) || !d.Type().IsRegular() {
+			continue
+		}
+		if e, ok := p.head(filepath.Join(p.dir, d.Name())); ok && FileName(e.Key) == d.Name() {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// head reads the metadata of one entry file: its first peekHead bytes,
+// or the whole file when the metadata is longer.
+func (p Peek) head(path string) (Entry, bool) {
+	f, err := openEntry(path)
+	if err != nil {
+		return Entry{}, false
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() > p.max {
+		return Entry{}, false
+	}
+	buf := make([]byte, min(fi.Size(), peekHead))
+	if _, err := io.ReadFull(f, buf); err != nil {
+		return Entry{}, false
+	}
+	e, _, err := decodeMeta(buf, true)
+	if err != nil && int64(len(buf)) < fi.Size() {
+		rest := make([]byte, fi.Size()-int64(len(buf)))
+		if _, err := io.ReadFull(f, rest); err != nil {
+			return Entry{}, false
+		}
+		e, _, err = decodeMeta(append(buf, rest...), true)
+	}
+	return e, err == nil
+}
+
+// Get returns the intact entry stored under key, as Store.Get does, but
+// without marking it used.
+func (p Peek) Get(key string) (Entry, bool) {
+	if !p.ok {
+		return Entry{}, false
+	}
+	s := Store{dir: p.dir, max: p.max}
+	data, err := s.readFile(s.path(key))
+	if err != nil {
+		return Entry{}, false
+	}
+	e, err := DecodeEnvelope(data)
+	if err != nil || e.Key != key {
+		return Entry{}, false
+	}
+	return e, true
+}
