@@ -58,6 +58,25 @@ func (e *explainer) fitSection(it *item, worker string, fp fitPane) int {
 		sub += " · +/- context"
 	}
 	e.wrapped(e.st.Subtle.Render(sub), 4)
+	if u := res.ShapeUnknown; u != nil {
+		e.wrapped(e.st.level(fit.Unknown).Render("  ? The KV cache is unknown: "+text.Sanitize(u.Message)+"."), 4)
+	}
+	for _, m := range res.Warnings {
+		if m.Code == fit.CodeMemUnknown {
+			continue // said just above
+		}
+		e.wrapped("  ! "+text.Sanitize(m.Message), 4)
+	}
+	if c, ok := res.MaxContext[worker]; ok {
+		switch {
+		case res.MaxContextUnknown(worker):
+			e.wrapped(e.st.Subtle.Render("  largest context that fits: unknown"), 4)
+		case c == nil:
+			e.wrapped(e.st.Subtle.Render("  no variant fits at any context from 2,048 tokens"), 4)
+		default:
+			e.wrapped(e.st.Subtle.Render("  the smallest variant fits at up to "+exactContext(*c)+" tokens (- to step down)"), 4)
+		}
+	}
 	if len(res.Variants) == 0 && len(it.facts.Listing.Extras) == 0 {
 		e.line(e.st.Subtle.Render("  no weight files"))
 		return -1
@@ -143,7 +162,11 @@ func (e *explainer) fitSection(it *item, worker string, fp fitPane) int {
 		}
 	}
 	if fp.cursor >= 0 && fp.cursor < len(res.Variants) {
-		e.split(res.Variants[fp.cursor], nCtx, device, offer, offerOK)
+		v := res.Variants[fp.cursor]
+		e.split(v, nCtx, device, offer, offerOK)
+		if len(v.LlamaCpp) > 0 {
+			e.wrapped(e.st.Subtle.Render("  llama.cpp: llama-server "+text.Sanitize(strings.Join(v.LlamaCpp, " "))), 4)
+		}
 	}
 	return cursorLine
 }

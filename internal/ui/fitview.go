@@ -81,8 +81,10 @@ func (c fitConfig) judgeFit(it *item, ctx int64, worker string) *fitCache {
 		return it.fit
 	}
 	res := fit.Judge(fit.Input{
+		Repo:         it.id,
 		Listing:      it.facts.Listing,
 		Shape:        it.facts.Shape,
+		ShapeUnknown: it.facts.ShapeUnknown,
 		ModelContext: key.modelCtx,
 		Context:      ctx,
 		Workers:      c.compatibleWorkers(it.judged.Verdict),
@@ -95,63 +97,29 @@ func (c fitConfig) judgeFit(it *item, ctx int64, worker string) *fitCache {
 	return fc
 }
 
-// fitCell is the FIT column for worker: the best variant's label and size
-// and its level, else the smallest complete variant the worker loads with
-// its level (too big, or unknown when sizes are missing).
+// fitCell is the FIT column for worker (fit.Result.Shown, as the CLI's):
+// the best variant's label and size and its level, else the smallest
+// complete variant the worker loads with its level (too big, or unknown).
 func fitCell(res fit.Result, worker string) (string, fit.Level) {
 	if _, judged := res.Contexts[worker]; !judged {
 		return "", "" // incompatible, or cannot run here
 	}
-	pick := -1
-	if b := res.Best[worker]; b != nil {
-		pick = slices.IndexFunc(res.Variants, func(v fit.VariantFit) bool { return v.Name == *b })
-	}
-	if pick < 0 {
-		for i := len(res.Variants) - 1; i >= 0; i-- {
-			if l := res.Variants[i].Fit[worker]; l != nil {
-				pick = i
-				break
-			}
-		}
-	}
-	if pick < 0 {
+	v, l, ok := res.Shown(worker)
+	if !ok {
 		return "", fit.Unknown
 	}
-	v := res.Variants[pick]
-	s := text.Sanitize(v.Name)
-	if v.Size != nil {
-		s += " " + fit.NarrowBytes(*v.Size)
-	}
-	return s, *v.Fit[worker]
+	return fit.VariantText(v), l
 }
 
 // levelGlyph is a level as a symbol readable without colour.
-func levelGlyph(l fit.Level) string {
-	switch l {
-	case fit.Fits:
-		return "✓"
-	case fit.Tight:
-		return "~"
-	case fit.Offload:
-		return "↓"
-	case fit.TooBig:
-		return "✗"
-	}
-	return "?"
-}
+func levelGlyph(l fit.Level) string { return l.Glyph() }
 
 // levelWords is a level as the detail names it.
 func levelWords(l *fit.Level) string {
 	if l == nil {
 		return "- incomplete"
 	}
-	switch *l {
-	case fit.TooBig:
-		return levelGlyph(*l) + " too big"
-	case fit.Unknown:
-		return "? unknown"
-	}
-	return levelGlyph(*l) + " " + string(*l)
+	return l.Words()
 }
 
 // fitHidden reports whether "fits this machine only" hides the model: no
