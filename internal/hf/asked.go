@@ -60,6 +60,16 @@ func (a *asked) keep(key string, r recalled) {
 	a.m[key] = r
 }
 
+// Forget starts a new run for this client: what it was answered so far is
+// no longer given from memory, so the next call of each URL reads the
+// cache or, with Refresh, asks the Hub again. The browser's refresh key
+// is such a new run (a licence accepted meanwhile is then seen).
+func (c *Client) Forget() {
+	c.asked.mu.Lock()
+	defer c.asked.mu.Unlock()
+	c.asked.m = nil
+}
+
 // remembered reports whether the answers of a class are remembered for
 // the run.
 func (cl class) remembered() bool {

@@ -444,3 +444,22 @@ func TestUnreachableAskedAgain(t *testing.T) {
 	}
 	assert.Zero(t, mc.len())
 }
+
+// Forget starts a new run: a refresh client asks again what it was
+// refused, and sees the access granted meanwhile.
+func TestForgetStartsANewRun(t *testing.T) {
+	ctx := context.Background()
+	hub := hubtesting.New(t, hubtest.Options{GatedTokens: []string{"hf_granted"}})
+	repo, _ := hub.Repo(gatedID)
+	c := cachedClient(t, hub.URL, newMemCache(), newClock(), func(c *Config) { c.Token = "hf_granted"; c.Refresh = true })
+	hub.Fail(hubtest.Fault{Route: hubtest.RouteResolve, Status: 403, Header: map[string]string{"X-Error-Code": "GatedRepo"}, Times: 1})
+	for range 2 {
+		_, err := c.ConfigJSON(ctx, gatedID, repo.SHA)
+		require.True(t, IsKind(err, Gated), "%v", err)
+	}
+	assert.Equal(t, 1, hub.Count(hubtest.RouteAny))
+	c.Forget()
+	_, err := c.ConfigJSON(ctx, gatedID, repo.SHA)
+	require.NoError(t, err, "asked again, now granted")
+	assert.Equal(t, 2, hub.Count(hubtest.RouteAny))
+}
