@@ -72,10 +72,14 @@ failure is still printed).`,
 				lim.Fit = &app.FitPlan{Machine: s.Machine.Fit, Context: s.Overrides.Context}
 			}
 			q := query.Query{Text: strings.Join(args, " "), Author: author, Filters: filters, Sort: sort.Name}
-			res, err := hub.Search(ctx, q, cat, lim)
 			if withFit {
-				e.note(fmt.Sprintf("--fit: %s to the Hub (it allows 500 API requests per 5 minutes without a token)", plural(hub.Requests(), "request")))
+				// Told last, so every request of the command is counted: the
+				// context lengths' config.json reads come after the search.
+				defer func() {
+					e.note(fmt.Sprintf("--fit: %s to the Hub (it allows 500 API requests per 5 minutes without a token)", plural(hub.Requests(), "request")))
+				}()
 			}
+			res, err := hub.Search(ctx, q, cat, lim)
 			if err != nil && timedOut(ctx) {
 				err = context.Cause(ctx)
 			}

@@ -28,6 +28,9 @@ const (
 	TTLInfo        = time.Hour        // model info
 	TTLConfigAtRef = time.Hour        // config.json at a branch ("main")
 	TTLNotFound    = 5 * time.Minute  // a 404 answer
+	// TTLRefusal is how long a config.json the Hub refused (401, 403) or
+	// does not have (404) stays refused: see refusalKey.
+	TTLRefusal = time.Hour
 	// config.json at a 40-hex commit never changes: it stays fresh, and
 	// so do the file sizes of a commit (model info with blobs=true at a
 	// sha) and a GGUF header read at a commit.
@@ -73,12 +76,16 @@ var errUnusable = errors.New("the cached answer does not decode")
 
 // get answers a GET of u, through the cache when there is one, with the
 // body decoded by dec into answer.value:
+//   - an answer or refusal this client already got in this run, for the
+//     classes it remembers (see asked), is given again with no request,
+//     even with Refresh or NoCache;
 //   - Offline: only the cache answers (stale entries marked), never the Hub;
 //   - a fresh entry is served with no request, unless Refresh;
 //   - otherwise the Hub is asked, with If-None-Match when an entry has an
 //     ETag; a 304 refreshes the entry, a 200 replaces it, a 404 is
-//     remembered for TTLNotFound; 401/403/429/5xx and answers that do not
-//     decode are never stored;
+//     remembered for TTLNotFound (a config.json's 401, 403 and 404 for
+//     TTLRefusal, see refusalKey); other 401/403, 429, 5xx and answers that
+//     do not decode are never stored;
 //   - if the Hub cannot answer (network, timeout, 429, 5xx, an unusable
 //     answer) the stale entry is served, marked Stale, with the error in
 //     Meta.Err.
@@ -89,14 +96,34 @@ var errUnusable = errors.New("the cached answer does not decode")
 // this call is the one that asks the Hub.
 func (c *Client) get(ctx context.Context, u string, cl class, dec decoder, onHeader func(http.Header)) (*answer, error) {
 	key := cache.Key(http.MethodGet, u, cache.TokenFingerprint(c.cfg.Token))
+	if cl.remembered() {
+		if ans, err, ok := c.recallAnswer(key, dec); ok {
+			return ans, err
+		}
+	}
 	useCache := c.cfg.Cache != nil && !c.cfg.NoCache
 	var cached *cache.Entry
+	var refused *Error // a config.json's stored refusal
+	var refusedAt time.Time
 	if useCache {
 		if e, ok := c.cfg.Cache.Get(key); ok && (e.Status == http.StatusOK || e.Status == http.StatusNotFound) {
 			cached = &e
 		}
+		if cl.refusable() {
+			if e, ok := c.cfg.Cache.Get(c.refusalKey(u)); ok {
+				if he, ok := refusalFromEntry(e); ok {
+					refused, refusedAt = he, e.FetchedAt
+				}
+			}
+		}
 	}
+	// The later of a stored answer and a stored refusal is the Hub's last
+	// word.
+	refusalLast := refused != nil && (cached == nil || refusedAt.After(cached.FetchedAt))
 	if c.cfg.Offline {
+		if refusalLast {
+			return nil, refused
+		}
 		if cached != nil {
 			ans, err := c.fromEntry(*cached, !c.fresh(*cached, cl), nil, dec)
 			if !errors.Is(err, errUnusable) {
@@ -104,6 +131,9 @@ func (c *Client) get(ctx context.Context, u string, cl class, dec decoder, onHea
 			}
 		}
 		return nil, newError(Offline, nil, "offline mode (HF_HUB_OFFLINE) and nothing cached for this request")
+	}
+	if refusalLast && !c.cfg.Refresh && c.within(refusedAt, TTLRefusal) {
+		return nil, refused
 	}
 	if cached != nil && !c.cfg.Refresh && c.fresh(*cached, cl) {
 		ans, err := c.fromEntry(*cached, false, nil, dec)
@@ -113,7 +143,13 @@ func (c *Client) get(ctx context.Context, u string, cl class, dec decoder, onHea
 		cached = nil // damaged: fetch it whole, without its ETag
 	}
 	ans, led, err := c.flight.do(ctx, key, func(ctx context.Context) (*answer, error) {
-		return c.fetch(ctx, u, key, cached, useCache, dec, onHeader)
+		if cl.remembered() {
+			// Asked and answered while this caller looked at the cache.
+			if ans, err, ok := c.recallAnswer(key, dec); ok {
+				return ans, err
+			}
+		}
+		return c.fetch(ctx, u, key, cl, cached, useCache, dec, onHeader)
 	})
 	if err != nil || led {
 		return ans, err
@@ -125,6 +161,16 @@ func (c *Client) get(ctx context.Context, u string, cl class, dec decoder, onHea
 		return nil, err
 	}
 	return &shared, nil
+}
+
+// refusable reports whether a class's 401, 403 and 404 are stored as
+// refusals (config.json).
+func (cl class) refusable() bool { return cl == classConfigAtSHA || cl == classConfigAtRef }
+
+// within reports whether something fetched at at is younger than ttl.
+func (c *Client) within(at time.Time, ttl time.Duration) bool {
+	age := c.cfg.Now().Sub(at)
+	return age >= 0 && age < ttl
 }
 
 // fresh reports whether an entry is within its time to live.
@@ -141,13 +187,14 @@ func (c *Client) fresh(e cache.Entry, cl class) bool {
 }
 
 // fetch asks the Hub and keeps the cache up to date.
-func (c *Client) fetch(ctx context.Context, u, key string, cached *cache.Entry, useCache bool, dec decoder, onHeader func(http.Header)) (*answer, error) {
+func (c *Client) fetch(ctx context.Context, u, key string, cl class, cached *cache.Entry, useCache bool, dec decoder, onHeader func(http.Header)) (*answer, error) {
 	etag := ""
 	if cached != nil && cached.Status == http.StatusOK {
 		etag = cached.ETag
 	}
 	ans, err := c.retrying(ctx, u, etag, onHeader)
 	now := c.cfg.Now()
+	undecodable := false
 	if err == nil && ans.status == http.StatusNotModified {
 		if etag == "" {
 			return nil, newError(BadResponse, nil, "the Hub answered 304 Not Modified to a request that had no ETag")
@@ -156,10 +203,11 @@ func (c *Client) fetch(ctx context.Context, u, key string, cached *cache.Entry, 
 		e.FetchedAt = now
 		out, derr := c.fromEntry(e, false, nil, dec)
 		if derr != nil { // the cached body is damaged: ask for it whole
-			return c.fetch(ctx, u, key, nil, useCache, dec, onHeader)
+			return c.fetch(ctx, u, key, cl, nil, useCache, dec, onHeader)
 		}
 		c.put(useCache, e)
 		out.meta.RequestID = ans.meta.RequestID
+		c.rememberAnswer(key, cl, out)
 		return out, nil
 	}
 	if err == nil {
@@ -168,17 +216,29 @@ func (c *Client) fetch(ctx context.Context, u, key string, cached *cache.Entry, 
 			ans.value = v
 			c.put(useCache, cache.Entry{Key: key, FetchedAt: now, ETag: ans.header.Get("ETag"), Status: http.StatusOK,
 				Header: keep(ans.header), Body: ans.body})
+			c.rememberAnswer(key, cl, ans)
 			return ans, nil
 		}
 		err = c.withRequest(derr, ans) // never stored; the old entry, if any, stands
+		undecodable = true
 	}
 	var he *Error
 	if !errors.As(err, &he) {
 		return nil, err
 	}
-	if he.Kind == NotFound && he.Status == http.StatusNotFound {
-		c.put(useCache, cache.Entry{Key: key, FetchedAt: now, Status: http.StatusNotFound,
-			Header: map[string]string{"X-Error-Code": he.code, "X-Request-Id": he.RequestID}})
+	switch {
+	case he.Status == 0 || !answered(he):
+	case cl.refusable():
+		if storableRefusal(he) {
+			c.putRefusal(useCache, u, he, now)
+		}
+		c.rememberError(key, cl, err)
+	default:
+		if he.Kind == NotFound && he.Status == http.StatusNotFound {
+			c.put(useCache, cache.Entry{Key: key, FetchedAt: now, Status: http.StatusNotFound,
+				Header: map[string]string{"X-Error-Code": he.code, "X-Request-Id": he.RequestID}})
+		}
+		c.rememberError(key, cl, err)
 	}
 	if cached != nil {
 		switch he.Kind {
@@ -187,6 +247,9 @@ func (c *Client) fetch(ctx context.Context, u, key string, cached *cache.Entry, 
 				return out, nil
 			}
 		}
+	}
+	if undecodable {
+		c.rememberError(key, cl, err) // the Hub's answer, unusable: not asked again in this run
 	}
 	return nil, err
 }

@@ -25,6 +25,8 @@ type Client struct {
 	http   *http.Client
 	ua     string
 	flight flight
+	// asked remembers what this client was answered (see asked.go).
+	asked asked
 	// sent counts the requests sent to any host (redirects included).
 	sent *atomic.Int64
 }

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-json-experiment/json"
 
@@ -55,11 +56,17 @@ type GGUFStats struct {
 // origin (scheme, host and port), never to the storage.
 //
 // The parsed Info is cached forever under (repo, sha, file), so a second
-// call makes no request. Errors are *Error: Invalid for a bad id, sha or
-// file name; Gated for 401 and 403 (BadToken when the Hub refused the
-// token itself); NotFound for 404; BadResponse with a one-line reason for
-// a truncated, malformed or over-long header or a wrong Content-Range.
-// GGUFStats is filled on error too.
+// call makes no request. So is a header that cannot be read (truncated,
+// malformed, over the read limit): at a commit it never changes, and the
+// same *Error comes back from the cache, with GGUFStats.FromCache and no
+// request. Within one client a header read, or refused (401, 403, 404),
+// once is not asked again; concurrent calls share one read. A failure to
+// get an answer (network, timeout, 429, 5xx) is never kept. Errors are
+// *Error: Invalid for a bad id, sha or file name; Gated for 401 and 403
+// (BadToken when the Hub refused the token itself); NotFound for 404;
+// BadResponse with a one-line reason for a truncated, malformed or
+// over-long header (its Err wraps gguf.ErrTruncated, ErrTooLarge or
+// ErrFormat) or a wrong Content-Range. GGUFStats is filled on error too.
 func (c *Client) GGUFInfo(ctx context.Context, id, sha, file string) (gguf.Info, GGUFStats, error) {
 	if err := ValidateRepoID(id); err != nil {
 		return gguf.Info{}, GGUFStats{}, err
@@ -73,11 +80,19 @@ func (c *Client) GGUFInfo(ctx context.Context, id, sha, file string) (gguf.Info,
 	}
 	u := c.cfg.Endpoint + "/" + repoPath(id) + "/resolve/" + sha + "/" + esc
 	key := cache.Key(ggufCacheVersion, u, cache.TokenFingerprint(c.cfg.Token))
+	if info, err, ok := c.recallGGUF(key); ok {
+		return info, GGUFStats{FromCache: true}, err
+	}
 	useCache := c.cfg.Cache != nil && !c.cfg.NoCache
 	if useCache && (!c.cfg.Refresh || c.cfg.Offline) {
 		if e, ok := c.cfg.Cache.Get(key); ok && e.Status == http.StatusOK {
 			if info, err := decodeGGUFInfo(e.Body); err == nil {
 				return info, GGUFStats{FromCache: true}, nil
+			}
+		}
+		if e, ok := c.cfg.Cache.Get(ggufErrorKey(u)); ok {
+			if herr, ok := headerErrorFromEntry(e); ok {
+				return gguf.Info{}, GGUFStats{FromCache: true}, herr
 			}
 		}
 	}
@@ -86,20 +101,115 @@ func (c *Client) GGUFInfo(ctx context.Context, id, sha, file string) (gguf.Info,
 	}
 	var stats GGUFStats
 	ans, _, err := c.flight.do(ctx, key, func(ctx context.Context) (*answer, error) {
+		if info, err, ok := c.recallGGUF(key); ok {
+			// Read by another call while this one looked at the cache.
+			stats = GGUFStats{FromCache: true}
+			if err != nil {
+				return nil, err
+			}
+			return &answer{status: http.StatusOK, value: info}, nil
+		}
 		info, st, err := c.readGGUF(ctx, u, file)
 		stats = st
-		if err != nil {
-			return nil, err
+		now := c.cfg.Now()
+		var he *Error
+		switch {
+		case err == nil:
+			if body, merr := json.Marshal(info, json.FormatNilSliceAsNull(true)); merr == nil {
+				c.put(useCache, cache.Entry{Key: key, FetchedAt: now, Status: http.StatusOK, Body: body})
+			}
+			c.asked.keep(key, recalled{at: now, ttl: -1, ans: &answer{status: http.StatusOK, value: info}})
+			return &answer{status: http.StatusOK, value: info}, nil
+		case headerUnreadable(err):
+			c.putHeaderError(useCache, u, err.(*Error), now)
+			c.asked.keep(key, recalled{at: now, ttl: -1, err: err})
+		case errors.As(err, &he) && answered(he):
+			c.asked.keep(key, recalled{at: now, ttl: TTLNotFound, err: err})
 		}
-		if body, merr := json.Marshal(info, json.FormatNilSliceAsNull(true)); merr == nil {
-			c.put(useCache, cache.Entry{Key: key, FetchedAt: c.cfg.Now(), Status: http.StatusOK, Body: body})
-		}
-		return &answer{status: http.StatusOK, value: info}, nil
+		return nil, err
 	})
 	if err != nil {
 		return gguf.Info{}, stats, err
 	}
 	return cloneInfo(ans.value.(gguf.Info)), stats, nil
+}
+
+// recallGGUF gives a header read (or refused, or found unreadable)
+// earlier in this run.
+func (c *Client) recallGGUF(key string) (gguf.Info, error, bool) {
+	r, ok := c.asked.recall(key, c.cfg.Now())
+	if !ok {
+		return gguf.Info{}, nil, false
+	}
+	if r.err != nil {
+		return gguf.Info{}, r.err, true
+	}
+	return cloneInfo(r.ans.value.(gguf.Info)), nil, true
+}
+
+// ggufErrorVersion names the layout of a cached unreadable header.
+const ggufErrorVersion = "GGUF-UNREADABLE/1"
+
+// ggufErrorKey is the cache key of an unreadable header: the repo, commit
+// and file (all in u), whoever asked. What a file at a commit holds does
+// not depend on the token that read it.
+func ggufErrorKey(u string) string { return cache.Key(ggufErrorVersion, u, "") }
+
+// headerUnreadable reports whether a header read failed on the file's own
+// bytes (what the parser refused), not on the way to them: only such a
+// failure is the same every time.
+func headerUnreadable(err error) bool {
+	var he *Error
+	if !errors.As(err, &he) || he.Kind != BadResponse || he.Status != 0 {
+		return false
+	}
+	return headerSentinel(he.Err) != nil
+}
+
+// headerSentinel is the gguf error a parser failure wraps, nil for none.
+func headerSentinel(err error) error {
+	for _, s := range []error{gguf.ErrTruncated, gguf.ErrTooLarge, gguf.ErrFormat} {
+		if errors.Is(err, s) && !errors.Is(err, gguf.ErrRead) {
+			return s
+		}
+	}
+	return nil
+}
+
+// headerError is the stored form of an unreadable header.
+type headerError struct {
+	Message  string `json:"message"`
+	Cause    string `json:"cause"`
+	Sentinel string `json:"sentinel"`
+}
+
+var headerSentinels = map[string]error{"truncated": gguf.ErrTruncated, "too-large": gguf.ErrTooLarge, "format": gguf.ErrFormat}
+
+func (c *Client) putHeaderError(useCache bool, u string, e *Error, now time.Time) {
+	h := headerError{Message: e.Message, Cause: e.Err.Error()}
+	for name, s := range headerSentinels {
+		if s == headerSentinel(e.Err) {
+			h.Sentinel = name
+		}
+	}
+	if body, err := json.Marshal(h); err == nil {
+		c.put(useCache, cache.Entry{Key: ggufErrorKey(u), FetchedAt: now, Status: http.StatusUnprocessableEntity, Body: body})
+	}
+}
+
+// headerErrorFromEntry rebuilds the *Error of a cached unreadable header:
+// the same kind, message and cause text as the read that found it, its
+// cause wrapping the same gguf sentinel.
+func headerErrorFromEntry(e cache.Entry) (*Error, bool) {
+	var h headerError
+	if e.Status != http.StatusUnprocessableEntity || json.Unmarshal(e.Body, &h) != nil || h.Message == "" {
+		return nil, false
+	}
+	s, ok := headerSentinels[h.Sentinel]
+	if !ok {
+		return nil, false
+	}
+	return &Error{Kind: BadResponse, Message: h.Message, Err: &errHeaderCause{text: h.Cause, is: s}}, true
 }
 
 // cloneInfo copies an Info's slices, so that callers sharing one read

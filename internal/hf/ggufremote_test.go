@@ -195,20 +195,24 @@ func TestGGUFInfoBadHeaders(t *testing.T) {
 		kind                  Kind
 		msg                   string
 		maxRequests           int
+		// unreadable: the file's own bytes are refused, which is cached
+		// at the commit for good; a refusal of the Hub is not.
+		unreadable bool
 	}{
-		{"truncated header", "acme/short-GGUF", "m-F16.gguf", testToken, BadResponse, "truncated", 2},
-		{"past 16 MiB", "acme/long-GGUF", "m-F16.gguf", testToken, BadResponse, "16 MiB", 9},
-		{"not a GGUF", "acme/zeros-GGUF", "m-F16.gguf", testToken, BadResponse, "not a GGUF file", 2},
-		{"gated, anonymous", "acme/gated-GGUF", "m-F16.gguf", "", Gated, "gated", 1},
-		{"gated, not granted", "acme/gated-GGUF", "m-F16.gguf", testToken, Gated, "authorized list", 1},
-		{"missing file", "acme/short-GGUF", "other.gguf", testToken, NotFound, "file", 1},
+		{"truncated header", "acme/short-GGUF", "m-F16.gguf", testToken, BadResponse, "truncated", 2, true},
+		{"past 16 MiB", "acme/long-GGUF", "m-F16.gguf", testToken, BadResponse, "16 MiB", 9, true},
+		{"not a GGUF", "acme/zeros-GGUF", "m-F16.gguf", testToken, BadResponse, "not a GGUF file", 2, true},
+		{"gated, anonymous", "acme/gated-GGUF", "m-F16.gguf", "", Gated, "gated", 1, false},
+		{"gated, not granted", "acme/gated-GGUF", "m-F16.gguf", testToken, Gated, "authorized list", 1, false},
+		{"missing file", "acme/short-GGUF", "other.gguf", testToken, NotFound, "file", 1, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			hub.ResetRequests()
 			// A generous timeout: the fake Hub writes a 19 MB header on the
 			// first read, slowly under the race detector.
-			c, _ := newTestClient(t, hub.URL, func(c *Config) { c.Token = tt.token; c.Cache = newMemCache(); c.Timeout = time.Minute })
+			mc := newMemCache()
+			c, _ := newTestClient(t, hub.URL, func(c *Config) { c.Token = tt.token; c.Cache = mc; c.Timeout = time.Minute })
 			repo, _ := hub.Repo(tt.id)
 			_, stats, err := c.GGUFInfo(context.Background(), tt.id, repo.SHA, tt.file)
 			require.Error(t, err)
@@ -222,11 +226,26 @@ func TestGGUFInfoBadHeaders(t *testing.T) {
 			for _, r := range hub.Requests() {
 				assert.LessOrEqual(t, rangeLen(r.Header.Get("Range")), int64(GGUFChunk))
 			}
-			// A failure is not cached: asking again asks again.
+			// The same run asks nothing again: the same error comes back.
 			hub.ResetRequests()
-			_, _, err = c.GGUFInfo(context.Background(), tt.id, repo.SHA, tt.file)
-			require.Error(t, err)
-			assert.Positive(t, hub.Count(hubtest.RouteAny))
+			_, stats, again := c.GGUFInfo(context.Background(), tt.id, repo.SHA, tt.file)
+			assert.Equal(t, err, again)
+			assert.True(t, stats.FromCache)
+			assert.Zero(t, hub.Count(hubtest.RouteAny), "answered once in this run")
+			// The next run: an unreadable header is cached at its commit,
+			// a refusal is asked again.
+			next, _ := newTestClient(t, hub.URL, func(c *Config) { c.Token = tt.token; c.Cache = mc; c.Timeout = time.Minute })
+			_, stats, again = next.GGUFInfo(context.Background(), tt.id, repo.SHA, tt.file)
+			require.Error(t, again)
+			if tt.unreadable {
+				assert.Equal(t, err.Error(), again.Error(), "the same message")
+				assert.True(t, IsKind(again, BadResponse))
+				assert.True(t, stats.FromCache)
+				assert.Zero(t, hub.Count(hubtest.RouteAny), "an unreadable header is cached")
+			} else {
+				assert.True(t, IsKind(again, tt.kind), "%v", again)
+				assert.Positive(t, hub.Count(hubtest.RouteAny), "a refusal is asked again by the next run")
+			}
 		})
 	}
 

@@ -44,13 +44,16 @@ func TestUnusableAnswerNeverCached(t *testing.T) {
 	tests := map[string]struct {
 		route hubtest.Route
 		call  func(c *Client) error
+		// remembered: the client that got the unusable answer gives it
+		// again for the rest of its run (asked.go); the next run asks.
+		remembered bool
 	}{
-		"model info": {hubtest.RouteInfo, func(c *Client) error { _, _, err := c.ModelInfo(ctx, qwenID, ""); return err }},
-		"list page": {hubtest.RouteList, func(c *Client) error {
+		"model info": {route: hubtest.RouteInfo, call: func(c *Client) error { _, _, err := c.ModelInfo(ctx, qwenID, ""); return err }},
+		"list page": {route: hubtest.RouteList, call: func(c *Client) error {
 			_, err := c.ListPage(ctx, ListOptions{Query: query.Query{Text: "qwen"}}, "")
 			return err
 		}},
-		"config.json at a commit": {hubtest.RouteResolve, func(c *Client) error {
+		"config.json at a commit": {route: hubtest.RouteResolve, remembered: true, call: func(c *Client) error {
 			m, err := c.ResolveContext(ctx, compat.Model{ID: qwenID, SHA: qwen.SHA})
 			if err == nil && m.ContextLength.Value != 40960 {
 				return fmt.Errorf("context %d", m.ContextLength.Value)
@@ -80,6 +83,11 @@ func TestUnusableAnswerNeverCached(t *testing.T) {
 				assert.Contains(t, err.Error(), "request id ")
 				assert.Zero(t, mc.len(), "nothing stored")
 
+				if tc.remembered {
+					require.Error(t, tc.call(c), "the same run is given the same answer")
+					assert.Equal(t, 1, hub.Count(hubtest.RouteAny), "and does not ask again")
+					c = cachedClient(t, hub.URL, mc, newClock()) // the next run
+				}
 				require.NoError(t, tc.call(c), "the Hub is well again")
 				assert.Equal(t, 2, hub.Count(hubtest.RouteAny))
 				require.NoError(t, tc.call(c))
