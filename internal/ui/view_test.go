@@ -60,7 +60,7 @@ func TestViewDetail(t *testing.T) {
 	})
 	t.Run("80x24 workers", func(t *testing.T) {
 		m := started(t, newFake(fixtureModels(), 50), 80, 24)
-		m = press(t, m, "enter", "pgdown")
+		m = press(t, m, "enter", "pgdown", "pgdown") // the fit section grew by its warnings: the table is a page further
 		require.Contains(t, m.View(), "› llm-worker-rbee-cpu   ! high  safetensors     32k")
 		requireGolden(t, m)
 	})
