@@ -95,6 +95,9 @@ failure is still printed).`,
 			if !noContext {
 				res.Judged = hub.ResolveContexts(ctx, res.Judged, cat)
 			}
+			for _, u := range res.UnknownFit {
+				e.note(fmt.Sprintf("--fit left out %s whose fit is unknown (--all shows them): %s", plural(int64(u.Count), "model"), u.Message))
+			}
 			if _, ok := wasInterrupted(ctx); ok {
 				return silentExit(exitError) // nothing partial on stdout
 			}

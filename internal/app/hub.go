@@ -26,7 +26,13 @@ type Hub struct {
 	writes *cache.WriteBehind
 	// demo is the in-process sample Hub of OpenDemoHub, closed by Close.
 	demo *hubtest.Server
+	// token is true when a Hub token is set.
+	token bool
 }
+
+// HasToken reports whether a Hub token is set (HF_TOKEN or the token
+// file).
+func (h *Hub) HasToken() bool { return h.token }
 
 // OpenHub opens the Hub client and its cache. refreshable also builds the
 // client the browser's refresh uses; one-shot commands need none.
@@ -44,7 +50,7 @@ func OpenHub(env Env, opts Options, refreshable bool) (*Hub, error) {
 	cfg.Offline = cfg.Offline || opts.Offline
 	cfg.Refresh = opts.Refresh
 	cfg.NoCache = opts.NoCache
-	h := &Hub{env: env, offline: cfg.Offline}
+	h := &Hub{env: env, offline: cfg.Offline, token: cfg.Token != ""}
 	if !opts.NoCache {
 		// A warning while opening is told at once; one from a write in
 		// the background waits for Close, on the caller's goroutine.

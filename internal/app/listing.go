@@ -82,6 +82,16 @@ type SearchResult struct {
 	// Fits are, with Limits.Fit, each result's fit (nil where its files
 	// could not be read or it is incompatible), in the order of Judged.
 	Fits []*fit.Result
+	// UnknownFit counts, with Limits.Fit and without All, the compatible
+	// models left out because their fit is unknown (the shape could not be
+	// read), by the reason's message in the order first met.
+	UnknownFit []UnknownFit
+}
+
+// UnknownFit is how many models one reason left out of search --fit.
+type UnknownFit struct {
+	Message string
+	Count   int
 }
 
 // Search pages through the Hub's results, each page judged as it arrives,
@@ -197,9 +207,25 @@ func (h *Hub) keepFitting(ctx context.Context, cands []compat.Judged, cat compat
 			if l.All || (f != nil && f.HasBest(j.Verdict.RecommendedWorker)) {
 				res.Judged = append(res.Judged, j)
 				res.Fits = append(res.Fits, f)
+				continue
+			}
+			if f != nil && f.ShapeUnknown != nil {
+				if _, level, ok := f.Shown(j.Verdict.RecommendedWorker); ok && level == fit.Unknown {
+					res.noteUnknown(f.ShapeUnknown.Message)
+				}
 			}
 		}
 	}
+}
+
+func (res *SearchResult) noteUnknown(msg string) {
+	for i := range res.UnknownFit {
+		if res.UnknownFit[i].Message == msg {
+			res.UnknownFit[i].Count++
+			return
+		}
+	}
+	res.UnknownFit = append(res.UnknownFit, UnknownFit{Message: msg, Count: 1})
 }
 
 // ResolveContexts fetches config.json for the results that need it and

@@ -37,6 +37,7 @@ func Open(ctx context.Context, env Env, opts Options, over Overrides, refreshabl
 	if err != nil {
 		return nil, err
 	}
+	s.Catalog.Machine.HubToken = s.Hub.HasToken()
 	return s, nil
 }
 

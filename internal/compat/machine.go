@@ -12,6 +12,9 @@ type Machine struct {
 	// CUDA is true where nvidia-smi answers; ROCm where rocm-smi answers.
 	CUDA bool
 	ROCm bool
+	// HubToken is true when a Hub token is set: the advice for a gated
+	// model then never says "set HF_TOKEN".
+	HubToken bool
 }
 
 // Prober answers whether a command-line tool runs successfully on this

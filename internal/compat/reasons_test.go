@@ -130,6 +130,16 @@ func TestRecommendations(t *testing.T) {
 		r.Gated = "manual"
 		v := checkRaw(r)
 		assert.Truef(t, anyContains(v.Recommendations, "licen", "token"), "%q", v.Recommendations)
+		assert.Truef(t, anyContains(v.Recommendations, "set HF_TOKEN"), "no token yet: %q", v.Recommendations)
+	})
+	t.Run("gated, with a token set: never 'set HF_TOKEN'", func(t *testing.T) {
+		r := stRaw("meta-llama/Llama-3.1-8B-Instruct", "llama")
+		r.Gated = "manual"
+		cat := compat.DefaultCatalog()
+		cat.Machine.HubToken = true
+		v := compat.Check(compat.Derive(r), cat)
+		assert.Truef(t, anyContains(v.Recommendations, "licen"), "%q", v.Recommendations)
+		assert.Falsef(t, anyContains(v.Recommendations, "HF_TOKEN"), "%q", v.Recommendations)
 	})
 	t.Run("nothing to say", func(t *testing.T) {
 		v := compat.Check(withContext(compat.Derive(stRaw("org/m", "llama")), 8192), compat.DefaultCatalog())

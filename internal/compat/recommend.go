@@ -133,7 +133,11 @@ func recommend(m Model, v Verdict, c Catalog) []string {
 		}
 	}
 	if m.IsGated() {
-		out = append(out, "Accept the model's licence on its Hub page and set HF_TOKEN before downloading.")
+		if c.Machine.HubToken {
+			out = append(out, "Accept the model's licence on its Hub page before downloading: your token is used once it has access.")
+		} else {
+			out = append(out, "Accept the model's licence on its Hub page and set HF_TOKEN before downloading.")
+		}
 	}
 	return out
 }

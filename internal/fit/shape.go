@@ -90,7 +90,7 @@ func UnknownGated() *ShapeUnknown {
 // UnknownTokenRefused is the reason for a config.json that answered 403
 // to a token.
 func UnknownTokenRefused() *ShapeUnknown {
-	return &ShapeUnknown{ReasonTokenRefused, "your token cannot read this gated repo: accept the licence on its Hub page"}
+	return &ShapeUnknown{ReasonTokenRefused, "your token cannot read this gated repo: accept the licence on its Hub page, then ask again with --refresh"}
 }
 
 // UnknownHeader is the reason for a GGUF header that could not be read;
