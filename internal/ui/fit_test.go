@@ -526,3 +526,42 @@ func TestRetryAfterOnlyForRateLimits(t *testing.T) {
 	assert.Equal(t, 37*time.Second, retryAfter(fmt.Errorf("page: %w", waitErr(37*time.Second))))
 	assert.Equal(t, time.Second, retryAfter(waitErr(time.Millisecond)), "at least a second")
 }
+
+// An unknown shape says so in the browser (issue 16): the FIT cell is "?"
+// with the smallest file, never "~ tight", and the detail says why and
+// what fixes it, with the largest context "unknown", not "no context
+// fits".
+func TestUnknownFitInTheBrowser(t *testing.T) {
+	for name, why := range map[string]*fit.ShapeUnknown{
+		"gated":         fit.UnknownGated(),
+		"token refused": fit.UnknownTokenRefused(),
+		"header":        fit.UnknownHeader("magic \"\\x00\\x00\\x00\\x00\""),
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := newFake(fixtureModels(), 50)
+			var facts fit.Facts
+			for _, m := range fixtureModels() {
+				if m.ID == ggufRepo {
+					facts = factsOf(m)
+				}
+			}
+			require.NotEmpty(t, facts.Listing.Variants)
+			facts.Shape, facts.ShapeUnknown = nil, why
+			f.facts[ggufRepo] = facts
+			m := fitModel(t, f, compat.DefaultCatalog(), testMachine(), 120, 40)
+			cell := fitCellOf(t, m, ggufRepo)
+			assert.True(t, strings.HasPrefix(cell, "? "), "FIT cell %q", cell)
+			// The detail full screen (below 110 columns), so that its
+			// sentences wrap alone.
+			m = fitModel(t, f, compat.DefaultCatalog(), testMachine(), 80, 60)
+			m = press(t, m, "j", "j", "enter")
+			view := ansi.Strip(m.View())
+			flat := strings.Join(strings.Fields(view), " ")
+			assert.Contains(t, flat, "? The KV cache is unknown: "+why.Message)
+			assert.Contains(t, flat, "largest context that fits: unknown")
+			assert.NotContains(t, flat, "no variant fits at any context")
+			assert.NotContains(t, flat, "~ tight")
+			assert.Contains(t, flat, "? unknown")
+		})
+	}
+}
