@@ -24,6 +24,9 @@ func (h *Hub) Browser() Browser { return Browser{hub: h} }
 // refresh revalidates the cached answer with the Hub.
 func (b Browser) Search(ctx context.Context, q query.Query, next string, refresh bool) (query.Page, error) {
 	opts := hf.ListOptions{Query: q, Limit: browsePageSize}
+	if refresh && next == "" {
+		b.hub.forget() // a new run: a licence accepted meanwhile is seen
+	}
 	p, err := b.hub.pick(refresh).ListPage(ctx, opts, next)
 	if err != nil {
 		return query.Page{}, err

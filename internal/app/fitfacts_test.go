@@ -38,3 +38,20 @@ func TestDownloadedReadsTheHubCacheSnapshot(t *testing.T) {
 	assert.Empty(t, downloaded(env, id, sha, files), "HF_HUB_CACHE wins")
 	assert.Nil(t, downloaded(Env{}, id, sha, files), "no home, no cache")
 }
+
+// A sibling path that climbs out of the snapshot is never looked up on
+// disk (issue 16 item 7): "../../etc/..." would make the downloaded mark
+// an oracle for which files exist on this machine.
+func TestDownloadedNeverLooksOutsideTheSnapshot(t *testing.T) {
+	home := t.TempDir()
+	const id, sha = "o/m", "0123456789abcdef0123456789abcdef01234567"
+	snap := filepath.Join(home, "hub", "models--o--m", "snapshots", sha)
+	require.NoError(t, os.MkdirAll(snap, 0o755))
+	secret := filepath.Join(home, "secret.gguf")
+	require.NoError(t, os.WriteFile(secret, []byte("x"), 0o644))
+	rel, err := filepath.Rel(snap, secret)
+	require.NoError(t, err)
+	env := Env{Getenv: func(k string) string { return map[string]string{"HF_HOME": home}[k] }}
+	files := []fit.File{{Path: rel}, {Path: secret}, {Path: "./../../../../secret.gguf"}}
+	assert.Empty(t, downloaded(env, id, sha, files), "%q exists but is outside the snapshot", rel)
+}

@@ -95,6 +95,15 @@ func (h *Hub) Close() {
 	}
 }
 
+// forget starts a new run for both clients: nothing they were answered is
+// given from memory any more (the on-disk cache still is, by its rules).
+func (h *Hub) forget() {
+	h.client.Forget()
+	if h.refresher != nil {
+		h.refresher.Forget()
+	}
+}
+
 func (h *Hub) pick(refresh bool) *hf.Client {
 	if refresh && h.refresher != nil {
 		return h.refresher
