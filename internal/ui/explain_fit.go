@@ -194,7 +194,11 @@ func (e *explainer) split(v fit.VariantFit, nCtx int64, device string, offer uin
 		known       bool
 	}{{"█", "weights", *m.Weights, true}, {"▓", "KV cache", kv, m.KV != nil}, {"▒", "compute", compute, m.Compute != nil}, {"░", "reserve", m.Reserve, true}}
 	need := *m.Weights + kv + compute + m.Reserve
-	head := fmt.Sprintf("  %s at %s on %s: needs %s", text.Sanitize(v.Name), text.HumanContext(nCtx), device, fit.HumanBytes(need))
+	needs := "needs"
+	if m.KV == nil || m.Compute == nil {
+		needs = "needs at least" // the shape is unknown: the weights alone
+	}
+	head := fmt.Sprintf("  %s at %s on %s: %s %s", text.Sanitize(v.Name), text.HumanContext(nCtx), device, needs, fit.HumanBytes(need))
 	if offerOK {
 		head += " of " + fit.HumanBytes(offer)
 		if need > offer {
