@@ -31,7 +31,9 @@ func newSearchCmd(e *env) *cobra.Command {
 --all, every model with its verdict), as a table or, with --json, a JSON array.
 
 Compatible-only scans up to --scan models to find --limit compatible ones.
---fit keeps the models with a file that fits this machine; it costs up to three
+--fit keeps the models with a file that fits this machine (those whose fit is
+unknown, e.g. gated without a token, are counted on stderr with the reason;
+--all keeps them, with a ? in the FIT column); it costs up to three
 more requests a model (file sizes, a GGUF header read and its redirect) against
 the Hub's rate limit (500 API requests per 5 minutes without a token), and the
 count is printed on stderr. Exit 0, or 2 on error (what was read before a
