@@ -19,7 +19,7 @@
 # llama.cpp maps and reads it.
 #
 # Needs Go, Node >= 20 and npm; `npm ci` into bench/llamacpp (once) needs the
-# npm registry. Takes about 20 minutes on two cores. Not a test: nothing here
+# npm registry. Takes about 20 minutes on two busy cores (23 runs). Not a test: nothing here
 # runs in `go test ./...`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
