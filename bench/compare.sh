@@ -28,7 +28,7 @@ url=$(head -1 "$work/url")
 export HF_ENDPOINT=$url HF_TOKEN= HF_HUB_OFFLINE=
 
 if [ "$WITH_JS" = 1 ]; then
-  (cd bench/js && npm install --no-audit --no-fund --no-package-lock >/dev/null)
+  (cd bench/js && npm ci --no-audit --no-fund >/dev/null)
 fi
 
 # The five page URLs modelbrowser asks for, taken from the Link headers.

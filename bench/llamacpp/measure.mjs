@@ -4,6 +4,10 @@
 // (KV cache, compute, model, output; bytes, from its MiB figures) and this
 // process's peak resident memory (VmHWM). Used by bench/fitcal.sh.
 //
+// The model buffer is the mapped file's ("CPU_Mapped model buffer size");
+// weights llama.cpp repacks for the CPU (Q4_0 on x86: a second copy, beside
+// the mapped one) are "repack" ("CPU_REPACK model buffer size").
+//
 //   node measure.mjs FILE.gguf CTX [BATCH] [--log LOGFILE] [--tokens N]
 //
 // The prompt is a short sentence (a few dozen tokens), or exactly N tokens of
@@ -110,7 +114,8 @@ const result = {
     kv: sum(/(?:llama_kv_cache(?:_unified)?: size|KV self size)\s*=\s*([\d.]+) MiB/),
     compute: computes.length ? computes[computes.length - 1] : null,
     computes: [...new Set(computes)],
-    model_buffer: sum(/model buffer size =\s*([\d.]+) MiB/),
+    model_buffer: sum(/(?<!REPACK) model buffer size =\s*([\d.]+) MiB/),
+    repack: sum(/REPACK model buffer size =\s*([\d.]+) MiB/),
     output_buffer: sum(/output buffer size =\s*([\d.]+) MiB/),
     peak_rss: peakRSS,
     rss_end: rss,

@@ -8,7 +8,11 @@
 // at that precision, else the difference measured - estimated is shown.
 // It exits 1 when a run did not use micro-batch 512 with flash attention, or a
 // figure is missing, so a table is never printed for conditions it does not
-// describe.
+// describe. A run fitcal.sh skipped for want of memory is a row saying so.
+// "term" is the part of the compute estimate that decides it: "out" (the
+// output layer) or "layer" (one layer's activations and the KQ masks).
+// "repack" is the second copy of the weights llama.cpp keeps for the CPU
+// (CPU_REPACK, Q4_0 on x86), which the estimate does not count.
 import fs from "node:fs";
 
 const [estFile, measFile] = process.argv.slice(2);
@@ -31,9 +35,14 @@ function cmp(actual, estimate) {
 }
 
 const rows = [];
-let bad = 0, inRange = 0;
+let bad = 0, inRange = 0, skipped = 0;
 for (const e of estimates) {
     const m = measured.get(`${e.file}@${e.ctx}`);
+    if (m?.skipped) {
+        skipped++;
+        rows.push([e.model, e.ctx, "–", `skipped: ${m.skipped}`, "", "", "", "", "", mib(e.low), mib(e.high), "", "–"]);
+        continue;
+    }
     const missing = m == null ? ["the run"] :
         ["kv", "compute", "model_buffer", "peak_rss"].filter(k => m[k] == null);
     if (missing.length > 0) {
@@ -52,18 +61,22 @@ for (const e of estimates) {
         e.model, e.ctx, m.tokens,
         cmp(m.kv, e.kv),
         cmp(m.compute, e.compute),
+        e.compute_layer > e.compute_out ? "layer" : "out",
         cmp(m.model_buffer, e.weights),
+        m.repack ? mib(m.repack) : "–",
         mib(m.peak_rss), mib(e.low), mib(e.high),
         `${m.peak_rss >= e.low ? "+" : ""}${mib(m.peak_rss - e.low)}`,
         ok ? "yes" : "**no**",
     ]);
 }
-const head = ["model", "ctx", "prompt tokens", "KV: llama.cpp vs estimate", "compute: llama.cpp vs estimate",
-    "model buffer vs weights (file size)", "peak RSS", "low", "high", "RSS − low", "low ≤ RSS ≤ high"];
+const head = ["model", "ctx", "prompt tokens", "KV: llama.cpp vs estimate", "compute: llama.cpp vs estimate", "term",
+    "model buffer vs weights (file size)", "repack", "peak RSS", "low", "high", "RSS − low", "low ≤ RSS ≤ high"];
 console.log(`| ${head.join(" | ")} |`);
-console.log(`|${head.map((_, i) => i < 1 ? "---" : "---:").join("|")}|`);
+console.log(`|${head.map((_, i) => i < 1 || i === 5 ? "---" : "---:").join("|")}|`);
 for (const r of rows)
     console.log(`| ${r.join(" | ")} |`);
 console.log();
-console.log(`All sizes in MiB (2^20 bytes). ${inRange} of ${rows.length} runs have peak RSS between low and high.`);
+const ran = rows.length - skipped;
+console.log(`All sizes in MiB (2^20 bytes). ${inRange} of ${ran} runs have peak RSS between low and high` +
+    (skipped > 0 ? `; ${skipped} skipped for want of memory.` : "."));
 process.exit(bad > 0 ? 1 : 0);

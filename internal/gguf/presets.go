@@ -8,9 +8,11 @@ import (
 
 // Preset names accepted by NewPreset.
 const (
-	PresetQwen25_05B = "qwen2.5-0.5b" // Qwen/Qwen2.5-0.5B-Instruct
-	PresetLlama32_1B = "llama-3.2-1b" // meta-llama/Llama-3.2-1B-Instruct
-	PresetGemma3_1B  = "gemma-3-1b"   // google/gemma-3-1b-it
+	PresetQwen25_05B = "qwen2.5-0.5b"    // Qwen/Qwen2.5-0.5B-Instruct
+	PresetLlama32_1B = "llama-3.2-1b"    // meta-llama/Llama-3.2-1B-Instruct
+	PresetGemma3_1B  = "gemma-3-1b"      // google/gemma-3-1b-it
+	PresetMistral7B  = "mistral-7b-v0.3" // mistralai/Mistral-7B-Instruct-v0.3
+	PresetPhi3Mini   = "phi-3-mini-128k" // microsoft/Phi-3-mini-128k-instruct
 )
 
 // Presets lists the preset names, sorted.
@@ -53,14 +55,19 @@ type preset struct {
 	qkNorm      bool // gemma3: attn_q_norm, attn_k_norm
 	postNorms   bool // gemma3: post_attention_norm, post_ffw_norm
 	ropeFreqs   uint64
-	tied        bool // no output.weight: llama.cpp reuses token_embd
+	tied        bool   // no output.weight: llama.cpp reuses token_embd
+	fused       bool   // phi3: attn_qkv in one tensor, ffn_up holds gate and up (2 x n_ff)
+	ropeFactors uint64 // phi3 longrope: rope_factors_long/short tensors of this many values
 	tok         tokenizer
 }
 
 type tokenizer struct {
 	model, pre string
 	specials   map[int]string
-	ids        []KV // bos/eos/padding ids and add_* flags
+	// byteStart is the id of the first byte token (<0x00>) of a "llama"
+	// vocabulary; 0 means right after the specials.
+	byteStart int
+	ids       []KV // bos/eos/padding ids and add_* flags
 }
 
 var presets = map[string]preset{
@@ -102,6 +109,45 @@ var presets = map[string]preset{
 				{"tokenizer.ggml.unknown_token_id", uint32(3)}, {"tokenizer.ggml.padding_token_id", uint32(0)},
 				{"tokenizer.ggml.add_bos_token", true}, {"tokenizer.ggml.add_eos_token", false}}},
 	},
+	// mistralai/Mistral-7B-Instruct-v0.3: its config.json (32 layers, 8 KV
+	// heads, head_dim 128, intermediate_size 14336, vocab 32768, rope_theta
+	// 1e6, no sliding window) and the keys llama.cpp's converter writes for
+	// it (arch llama, output.weight not tied). Its vocabulary has 768
+	// control tokens before the byte tokens; three stand for them here.
+	PresetMistral7B: {
+		name: "Mistral 7B Instruct v0.3",
+		shape: Shape{Arch: "llama", Blocks: 32, Context: 32768, Embedding: 4096, FeedForward: 14336,
+			Heads: 32, HeadsKV: 8, HeadDim: 128, Vocab: 32768},
+		eps: 1e-5, rope: 1e6,
+		extra: []KV{{"llama.rope.dimension_count", uint32(128)}, {"llama.vocab_size", uint32(32768)}},
+		tok: tokenizer{model: "llama",
+			specials: map[int]string{0: "<unk>", 1: "<s>", 2: "</s>"},
+			ids: []KV{{"tokenizer.ggml.bos_token_id", uint32(1)}, {"tokenizer.ggml.eos_token_id", uint32(2)},
+				{"tokenizer.ggml.unknown_token_id", uint32(0)},
+				{"tokenizer.ggml.add_bos_token", true}, {"tokenizer.ggml.add_eos_token", false}}},
+	},
+	// microsoft/Phi-3-mini-128k-instruct: its config.json (32 layers, 32
+	// heads and KV heads, hidden 3072, intermediate_size 8192, vocab 32064,
+	// longrope scaling from 4096 to 131072 tokens, sliding_window 262144) and
+	// the keys and fused tensors llama.cpp's converter writes for phi3
+	// (attn_qkv; ffn_up of 2 x n_ff holding gate and up; rope_factors_long
+	// and _short of head_dim/2 values). llama.cpp ignores phi3's
+	// sliding_window.
+	PresetPhi3Mini: {
+		name: "Phi 3 Mini 128k Instruct",
+		shape: Shape{Arch: "phi3", Blocks: 32, Context: 131072, Embedding: 3072, FeedForward: 8192,
+			Heads: 32, HeadsKV: 32, HeadDim: 96, SlidingWindow: 262144, Vocab: 32064},
+		eps: 1e-5, rope: 10000, fused: true, ropeFactors: 48,
+		extra: []KV{{"phi3.rope.dimension_count", uint32(96)},
+			{"phi3.rope.scaling.attn_factor", float32(1.1902381)},
+			{"phi3.rope.scaling.original_context_length", uint32(4096)}},
+		tok: tokenizer{model: "llama", pre: "default", byteStart: 3,
+			specials: map[int]string{0: "<unk>", 1: "<s>", 2: "</s>", 32000: "<|endoftext|>",
+				32001: "<|assistant|>", 32006: "<|system|>", 32007: "<|end|>", 32010: "<|user|>"},
+			ids: []KV{{"tokenizer.ggml.bos_token_id", uint32(1)}, {"tokenizer.ggml.eos_token_id", uint32(32000)},
+				{"tokenizer.ggml.unknown_token_id", uint32(0)}, {"tokenizer.ggml.padding_token_id", uint32(32000)},
+				{"tokenizer.ggml.add_bos_token", false}, {"tokenizer.ggml.add_eos_token", false}}},
+	},
 }
 
 // PresetShape returns the shape of a preset.
@@ -118,10 +164,11 @@ func PresetShape(name string) (Shape, error) {
 // strings, with the byte tokens llama.cpp looks up and the real special
 // tokens), and its tensors with weights of type weights (F16, Q8_0, ...; norms
 // and biases F32) at offsets already assigned. Write it with WriteSparseFile to
-// get a zero-weight model of the real size. All three presets, in F16 and
-// Q8_0, were loaded with llama.cpp as node-llama-cpp 3.22.1 ships it (CPU,
+// get a zero-weight model of the real size. The first three presets, in F16
+// and Q8_0, were loaded with llama.cpp as node-llama-cpp 3.22.1 ships it (CPU,
 // context 2048, flash attention): it read the shapes above, 494.03 M, 1.24 B
-// and 999.89 M parameters, and tokenized text with these vocabularies.
+// and 999.89 M parameters, and tokenized text with these vocabularies;
+// Mistral 7B and Phi-3-mini in Q8_0 (bench/fitcal.sh, BENCHMARKS.md) too.
 func NewPreset(name string, weights GGMLType) (*File, error) {
 	p, ok := presets[name]
 	if !ok {
@@ -202,6 +249,9 @@ func (t tokenizer) keys(vocab int) []KV {
 		bytes = gpt2Bytes()
 	} else {
 		byteStart = len(t.specials)
+		if t.byteStart > 0 {
+			byteStart = t.byteStart
+		}
 		for b := 0; b < 256; b++ {
 			bytes = append(bytes, fmt.Sprintf("<0x%02X>", b))
 		}
@@ -245,14 +295,22 @@ func (p preset) tensors(w GGMLType) []TensorInfo {
 	if p.ropeFreqs > 0 {
 		ts = append(ts, TensorInfo{Name: "rope_freqs.weight", Dims: []uint64{p.ropeFreqs}, Type: F32})
 	}
+	if p.ropeFactors > 0 {
+		ts = append(ts, TensorInfo{Name: "rope_factors_long.weight", Dims: []uint64{p.ropeFactors}, Type: F32},
+			TensorInfo{Name: "rope_factors_short.weight", Dims: []uint64{p.ropeFactors}, Type: F32})
+	}
 	for i := uint64(0); i < s.Blocks; i++ {
 		blk := func(name string, t GGMLType, dims ...uint64) {
 			ts = append(ts, TensorInfo{Name: fmt.Sprintf("blk.%d.%s", i, name), Dims: dims, Type: t})
 		}
 		blk("attn_norm.weight", F32, s.Embedding)
-		blk("attn_q.weight", w, s.Embedding, q)
-		blk("attn_k.weight", w, s.Embedding, kv)
-		blk("attn_v.weight", w, s.Embedding, kv)
+		if p.fused {
+			blk("attn_qkv.weight", w, s.Embedding, q+2*kv)
+		} else {
+			blk("attn_q.weight", w, s.Embedding, q)
+			blk("attn_k.weight", w, s.Embedding, kv)
+			blk("attn_v.weight", w, s.Embedding, kv)
+		}
 		if p.qkvBias {
 			blk("attn_q.bias", F32, q)
 			blk("attn_k.bias", F32, kv)
@@ -267,8 +325,12 @@ func (p preset) tensors(w GGMLType) []TensorInfo {
 			blk("post_attention_norm.weight", F32, s.Embedding)
 		}
 		blk("ffn_norm.weight", F32, s.Embedding)
-		blk("ffn_gate.weight", w, s.Embedding, s.FeedForward)
-		blk("ffn_up.weight", w, s.Embedding, s.FeedForward)
+		if p.fused {
+			blk("ffn_up.weight", w, s.Embedding, 2*s.FeedForward)
+		} else {
+			blk("ffn_gate.weight", w, s.Embedding, s.FeedForward)
+			blk("ffn_up.weight", w, s.Embedding, s.FeedForward)
+		}
 		blk("ffn_down.weight", w, s.FeedForward, s.Embedding)
 		if p.postNorms {
 			blk("post_ffw_norm.weight", F32, s.Embedding)

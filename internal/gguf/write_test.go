@@ -19,9 +19,13 @@ func TestPresetsRoundTrip(t *testing.T) {
 		PresetQwen25_05B: 494032768,
 		PresetLlama32_1B: 1235814400 + 32,
 		PresetGemma3_1B:  999885952,
+		PresetMistral7B:  7248023552,
+		// plus the two rope factor tensors of 48 values each
+		PresetPhi3Mini: 3821079552 + 2*48,
 	}
-	tensors := map[string]int{PresetQwen25_05B: 2 + 24*12, PresetLlama32_1B: 3 + 16*9, PresetGemma3_1B: 2 + 26*13}
-	if got := Presets(); !reflect.DeepEqual(got, []string{PresetGemma3_1B, PresetLlama32_1B, PresetQwen25_05B}) {
+	tensors := map[string]int{PresetQwen25_05B: 2 + 24*12, PresetLlama32_1B: 3 + 16*9, PresetGemma3_1B: 2 + 26*13,
+		PresetMistral7B: 3 + 32*9, PresetPhi3Mini: 5 + 32*6}
+	if got := Presets(); !reflect.DeepEqual(got, []string{PresetGemma3_1B, PresetLlama32_1B, PresetMistral7B, PresetPhi3Mini, PresetQwen25_05B}) {
 		t.Fatalf("Presets() = %v", got)
 	}
 	for _, name := range Presets() {
@@ -40,13 +44,23 @@ func TestPresetsRoundTrip(t *testing.T) {
 				want := Info{Architecture: s.Arch, BlockCount: s.Blocks, ContextLength: s.Context,
 					EmbeddingLength: s.Embedding, HeadCount: s.Heads, HeadCountKV: []uint64{s.HeadsKV},
 					SlidingWindow: s.SlidingWindow, VocabSize: uint64(s.Vocab), FeedForward: s.FeedForward}
-				if name != PresetQwen25_05B {
+				if name == PresetLlama32_1B || name == PresetGemma3_1B {
 					want.KeyLength, want.ValueLength = s.HeadDim, s.HeadDim
 				}
 				if !reflect.DeepEqual(info, want) {
 					t.Errorf("info = %+v\nwant   %+v", info, want)
 				}
-				if n > 2048 || int64(len(data)) < 1<<20 {
+				// The compute estimate needs the feed-forward width (FIT_POLICY section 3).
+				var ff any
+				for _, kv := range f.KVs {
+					if kv.Key == s.Arch+".feed_forward_length" {
+						ff = kv.Value
+					}
+				}
+				if ff != uint32(s.FeedForward) || s.FeedForward == 0 {
+					t.Errorf("%s.feed_forward_length = %v, want %d", s.Arch, ff, s.FeedForward)
+				}
+				if n > 2048 || len(data) < 4*s.Vocab { // the header holds the tokenizer, >= 4 bytes a token
 					t.Errorf("consumed %d bytes of a %d-byte header: should stop at the tokens' array header", n, len(data))
 				}
 				if len(f.Tensors) != tensors[name] {
@@ -137,6 +151,19 @@ func TestPresetTensorNames(t *testing.T) {
 			t.Errorf("qwen2 tensors differ from the converted model's:\n got %v\nwant %v", got, want)
 		}
 	})
+	t.Run("mistral equal", func(t *testing.T) {
+		// v0.3 differs from v0.2 in its vocabulary only.
+		got, want := presetNames(t, PresetMistral7B), names(t, "ollama-convert-kv__mistralai__Mistral-7B-Instruct-v0.2.json")
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("mistral tensors differ from the converted model's:\n got %v\nwant %v", got, want)
+		}
+	})
+	t.Run("phi3 equal", func(t *testing.T) {
+		got, want := presetNames(t, PresetPhi3Mini), names(t, "ollama-convert-kv__microsoft__Phi-3-mini-128k-instruct.json")
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("phi3 tensors differ from the converted model's:\n got %v\nwant %v", got, want)
+		}
+	})
 	t.Run("llama layers", func(t *testing.T) {
 		// Llama 3 8B is not tied (it has output.weight) and has 32 layers; its
 		// per-layer names must be the preset's.
@@ -191,7 +218,7 @@ func TestPresetTokenizer(t *testing.T) {
 		}
 		// llama.cpp looks up the newline byte token.
 		newline := "\u010a" // GPT-2 byte-level "\n"
-		if name == PresetGemma3_1B {
+		if name == PresetGemma3_1B || name == PresetMistral7B || name == PresetPhi3Mini {
 			newline = "<0x0A>"
 		}
 		if !seen[newline] {
