@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -32,6 +33,9 @@ import (
 var binPath string
 
 func TestMain(m *testing.M) {
+	if out := os.Getenv(rssLauncherEnv); out != "" {
+		os.Exit(launch(out, os.Args[1:]))
+	}
 	flag.Parse()
 	if testing.Short() {
 		// -short: the binary is neither built nor run (newBin skips).
@@ -77,6 +81,9 @@ type binHarness struct {
 	home  string
 	cache string
 	vars  map[string]string
+	// measureRSS runs the binary under a small launcher, so that its peak
+	// RSS (binResult.maxRSSKiB) is its own.
+	measureRSS bool
 }
 
 func newBin(t *testing.T, opts ...hubtest.Options) *binHarness {
@@ -144,6 +151,17 @@ func (b *binHarness) runWith(attr *syscall.SysProcAttr, args ...string) binResul
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binPath, args...)
 	cmd.Env = b.env()
+	var rssFile string
+	if b.measureRSS {
+		// Started by a fresh, small process (this test binary in launcher
+		// mode), the binary's peak RSS is its own: os/exec starts a child
+		// with vfork, and until it execs the kernel counts the parent's
+		// pages in the child's peak, which for this test process (many
+		// fake Hubs in parallel) is over 100 MiB by itself.
+		rssFile = filepath.Join(b.t.TempDir(), "maxrss")
+		cmd = exec.CommandContext(ctx, os.Args[0], append([]string{binPath}, args...)...)
+		cmd.Env = append(b.env(), rssLauncherEnv+"="+rssFile)
+	}
 	cmd.Dir = b.home
 	cmd.Stdin = strings.NewReader("")
 	cmd.SysProcAttr = attr
@@ -167,8 +185,51 @@ func (b *binHarness) runWith(attr *syscall.SysProcAttr, args ...string) binResul
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		r.maxRSSKiB = ru.Maxrss
 	}
+	if rssFile != "" {
+		got, err := os.ReadFile(rssFile)
+		if err != nil {
+			b.t.Fatalf("the launcher wrote no peak RSS: %v\n%s", err, r)
+		}
+		if r.maxRSSKiB, err = strconv.ParseInt(strings.TrimSpace(string(got)), 10, 64); err != nil {
+			b.t.Fatalf("the launcher's peak RSS %q: %v", got, err)
+		}
+	}
 	requireNoPanic(b.t, r)
 	return r
+}
+
+// rssLauncherEnv makes the test binary a launcher: it runs its arguments
+// as a command, writes the command's peak RSS (KiB) to the file the
+// variable names and exits with the command's code.
+const rssLauncherEnv = "MODELBROWSER_TEST_RSS_LAUNCHER"
+
+func launch(out string, argv []string) int {
+	if len(argv) == 0 {
+		return 2
+	}
+	cmd := exec.Command(argv[0], argv[1:]...)
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, rssLauncherEnv+"=") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	err := cmd.Run()
+	code := 0
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		code = ee.ExitCode()
+	case err != nil:
+		fmt.Fprintln(os.Stderr, "launcher:", err)
+		return 3
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		if err := os.WriteFile(out, []byte(strconv.FormatInt(ru.Maxrss, 10)), 0o600); err != nil {
+			return 3
+		}
+	}
+	return code
 }
 
 // requireNoPanic fails on a crash: a panic or runtime error trace, or an
