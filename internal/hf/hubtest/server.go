@@ -50,6 +50,10 @@ type Options struct {
 	GatedTokens []string
 	// Log, when set, gets one line per request.
 	Log io.Writer
+	// Pace, when more than 0, sends every file body (storage, and the
+	// files of RealBytes repos) at most this many bytes a second, so that
+	// a link and not the CPU is the limit.
+	Pace int64
 }
 
 // Request is one request the fake Hub received.
@@ -230,6 +234,7 @@ func (s *Server) AddRepos(repos ...Repo) {
 	s.headers = nil // a replaced repo may have another GGUF header
 	for _, r := range repos {
 		r.normalize()
+		r.computeHashes()
 		e := &entry{repo: r, f: r.encode()}
 		if old, ok := s.byID[r.ID]; ok {
 			*old = *e
