@@ -190,7 +190,7 @@ func GetRepos() []Repo {
 		{
 			ID: "getorg/tiny-GGUF", LibraryName: "gguf", Tags: []string{"gguf", "text-generation"}, PipelineTag: "text-generation",
 			RealBytes: true, GGUFHeader: ggufKV,
-			GGUF: &GGUF{Architecture: "qwen2", ContextLength: 32768, Total: 494032768},
+			GGUF:  &GGUF{Architecture: "qwen2", ContextLength: 32768, Total: 494032768},
 			Files: []string{".gitattributes", "README.md", "tiny-Q4_K_M.gguf", "tiny-Q8_0.gguf", "mmproj-tiny-f16.gguf", "tiny.imatrix.gguf"},
 			Sizes: map[string]int64{"tiny-Q4_K_M.gguf": 3 << 20, "tiny-Q8_0.gguf": 5 << 20, "mmproj-tiny-f16.gguf": 1 << 20, "tiny.imatrix.gguf": 256 << 10},
 		},
