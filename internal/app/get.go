@@ -286,6 +286,12 @@ func (h *Hub) planOffline(ctx context.Context, root string, req GetRequest) (Get
 	}
 	snap, err := h.client.Blobs(ctx, req.ID, sha)
 	if err != nil {
+		// The answer a get with a label asked, if it names this commit.
+		if s, e := h.client.Snapshot(ctx, req.ID, req.Revision); e == nil && s.SHA == sha {
+			snap, err = s, nil
+		}
+	}
+	if err != nil {
 		snap, err = snapshotFromDisk(repo, req.ID, sha)
 		if err != nil {
 			return GetPlan{}, err
@@ -295,7 +301,9 @@ func (h *Hub) planOffline(ctx context.Context, root string, req GetRequest) (Get
 	var v fit.Variant
 	switch {
 	case req.Label != "":
-		v, err = pickLabel(req.ID, l, req.Label)
+		if v, err = pickLabel(req.ID, l, req.Label); err != nil {
+			err = fmt.Errorf("offline: %w", err)
+		}
 	default:
 		var c Checked
 		if c, err = h.Check(ctx, req.ID, "", sha, req.Catalog, req.Machine, req.Context); err == nil {
