@@ -6,11 +6,14 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"hash"
 	"hash/fnv"
 	"io"
 	"math/rand/v2"
+	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -228,4 +231,47 @@ func BigRepo(id string, size int64) Repo {
 		Files: []string{"big-Q4_K_M.gguf"},
 		Sizes: map[string]int64{"big-Q4_K_M.gguf": size},
 	}
+}
+
+// pathsInfo answers POST /api/models/{id}/paths-info/{rev} (a JSON body
+// {"paths": [...], "expand": bool}) as the Hub does: one object per file
+// found, with its oid (git blob id), size, lfs {oid, size, pointerSize}
+// and, with expand, its last commit (the repo's commit here). Called with
+// s.mu held.
+func (s *Server) pathsInfo(r *http.Request) *response {
+	rest := strings.TrimPrefix(r.URL.Path, "/api/models/")
+	id, rev, ok := strings.Cut(rest, "/paths-info/")
+	e, found := s.byID[id]
+	if !ok || !found || e.repo.Private {
+		return s.notFound("api", false)
+	}
+	if !revisionOK(e, rev) {
+		return s.errorJSON(http.StatusNotFound, "api", "RevisionNotFound", "Invalid rev id: "+rev)
+	}
+	var body struct {
+		Paths  []string `json:"paths"`
+		Expand bool     `json:"expand"`
+	}
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&body); err != nil {
+		return s.errorJSON(http.StatusBadRequest, "api", "", "bad body: "+err.Error())
+	}
+	out := []map[string]any{}
+	for _, p := range body.Paths {
+		if !slices.Contains(e.repo.Files, p) {
+			continue
+		}
+		size := e.repo.FileSize(p)
+		item := map[string]any{"type": "file", "path": p, "oid": e.repo.blobID(p), "size": size}
+		if IsLFS(p) {
+			item["lfs"] = map[string]any{"oid": e.repo.lfsOID(p), "size": size, "pointerSize": pointerSize(size)}
+		}
+		if body.Expand {
+			item["lastCommit"] = map[string]any{"id": e.repo.SHA, "title": "Upload " + p, "date": e.repo.LastModified.UTC().Format("2006-01-02T15:04:05.000Z")}
+		}
+		out = append(out, item)
+	}
+	resp := s.newResponse(http.StatusOK, "api")
+	resp.header.Set("Content-Type", "application/json; charset=utf-8")
+	resp.body = mustJSON(out)
+	return resp
 }

@@ -379,6 +379,9 @@ func (s *Server) answer(r *http.Request, route Route, f *Fault) *response {
 	if f != nil && (f.Status != 0 || f.RedirectTo != "") {
 		return s.faultResponse(f, bucket)
 	}
+	if r.Method == http.MethodPost && route == RouteInfo && strings.Contains(r.URL.Path, "/paths-info/") {
+		return s.pathsInfo(r)
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		return s.errorJSON(http.StatusMethodNotAllowed, bucket, "", "Method not allowed")
 	}
