@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,8 +27,15 @@ import (
 
 // newGetBin is a binary harness whose Hub serves the real-bytes repos and
 // whose Hugging Face cache is its own.
+//
+// The get tests are not parallel: their fake Hubs render GGUF headers and
+// hash the files (tens of MiB in this test process), which would swell
+// the peak RSS TestBinaryEndlessBody reads of its child (os/exec's vfork
+// counts the parent's pages). They run first, and their memory goes back
+// to the OS after each.
 func newGetBin(t *testing.T, opts ...hubtest.Options) (*binHarness, string) {
 	t.Helper()
+	t.Cleanup(debug.FreeOSMemory)
 	o := hubtest.Options{PageSize: 7, GatedTokens: []string{binToken}}
 	if len(opts) > 0 {
 		o = opts[0]
@@ -63,7 +71,6 @@ func umaskMode() os.FileMode {
 }
 
 func TestBinaryGetLayout(t *testing.T) {
-	t.Parallel()
 	b, root := newGetBin(t)
 	const id = "getorg/tiny-GGUF"
 	sha := repoSHA(t, b, id)
@@ -115,7 +122,6 @@ func TestBinaryGetLayout(t *testing.T) {
 }
 
 func TestBinaryGetResumeAfterCut(t *testing.T) {
-	t.Parallel()
 	b, root := newGetBin(t)
 	b.hub.Fail(hubtest.Fault{Route: hubtest.RouteFiles, Truncate: true, Times: 1})
 	r := b.run("get", "getorg/tiny-GGUF:Q4_K_M")
@@ -132,7 +138,6 @@ func TestBinaryGetResumeAfterCut(t *testing.T) {
 }
 
 func TestBinaryGetCorruptByte(t *testing.T) {
-	t.Parallel()
 	b, root := newGetBin(t)
 	b.hub.Fail(hubtest.Fault{Route: hubtest.RouteFiles, Corrupt: true})
 	r := b.run("get", "getorg/tiny-GGUF:Q4_K_M")
@@ -144,7 +149,6 @@ func TestBinaryGetCorruptByte(t *testing.T) {
 }
 
 func TestBinaryGetTokenStaysOnTheHub(t *testing.T) {
-	t.Parallel()
 	b, _ := newGetBin(t)
 	r := b.run("get", "getorg/tiny-safetensors")
 	require.Equal(t, 0, r.code, "%s", r)
@@ -170,7 +174,6 @@ func TestBinaryGetTokenStaysOnTheHub(t *testing.T) {
 }
 
 func TestBinaryGetSafetensorsAndSplit(t *testing.T) {
-	t.Parallel()
 	b, root := newGetBin(t)
 	sha := repoSHA(t, b, "getorg/tiny-safetensors")
 	r := b.run("get", "https://huggingface.co/getorg/tiny-safetensors/tree/main")
@@ -207,7 +210,6 @@ func TestBinaryGetSafetensorsAndSplit(t *testing.T) {
 }
 
 func TestBinaryGetDryRunJSONOffline(t *testing.T) {
-	t.Parallel()
 	b, root := newGetBin(t)
 	r := b.run("get", "getorg/tiny-GGUF:Q8_0", "--dry-run")
 	require.Equal(t, 0, r.code, "%s", r)
@@ -252,7 +254,6 @@ func TestBinaryGetDryRunJSONOffline(t *testing.T) {
 }
 
 func TestBinaryGetErrors(t *testing.T) {
-	t.Parallel()
 	b, _ := newGetBin(t)
 	r := b.run("get", "getorg/tiny-GGUF:Q3_K_S")
 	requireOneLineError(t, r)
@@ -267,7 +268,6 @@ func TestBinaryGetErrors(t *testing.T) {
 // machine allows it) a 3 MiB variant is refused before anything is
 // written.
 func TestBinaryGetDiskSpace(t *testing.T) {
-	t.Parallel()
 	b, _ := newGetBin(t)
 	unshare, err := exec.LookPath("unshare")
 	if err != nil {
@@ -294,7 +294,6 @@ func TestBinaryGetDiskSpace(t *testing.T) {
 }
 
 func TestBinaryGetTwoAtOnce(t *testing.T) {
-	t.Parallel()
 	b, _ := newGetBin(t, hubtest.Options{PageSize: 7, Pace: 4 << 20})
 	var wg sync.WaitGroup
 	res := make([]binResult, 2)
@@ -315,7 +314,6 @@ func TestBinaryGetTwoAtOnce(t *testing.T) {
 }
 
 func TestBinaryGetInterruptAndResume(t *testing.T) {
-	t.Parallel()
 	for name, sig := range map[string]syscall.Signal{"SIGINT": syscall.SIGINT, "SIGTERM": syscall.SIGTERM} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()

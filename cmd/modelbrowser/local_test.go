@@ -24,7 +24,6 @@ type localJSON struct {
 // TestBinaryLocal: local lists what get wrote and what the official
 // clients lay out by hand, judged from the files alone, with no request.
 func TestBinaryLocal(t *testing.T) {
-	t.Parallel()
 	b, root := newGetBin(t)
 	require.Equal(t, 0, b.run("get", "getorg/tiny-GGUF:Q4_K_M").code)
 	require.Equal(t, 0, b.run("get", "getorg/tiny-safetensors").code)
