@@ -99,6 +99,8 @@ func TestBinaryUsageErrorsOfEveryCommand(t *testing.T) {
 		"":            {[]string{"--sort"}, "flag needs an argument: --sort"},
 		"search":      {[]string{"--limit"}, "flag needs an argument: --limit"},
 		"check":       {nil, "want exactly one REPO_ID"},
+		"get":         {nil, "want exactly one REPO_ID or REPO_ID:LABEL"},
+		"local":       {[]string{"now"}, "unexpected argument \"now\""},
 		"workers":     {[]string{"--workers"}, "flag needs an argument: --workers"},
 		"cache":       {nil, "want one of: info, clear, prune"},
 		"cache info":  {[]string{"now"}, `unexpected argument "now"`},

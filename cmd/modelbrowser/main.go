@@ -44,6 +44,8 @@ type env struct {
 	stdoutTTY bool
 	// width is the terminal width for tables (0 = unknown).
 	width int
+	// stderrTTY says whether stderr is a terminal (get's progress line).
+	stderrTTY bool
 }
 
 func main() {
@@ -59,6 +61,7 @@ func main() {
 		stderr: os.Stderr,
 	}
 	e.stdoutTTY, e.width = terminalInfo(os.Stdout)
+	e.stderrTTY, _ = terminalInfo(os.Stderr)
 	if len(e.args) > 0 && (e.args[0] == "search" || e.args[0] == "check") {
 		// A one-shot command allocates a few MB and exits: collecting
 		// garbage along the way costs more than the memory it frees. The

@@ -30,6 +30,9 @@ type Env struct {
 	// from an old cache, the disk failed, models were left out), one line
 	// each; nil drops them.
 	Note func(string)
+	// FreeSpace is the space available at a path (or its nearest existing
+	// parent); nil asks the system (hfcache.FreeSpace).
+	FreeSpace func(path string) (uint64, error)
 }
 
 func (e Env) now() time.Time {

@@ -77,12 +77,55 @@ func variantNames(l fit.Listing) string {
 const labelChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-+/"
 
 // SplitPick reads REPO:LABEL, as a pick prints it (a repository id never
-// holds a colon). Anything else, "C:\x" say, stays whole and is judged as
-// a repository id, which refuses it.
+// holds a colon), and the forms people paste (FIT_POLICY.md section 6):
+// hf.co/REPO[:LABEL], huggingface.co/REPO, and a Hub page URL
+// (https://huggingface.co/REPO, with or without /tree/..., /blob/... or
+// /resolve/... after it). Anything else, "C:\x" say, stays whole and is
+// judged as a repository id, which refuses it.
 func SplitPick(arg string) (id, label string) {
+	arg = pastedForm(arg)
 	id, label, ok := strings.Cut(arg, ":")
 	if !ok || label == "" || strings.Trim(label, labelChars) != "" || strings.HasPrefix(label, "/") {
 		return arg, ""
 	}
 	return id, label
+}
+
+// hubHosts are the hosts whose page addresses name a repository.
+var hubHosts = []string{"hf.co/", "huggingface.co/", "www.huggingface.co/"}
+
+// pastedForm turns hf.co/REPO[:LABEL] and Hub page URLs into REPO[:LABEL];
+// anything else is returned as is.
+func pastedForm(arg string) string {
+	rest := arg
+	scheme := false
+	for _, p := range []string{"https://", "http://"} {
+		if r, ok := strings.CutPrefix(rest, p); ok {
+			rest, scheme = r, true
+			break
+		}
+	}
+	host := false
+	for _, h := range hubHosts {
+		if len(rest) >= len(h) && strings.EqualFold(rest[:len(h)], h) {
+			rest, host = rest[len(h):], true
+			break
+		}
+	}
+	if !host || (scheme && strings.ContainsAny(rest, " ")) {
+		return arg
+	}
+	if i := strings.IndexAny(rest, "?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	parts := strings.Split(strings.TrimSuffix(rest, "/"), "/")
+	switch {
+	case len(parts) < 2:
+		return arg
+	case len(parts) == 2:
+		return parts[0] + "/" + parts[1]
+	case parts[2] == "tree" || parts[2] == "blob" || parts[2] == "resolve":
+		return parts[0] + "/" + parts[1]
+	}
+	return arg
 }

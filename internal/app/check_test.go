@@ -19,6 +19,18 @@ func TestSplitPick(t *testing.T) {
 		"org/m:a:b":                          {"org/m:a:b", ""},
 		"org/m:\x1b[2J":                      {"org/m:\x1b[2J", ""},
 		"bartowski/m-GGUF:Q4_K_M/part-00001": {"bartowski/m-GGUF", "Q4_K_M/part-00001"},
+		// The forms people paste (FIT_POLICY.md section 6).
+		"hf.co/Qwen/Qwen3-8B-GGUF:Q4_K_M":                                    {"Qwen/Qwen3-8B-GGUF", "Q4_K_M"},
+		"hf.co/Qwen/Qwen3-8B-GGUF":                                           {"Qwen/Qwen3-8B-GGUF", ""},
+		"huggingface.co/org/m":                                               {"org/m", ""},
+		"https://huggingface.co/org/m":                                       {"org/m", ""},
+		"https://huggingface.co/org/m/":                                      {"org/m", ""},
+		"https://huggingface.co/org/m/tree/main":                             {"org/m", ""},
+		"https://huggingface.co/org/m/blob/main/README.md":                   {"org/m", ""},
+		"https://huggingface.co/org/m/resolve/main/q/m-Q4_K_M.gguf?download": {"org/m", ""},
+		"https://hf.co/org/m:Q8_0":                                           {"org/m", "Q8_0"},
+		"https://huggingface.co/org/m/discussions/3":                         {"https://huggingface.co/org/m/discussions/3", ""},
+		"https://example.com/org/m":                                          {"https://example.com/org/m", ""},
 	}
 	for in, want := range tests {
 		id, label := SplitPick(in)

@@ -12,6 +12,7 @@ import (
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 	"github.com/modelbrowser/modelbrowser/internal/fit"
 	"github.com/modelbrowser/modelbrowser/internal/hf"
+	"github.com/modelbrowser/modelbrowser/internal/hfcache"
 	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
@@ -161,21 +162,5 @@ func downloaded(env Env, id, sha string, files []fit.File) map[string]bool {
 	return out
 }
 
-func hubCacheDir(env Env) string {
-	if d := env.getenv("HF_HUB_CACHE"); d != "" {
-		return d
-	}
-	if d := env.getenv("HUGGINGFACE_HUB_CACHE"); d != "" {
-		return d
-	}
-	if d := env.getenv("HF_HOME"); d != "" {
-		return filepath.Join(d, "hub")
-	}
-	if d := env.getenv("XDG_CACHE_HOME"); d != "" {
-		return filepath.Join(d, "huggingface", "hub")
-	}
-	if d := env.getenv("HOME"); d != "" {
-		return filepath.Join(d, ".cache", "huggingface", "hub")
-	}
-	return ""
-}
+// hubCacheDir is the Hugging Face cache root (see hfcache.Root).
+func hubCacheDir(env Env) string { return hfcache.Root(env.getenv) }

@@ -29,6 +29,9 @@ type Client struct {
 	asked asked
 	// sent counts the requests sent to any host (redirects included).
 	sent *atomic.Int64
+	// dl is the client of file downloads (see downloader).
+	dl     *http.Client
+	dlOnce sync.Once
 }
 
 // Requests is how many HTTP requests the client has sent, redirects and

@@ -57,6 +57,9 @@ var dtypeBytes = map[string]int64{"F64": 8, "I64": 8, "F32": 4, "I32": 4, "BF16"
 // shards, else a typical size for its name or extension (4 KiB when none
 // is known).
 func (r *Repo) FileSize(name string) int64 {
+	if r.RealBytes && !IsLFS(name) {
+		return int64(len(r.textOf(name)))
+	}
 	if n, ok := r.Sizes[name]; ok {
 		return n
 	}
@@ -90,14 +93,33 @@ func (r *Repo) FileSize(name string) int64 {
 
 // blobID is a file's git object id: stable, made up from the repo and path.
 func (r *Repo) blobID(name string) string {
+	if h, ok := r.hashes[name]; ok {
+		return h.blobID
+	}
 	sum := sha1.Sum([]byte("blob\x00" + r.ID + "\x00" + name))
 	return hex.EncodeToString(sum[:])
 }
 
 // lfsOID is an LFS file's sha256 (made up, stable).
 func (r *Repo) lfsOID(name string) string {
+	if h, ok := r.hashes[name]; ok && h.sha256 != "" {
+		return h.sha256
+	}
 	sum := sha256.Sum256([]byte("lfs\x00" + r.ID + "\x00" + r.SHA + "\x00" + name))
 	return hex.EncodeToString(sum[:])
+}
+
+// computeHashes fills the etags of a RealBytes repo's files.
+func (r *Repo) computeHashes() {
+	if !r.RealBytes {
+		return
+	}
+	r.hashes = make(map[string]fileHashes, len(r.Files))
+	for _, f := range r.Files {
+		if h, err := r.hashesOf(f); err == nil {
+			r.hashes[f] = h
+		}
+	}
 }
 
 // pointerSize is the size of the git-lfs pointer file of an LFS file of

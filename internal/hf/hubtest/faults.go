@@ -44,6 +44,12 @@ type Fault struct {
 	// NextLink replaces the page's next link.
 	NextLink string
 
+	// Corrupt flips one byte of a file body: the byte in the middle of
+	// the file, when the range served holds it.
+	Corrupt bool
+	// Pace sends a file body at most this many bytes a second.
+	Pace int64
+
 	// IgnoreRange makes the file storage (RouteFiles) answer 200 with the
 	// whole file whatever Range asks, like a proxy that ignores it.
 	IgnoreRange bool

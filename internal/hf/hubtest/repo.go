@@ -55,6 +55,16 @@ type Repo struct {
 	// ConfigJSON is the raw config.json served under resolve/; nil means
 	// the repository has none (404 EntryNotFound).
 	ConfigJSON map[string]any `json:"config_json,omitempty"`
+
+	// RealBytes serves every file with real content and lists its real
+	// hashes (see content.go); Texts are the contents of its non-LFS
+	// files by name.
+	RealBytes bool              `json:"real_bytes,omitempty"`
+	Texts     map[string]string `json:"texts,omitempty"`
+
+	// hashes are the etags of a RealBytes repo's files, computed once
+	// when it is added.
+	hashes map[string]fileHashes
 }
 
 // GGUF is the Hub's gguf object.

@@ -299,6 +299,19 @@ func (s *Server) resolve(r *http.Request, token string, hasToken bool) *response
 	if IsLFS(file) && slices.Contains(e.repo.Files, file) {
 		return s.lfsRedirect(e, file)
 	}
+	if e.repo.RealBytes && slices.Contains(e.repo.Files, file) {
+		// A small file the Hub serves itself, with Range.
+		c, err := e.repo.contentOf(file)
+		if err != nil {
+			return s.errorJSON(http.StatusInternalServerError, "resolvers", "", err.Error())
+		}
+		resp := s.newResponse(http.StatusOK, "resolvers")
+		resp.header.Set("Content-Type", "text/plain; charset=utf-8")
+		resp.header.Set("X-Repo-Commit", e.repo.SHA)
+		resp.header.Set("ETag", `"`+e.repo.blobID(file)+`"`)
+		resp.virt = &virtual{start: 0, end: c.size - 1, real: c, pace: s.opts.Pace}
+		return rangeOf(r, resp, nil, c.size)
+	}
 	if file == "config.json" && e.repo.ConfigJSON != nil {
 		resp := s.jsonOK(r, "resolvers", mustJSON(e.repo.ConfigJSON), false)
 		resp.header.Set("X-Repo-Commit", e.repo.SHA)

@@ -50,6 +50,10 @@ type Options struct {
 	GatedTokens []string
 	// Log, when set, gets one line per request.
 	Log io.Writer
+	// Pace, when more than 0, sends every file body (storage, and the
+	// files of RealBytes repos) at most this many bytes a second, so that
+	// a link and not the CPU is the limit.
+	Pace int64
 }
 
 // Request is one request the fake Hub received.
@@ -230,6 +234,7 @@ func (s *Server) AddRepos(repos ...Repo) {
 	s.headers = nil // a replaced repo may have another GGUF header
 	for _, r := range repos {
 		r.normalize()
+		r.computeHashes()
 		e := &entry{repo: r, f: r.encode()}
 		if old, ok := s.byID[r.ID]; ok {
 			*old = *e
@@ -373,6 +378,9 @@ func (s *Server) answer(r *http.Request, route Route, f *Fault) *response {
 	}
 	if f != nil && (f.Status != 0 || f.RedirectTo != "") {
 		return s.faultResponse(f, bucket)
+	}
+	if r.Method == http.MethodPost && route == RouteInfo && strings.Contains(r.URL.Path, "/paths-info/") {
+		return s.pathsInfo(r)
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		return s.errorJSON(http.StatusMethodNotAllowed, bucket, "", "Method not allowed")

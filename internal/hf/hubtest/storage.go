@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/modelbrowser/modelbrowser/internal/gguf"
 )
@@ -351,6 +352,10 @@ func (s *Server) lfsRedirect(e *entry, file string) *response {
 type virtual struct {
 	head       []byte
 	start, end int64 // inclusive byte range served
+	// real, when set, is the content served instead of head and zeros.
+	real *content
+	// pace is the most bytes a second sent, 0 for no limit.
+	pace int64
 }
 
 // ServeFiles answers one request to the file storage origin (FilesURL):
@@ -418,7 +423,23 @@ func (s *Server) storage(r *http.Request, f *Fault) *response {
 	h.Set("Accept-Ranges", "bytes")
 	h.Set("ETag", `"`+e.repo.lfsOID(file)+`"`)
 	h.Set("X-Amz-Request-Id", strconv.Itoa(len(s.requests)))
-	resp := &response{status: http.StatusOK, header: h, virt: &virtual{head: head, start: 0, end: size - 1}}
+	resp := &response{status: http.StatusOK, header: h, virt: &virtual{head: head, start: 0, end: size - 1, pace: s.opts.Pace}}
+	if e.repo.RealBytes {
+		c, err := e.repo.contentOf(file)
+		if err != nil {
+			return storageError(http.StatusInternalServerError, "InternalError: "+err.Error())
+		}
+		resp.virt.real = c
+	}
+	return rangeOf(r, resp, f, size)
+}
+
+// rangeOf makes a whole-file answer answer the request's Range: 206 with
+// Content-Range, 416 past the end, the whole file without a usable Range
+// or with the IgnoreRange fault.
+func rangeOf(r *http.Request, resp *response, f *Fault, size int64) *response {
+	h := resp.header
+	h.Set("Accept-Ranges", "bytes")
 	if f != nil && f.IgnoreRange {
 		return resp
 	}
@@ -510,17 +531,56 @@ func writeVirtual(w http.ResponseWriter, r *http.Request, resp *response, f *Fau
 	if f != nil && f.Truncate {
 		send = n / 2
 	}
+	pace := v.pace
+	if f != nil && f.Pace > 0 {
+		pace = f.Pace
+	}
+	corrupt := int64(-1)
+	if f != nil && f.Corrupt {
+		size := v.end + 1
+		if v.real != nil {
+			size = v.real.size
+		}
+		corrupt = size / 2
+	}
+	var buf []byte
+	if v.real != nil {
+		buf = make([]byte, 64<<10)
+	}
+	began := time.Now()
 	pos, stop := v.start, v.start+send
 	for pos < stop {
 		var chunk []byte
-		if pos < int64(len(v.head)) {
+		switch {
+		case v.real != nil:
+			k := v.real.readAt(buf[:min(int64(len(buf)), stop-pos)], pos)
+			if k == 0 {
+				return
+			}
+			chunk = buf[:k]
+		case pos < int64(len(v.head)):
 			chunk = v.head[pos:min(int64(len(v.head)), stop)]
-		} else {
+		default:
 			chunk = zeros[:min(int64(len(zeros)), stop-pos)]
+		}
+		if corrupt >= pos && corrupt < pos+int64(len(chunk)) {
+			c := append([]byte(nil), chunk...)
+			c[corrupt-pos] ^= 0xff
+			chunk = c
 		}
 		if _, err := w.Write(chunk); err != nil || r.Context().Err() != nil {
 			return
 		}
 		pos += int64(len(chunk))
+		if pace > 0 {
+			due := began.Add(time.Duration(float64(pos-v.start) / float64(pace) * float64(time.Second)))
+			if d := time.Until(due); d > 0 {
+				select {
+				case <-r.Context().Done():
+					return
+				case <-time.After(d):
+				}
+			}
+		}
 	}
 }

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/modelbrowser/modelbrowser/internal/app"
+	"github.com/modelbrowser/modelbrowser/internal/text"
+)
+
+func init() { register(newLocalCmd) }
+
+func newLocalCmd(e *env) *cobra.Command {
+	var (
+		common commonFlags
+		asJSON bool
+	)
+	cmd := &cobra.Command{
+		Use:   "local",
+		Short: "List what the Hugging Face cache holds, judged for this machine",
+		Long: `local lists the models in the Hugging Face cache (HF_HUB_CACHE, else
+HF_HOME/hub, else ~/.cache/huggingface/hub), whoever put them there
+(modelbrowser get, huggingface_hub, @huggingface/hub): one row per repo and
+variant with its size on disk, commit, whether it is complete, its verdict
+and fit on this machine and the path to load. The verdict and fit are
+judged from the local files only (the GGUF header read from disk,
+config.json from the snapshot); no request is sent. Sorted by size, with
+the total at the end.`,
+		Example: `  modelbrowser local
+  modelbrowser local --json --memory 16GiB`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			common.offline = true // no request, ever
+			s, err := common.open(cmd.Context(), e, false, false)
+			if err != nil {
+				return err
+			}
+			defer s.Hub.Close()
+			root, err := app.HFCacheRoot(s.Env)
+			if err != nil {
+				return err
+			}
+			l, err := app.LocalScan(root, s.Catalog, s.Machine.Fit, s.Overrides.Context)
+			if err != nil {
+				return fmt.Errorf("reading %s: %w", root, err)
+			}
+			if asJSON {
+				return text.WriteJSON(e.stdout, l)
+			}
+			if len(l.Rows) == 0 {
+				fmt.Fprintf(e.stdout, "nothing in %s\n", text.Sanitize(root))
+				return nil
+			}
+			tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "REPO\tVARIANT\tSIZE\tCOMMIT\tSTATE\tWORKER\tFIT\tPATH")
+			for _, r := range l.Rows {
+				state := "complete"
+				if !r.Complete {
+					state = "incomplete"
+				}
+				worker := r.Worker
+				if !r.Compatible {
+					worker = "✗ none"
+				}
+				fitCell := "?"
+				if r.Fit != "" {
+					fitCell = r.Fit.Words()
+				}
+				commit := r.Commit
+				if len(commit) > 12 {
+					commit = commit[:12]
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", text.Sanitize(r.Repo), text.Sanitize(r.Variant), text.Bytes(r.Size),
+					commit, state, text.Sanitize(worker), fitCell, text.Sanitize(r.Path))
+			}
+			fmt.Fprintf(tw, "total\t\t%s\t\t\t\t\t\n", text.Bytes(l.Total))
+			return tw.Flush()
+		},
+	}
+	fs := cmd.Flags()
+	workersFlag(cmd, &common.workersFile)
+	common.fit.register(fs)
+	fs.BoolVar(&asJSON, "json", false, "print the rows and the total as JSON")
+	return cmd
+}

@@ -1,0 +1,177 @@
+package app
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/fit"
+	"github.com/modelbrowser/modelbrowser/internal/gguf"
+	"github.com/modelbrowser/modelbrowser/internal/hfcache"
+)
+
+// LocalRow is one variant (or unfinished download) in the Hugging Face
+// cache, judged from the local files only.
+type LocalRow struct {
+	Repo    string `json:"repo"`
+	Variant string `json:"variant"`
+	Format  string `json:"format,omitempty"`
+	// Size is the bytes on disk of the variant's files.
+	Size   int64  `json:"size"`
+	Commit string `json:"commit"`
+	// Complete is false for a split with a part missing, or a download
+	// left unfinished (Variant "(partial)").
+	Complete bool `json:"complete"`
+	// Compatible and Worker are the verdict; Fit is the recommended
+	// worker's level for this variant ("" when unknown).
+	Compatible bool      `json:"compatible"`
+	Worker     string    `json:"worker"`
+	Fit        fit.Level `json:"fit"`
+	// Path is what a worker loads.
+	Path string `json:"path"`
+}
+
+// Local is what the Hugging Face cache holds.
+type Local struct {
+	Root  string     `json:"root"`
+	Rows  []LocalRow `json:"rows"`
+	Total int64      `json:"total"`
+}
+
+// LocalScan lists the cache at root, whoever wrote it: one row per
+// snapshot variant (the GGUF header read from disk, config.json from the
+// snapshot; no request), and one per repository with unfinished
+// downloads. Rows are sorted by size, largest first.
+func LocalScan(root string, cat compat.Catalog, mach fit.Machine, ctxLen int64) (Local, error) {
+	out := Local{Root: root, Rows: []LocalRow{}}
+	repos, err := hfcache.Scan(root)
+	if err != nil {
+		return out, err
+	}
+	for _, r := range repos {
+		for _, s := range r.Snapshots {
+			out.Rows = append(out.Rows, localRows(r, s, cat, mach, ctxLen)...)
+		}
+		var partial int64
+		for _, p := range r.Incomplete {
+			partial += p.Size
+		}
+		if len(r.Incomplete) > 0 {
+			out.Rows = append(out.Rows, LocalRow{Repo: r.ID, Variant: "(partial)", Size: partial, Path: filepath.Join(r.Dir, "blobs")})
+		}
+	}
+	sort.SliceStable(out.Rows, func(i, j int) bool {
+		if out.Rows[i].Size != out.Rows[j].Size {
+			return out.Rows[i].Size > out.Rows[j].Size
+		}
+		return out.Rows[i].Repo+out.Rows[i].Variant < out.Rows[j].Repo+out.Rows[j].Variant
+	})
+	for _, row := range out.Rows {
+		out.Total += row.Size
+	}
+	return out, nil
+}
+
+// localRows judges one snapshot's variants.
+func localRows(r hfcache.CachedRepo, s hfcache.CachedSnapshot, cat compat.Catalog, mach fit.Machine, ctxLen int64) []LocalRow {
+	var files []fit.File
+	var names []string
+	for _, f := range s.Files {
+		if f.Size < 0 {
+			continue // a dangling link: not there
+		}
+		n := uint64(f.Size)
+		files = append(files, fit.File{Path: f.Path, Size: &n})
+		names = append(names, f.Path)
+	}
+	raw := compat.Raw{ID: r.ID, HasSiblings: true, Siblings: names, SHA: s.SHA}
+	var cfg map[string]any
+	if b, err := readSmall(filepath.Join(s.Dir, "config.json")); err == nil && json.Unmarshal(b, &cfg) == nil {
+		if mt, ok := cfg["model_type"].(string); ok {
+			raw.ConfigModelType = mt
+		}
+		if as, ok := cfg["architectures"].([]any); ok {
+			for _, a := range as {
+				if a, ok := a.(string); ok {
+					raw.ConfigArchitectures = append(raw.ConfigArchitectures, a)
+				}
+			}
+		}
+		if q, ok := cfg["quantization_config"].(map[string]any); ok {
+			raw.HasQuantConfig = true
+			raw.QuantMethod, _ = q["quant_method"].(string)
+		}
+	}
+	l := fit.Variants(fit.Repo{Files: files, QuantMethod: raw.QuantMethod})
+	var shape *fit.Shape
+	var why *fit.ShapeUnknown
+	for _, v := range l.Variants {
+		if v.Format != compat.FormatGGUF || len(v.Files) == 0 {
+			continue
+		}
+		info, err := readGGUFHeader(filepath.Join(s.Dir, filepath.FromSlash(v.Files[0].Path)))
+		if err != nil {
+			why = fit.UnknownHeader(err.Error())
+			break
+		}
+		raw.HasGGUF, raw.GGUFArchitecture, raw.GGUFContextLength = true, info.Architecture, int64(info.ContextLength)
+		if sh, u := fit.FromGGUF(info); u == nil {
+			shape = &sh
+		} else {
+			why = u
+		}
+		break
+	}
+	m := compat.Derive(raw)
+	if cfg != nil {
+		m = compat.WithConfigJSON(m, cfg)
+		if shape == nil {
+			if sh, u := fit.FromConfig(cfg, m.Architecture.Value); u == nil {
+				shape, why = &sh, nil
+			} else if why == nil {
+				why = u
+			}
+		}
+	}
+	verdict := compat.Check(m, cat)
+	facts := fit.Facts{SHA: s.SHA, Listing: l, Shape: shape, ShapeUnknown: why}
+	res, judged := fit.ForVerdict(facts, m, verdict, cat, mach, ctxLen)
+	var rows []LocalRow
+	for _, v := range l.Variants {
+		row := LocalRow{Repo: r.ID, Variant: v.Name, Format: v.Format, Size: int64(v.Size), Commit: s.SHA, Complete: v.Complete,
+			Compatible: verdict.Compatible, Worker: verdict.RecommendedWorker}
+		if v.Format == compat.FormatGGUF {
+			row.Path = filepath.Join(s.Dir, filepath.FromSlash(v.Files[0].Path))
+		} else {
+			row.Path = s.Dir
+		}
+		if judged {
+			for _, vf := range res.Variants {
+				if vf.Name == v.Name {
+					if lv := vf.Fit[verdict.RecommendedWorker]; lv != nil {
+						row.Fit = *lv
+					}
+				}
+			}
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// readGGUFHeader reads a GGUF header from disk (at most
+// hf.GGUFMaxBytes-sized reads, as from the Hub).
+func readGGUFHeader(p string) (gguf.Info, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return gguf.Info{}, err
+	}
+	defer f.Close()
+	info, err := gguf.Read(f, 16<<20)
+	if err != nil {
+		return info, err
+	}
+	return info, nil
+}
