@@ -168,13 +168,13 @@ func printDryRun(w io.Writer, p app.GetPlan, asJSON bool) error {
 		if f.Present {
 			what = "have"
 		}
-		fmt.Fprintf(w, "%-5s %14d  %s\n", what, f.Size, text.Sanitize(f.Path))
+		fmt.Fprintf(w, "%-5s %10s  %s\n", what, text.Bytes(f.Size), text.Sanitize(f.Path))
 	}
 	free := "unknown"
 	if p.FreeKnown {
-		free = fmt.Sprintf("%d", p.Free)
+		free = text.Bytes(int64(min(p.Free, 1<<62)))
 	}
-	fmt.Fprintf(w, "to fetch: %d bytes; free: %s bytes in %s\n", p.ToFetch, free, p.Root())
+	fmt.Fprintf(w, "to fetch: %s (%d bytes); free: %s in %s\n", text.Bytes(p.ToFetch), p.ToFetch, free, text.Sanitize(p.Root()))
 	return nil
 }
 

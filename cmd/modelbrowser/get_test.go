@@ -213,7 +213,7 @@ func TestBinaryGetDryRunJSONOffline(t *testing.T) {
 	b, root := newGetBin(t)
 	r := b.run("get", "getorg/tiny-GGUF:Q8_0", "--dry-run")
 	require.Equal(t, 0, r.code, "%s", r)
-	assert.Regexp(t, `^fetch +5242880  tiny-Q8_0\.gguf\nto fetch: 5242880 bytes; free: \d+ bytes in `, r.stdout)
+	assert.Regexp(t, `^fetch +5 MiB  tiny-Q8_0\.gguf\nto fetch: 5 MiB \(5242880 bytes\); free: [0-9.]+ [KMGT]?i?B in `, r.stdout)
 	_, err := os.Stat(root)
 	assert.True(t, os.IsNotExist(err), "dry run wrote nothing")
 	assert.Empty(t, filesRequests(b))
