@@ -67,22 +67,22 @@ func (d Dropped) String() string {
 // hubModel is what a Hub model object says that the verdict and the list
 // use.
 type hubModel struct {
-	ID           string        `json:"id"`
-	ModelID      string        `json:"modelId"`
-	Author       shown         `json:"author"`
-	SHA          shown         `json:"sha"`
-	LastModified shown         `json:"lastModified"`
-	Gated        gatedValue    `json:"gated"`
-	Downloads    count         `json:"downloads"`
-	Likes        count         `json:"likes"`
-	Tags         []string      `json:"tags"`
-	PipelineTag  shown         `json:"pipeline_tag"`
-	LibraryName  string        `json:"library_name"`
-	Config       *hubConfig    `json:"config"`
-	CardData     card          `json:"cardData"`
-	Siblings     *[]hubSibling `json:"siblings"`
-	Safetensors  *hubST        `json:"safetensors"`
-	GGUF         *hubGGUF      `json:"gguf"`
+	ID           string       `json:"id"`
+	ModelID      string       `json:"modelId"`
+	Author       shown        `json:"author"`
+	SHA          shown        `json:"sha"`
+	LastModified shown        `json:"lastModified"`
+	Gated        gatedValue   `json:"gated"`
+	Downloads    count        `json:"downloads"`
+	Likes        count        `json:"likes"`
+	Tags         tagList      `json:"tags"`
+	PipelineTag  shown        `json:"pipeline_tag"`
+	LibraryName  string       `json:"library_name"`
+	Config       *hubConfig   `json:"config"`
+	CardData     card         `json:"cardData"`
+	Siblings     *siblingList `json:"siblings"`
+	Safetensors  *hubST       `json:"safetensors"`
+	GGUF         *hubGGUF     `json:"gguf"`
 }
 
 type hubConfig struct {
@@ -127,8 +127,29 @@ func (c *count) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	if err != nil {
 		return err
 	}
+	if n, ok := plainCount(v); ok {
+		*c = count{n: n, known: true}
+		return nil
+	}
 	c.setFrom(v.Kind(), string(v))
 	return nil
+}
+
+// plainCount reads the common case of a count, digits alone (at most 18:
+// no overflow), as compat.CountFromJSON would read it, without making a
+// string of it. JSON allows no leading zero.
+func plainCount(v []byte) (int64, bool) {
+	if len(v) == 0 || len(v) > 18 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range v {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
 }
 
 // setFrom sets the count from a JSON value of kind k whose text (for a
@@ -344,7 +365,7 @@ func (w *hubModel) raw() (compat.Raw, []Dropped, error) {
 	drop("cardData", w.CardData.bad)
 	r := compat.Raw{
 		ID:          id,
-		Tags:        w.Tags,
+		Tags:        []string(w.Tags),
 		LibraryName: w.LibraryName,
 		Gated:       w.Gated.s,
 		Author:      w.Author.s,
@@ -367,12 +388,7 @@ func (w *hubModel) raw() (compat.Raw, []Dropped, error) {
 	}
 	if w.Siblings != nil {
 		r.HasSiblings = true
-		r.Siblings = make([]string, 0, len(*w.Siblings))
-		for _, s := range *w.Siblings {
-			if s.RFilename != "" {
-				r.Siblings = append(r.Siblings, s.RFilename)
-			}
-		}
+		r.Siblings = w.Siblings.names()
 	}
 	if st := w.Safetensors; st != nil {
 		r.HasSafetensors = true
@@ -603,13 +619,16 @@ func DecodeList(body []byte) (models []compat.Model, dropped []Dropped, err erro
 	if k := tok.Kind(); k != '[' {
 		return nil, nil, newError(BadResponse, nil, "the model list is not a JSON array (got %s)", kindName(k))
 	}
-	models = make([]compat.Model, 0, len(body)/2048+1)
+	// A model with the list's fields takes 1-3 KB: room enough for most
+	// pages without growing.
+	models = make([]compat.Model, 0, len(body)/1024+1)
+	var w hubModel // one for the page: each model starts from zero
 	for i := 0; dec.PeekKind() != ']'; i++ {
 		// Each model is decoded straight from the page, in one pass; a
 		// type mismatch stops it part way, and the rest of the model is
 		// then skipped (checked as JSON all the same).
 		start := dec.InputOffset()
-		var w hubModel
+		w = hubModel{}
 		err := json.UnmarshalDecode(dec, &w, decodeOptions)
 		reason := ""
 		if err != nil {

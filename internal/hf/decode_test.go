@@ -364,6 +364,9 @@ func FuzzDecodeMatchesEncodingJSON(f *testing.F) {
 	for _, b := range decodeBodies(f) {
 		f.Add(b)
 	}
+	for _, s := range listBodies() {
+		f.Add([]byte(s))
+	}
 	for _, s := range []string{`{}`, `null`, `[]`, `{"id":1}`, `{"id":"a","gated":true}`, `{"id":"a","downloads":1e400}`,
 		`{"id":"a","siblings":null}`, `{"id":"a","gguf":{"context_length":-5}}`, `{"id":"a","cardData":{"license":[1,"x"]}}`,
 		`{"id":"a","siblings":[null,{"rfilename":null},{"rfilename":"m.gguf"}]}`, `{"id":"\ud800"}`,
@@ -611,3 +614,6 @@ func TestDecodeFitFacts(t *testing.T) {
 		})
 	}
 }
+
+func (l *tagList) UnmarshalJSON(b []byte) error     { return json.Unmarshal(b, (*[]string)(l)) }
+func (l *siblingList) UnmarshalJSON(b []byte) error { return json.Unmarshal(b, (*[]hubSibling)(l)) }
