@@ -7,6 +7,7 @@ import (
 	"io"
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-json-experiment/json"
@@ -619,9 +620,14 @@ func DecodeList(body []byte) (models []compat.Model, dropped []Dropped, err erro
 	if k := tok.Kind(); k != '[' {
 		return nil, nil, newError(BadResponse, nil, "the model list is not a JSON array (got %s)", kindName(k))
 	}
-	// A model with the list's fields takes 1-3 KB: room enough for most
-	// pages without growing.
-	models = make([]compat.Model, 0, len(body)/1024+1)
+	// The models are gathered in a scratch slice kept from page to page
+	// and copied out at their number: no slice grown and dropped per page.
+	scratch := modelScratch.Get().(*[]compat.Model)
+	defer func() {
+		clear(*scratch)
+		*scratch = (*scratch)[:0]
+		modelScratch.Put(scratch)
+	}()
 	var w hubModel // one for the page: each model starts from zero
 	for i := 0; dec.PeekKind() != ']'; i++ {
 		// Each model is decoded straight from the page, in one pass; a
@@ -658,7 +664,7 @@ func DecodeList(body []byte) (models []compat.Model, dropped []Dropped, err erro
 			drops[k].Index = i
 		}
 		dropped = append(dropped, drops...)
-		models = append(models, compat.Derive(r))
+		*scratch = append(*scratch, compat.Derive(r))
 	}
 	if _, err := dec.ReadToken(); err != nil {
 		return nil, nil, syntaxError("the model list", err, len(body))
@@ -666,5 +672,10 @@ func DecodeList(body []byte) (models []compat.Model, dropped []Dropped, err erro
 	if _, err := dec.ReadToken(); err != io.EOF {
 		return nil, nil, newError(BadResponse, err, "the model list has data after its end")
 	}
+	models = make([]compat.Model, len(*scratch))
+	copy(models, *scratch)
 	return models, dropped, nil
 }
+
+// modelScratch holds the scratch slices of DecodeList.
+var modelScratch = sync.Pool{New: func() any { return new([]compat.Model) }}

@@ -615,5 +615,18 @@ func TestDecodeFitFacts(t *testing.T) {
 	}
 }
 
-func (l *tagList) UnmarshalJSON(b []byte) error     { return json.Unmarshal(b, (*[]string)(l)) }
-func (l *siblingList) UnmarshalJSON(b []byte) error { return json.Unmarshal(b, (*[]hubSibling)(l)) }
+func (l *tagList) UnmarshalJSON(b []byte) error { return json.Unmarshal(b, (*[]string)(l)) }
+func (l *siblingList) UnmarshalJSON(b []byte) error {
+	old := make([]hubSibling, len(*l)) // encoding/json merges a repeated list into the one before
+	for i, name := range *l {
+		old[i].RFilename = name
+	}
+	if err := json.Unmarshal(b, &old); err != nil {
+		return err
+	}
+	*l = make(siblingList, len(old))
+	for i, s := range old {
+		(*l)[i] = s.RFilename
+	}
+	return nil
+}

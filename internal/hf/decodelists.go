@@ -5,6 +5,7 @@ import (
 	"errors"
 	"hash/maphash"
 	"reflect"
+	"slices"
 	"sync/atomic"
 	"unicode/utf8"
 
@@ -60,17 +61,21 @@ func (l *tagList) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	}
 }
 
-// siblingList is the repository's files: a list of objects whose
-// rfilename (in any case) is kept; a null element, a file without a name,
-// or a name of null is no file.
-type siblingList []hubSibling
+// siblingList is the repository's files, one name per element of the
+// Hub's list of objects (rfilename, in any case); "" for a null element, a
+// file without a name or a name of null, which are no files.
+type siblingList []string
 
-// names are the non-empty file names, in order.
+// names are the non-empty file names, in order: the list itself when none
+// is empty.
 func (l siblingList) names() []string {
+	if !slices.Contains(l, "") {
+		return l
+	}
 	out := make([]string, 0, len(l))
 	for _, s := range l {
-		if s.RFilename != "" {
-			out = append(out, s.RFilename)
+		if s != "" {
+			out = append(out, s)
 		}
 	}
 	return out
@@ -79,12 +84,26 @@ func (l siblingList) names() []string {
 // UnmarshalJSONFrom implements json.UnmarshalerFrom.
 func (l *siblingList) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	if *l != nil || d.PeekKind() != '[' {
-		return errors.ErrUnsupported
+		// The library's own reading of a []hubSibling: its error for a
+		// value of another kind, and a repeated key merged element by
+		// element into what the one before gave, as encoding/json does.
+		old := make([]hubSibling, len(*l))
+		for i, name := range *l {
+			old[i].RFilename = name
+		}
+		if err := json.UnmarshalDecode(d, &old, decodeOptions); err != nil {
+			return err
+		}
+		*l = make(siblingList, len(old))
+		for i, s := range old {
+			(*l)[i] = s.RFilename
+		}
+		return nil
 	}
 	if _, err := d.ReadToken(); err != nil {
 		return err
 	}
-	var scratch [32]hubSibling
+	var scratch [32]string
 	out := scratch[:0]
 	for i := 0; ; i++ {
 		switch k := d.PeekKind(); k {
@@ -96,25 +115,25 @@ func (l *siblingList) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 			if _, err := d.ReadToken(); err != nil {
 				return err
 			}
-			out = append(out, hubSibling{})
+			out = append(out, "")
 		case '{':
 			if _, err := d.ReadToken(); err != nil {
 				return err
 			}
-			var s hubSibling
+			name := ""
 			for d.PeekKind() != '}' {
-				name, err := d.ReadValue()
+				key, err := d.ReadValue()
 				if err != nil {
 					return err
 				}
-				if isRFilename(name) {
+				if isRFilename(key) {
 					switch k := d.PeekKind(); k {
 					case '"':
 						v, err := d.ReadValue()
 						if err != nil {
 							return err
 						}
-						s.RFilename = internString(v)
+						name = internString(v)
 						continue
 					case 'n': // null leaves the name as it was
 					default:
@@ -128,7 +147,7 @@ func (l *siblingList) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 			if _, err := d.ReadToken(); err != nil {
 				return err
 			}
-			out = append(out, s)
+			out = append(out, name)
 		default:
 			return kindError(d, k, reflect.TypeFor[hubSibling]())
 		}

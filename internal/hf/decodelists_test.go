@@ -33,9 +33,17 @@ type hubModelPlain struct {
 }
 
 func (p hubModelPlain) model() hubModel {
+	var sibs *siblingList
+	if p.Siblings != nil {
+		l := siblingList{}
+		for _, s := range *p.Siblings {
+			l = append(l, s.RFilename)
+		}
+		sibs = &l
+	}
 	return hubModel{ID: p.ID, ModelID: p.ModelID, Author: p.Author, SHA: p.SHA, LastModified: p.LastModified, Gated: p.Gated,
 		Downloads: p.Downloads, Likes: p.Likes, Tags: tagList(p.Tags), PipelineTag: p.PipelineTag, LibraryName: p.LibraryName,
-		Config: p.Config, CardData: p.CardData, Siblings: (*siblingList)(p.Siblings), Safetensors: p.Safetensors, GGUF: p.GGUF}
+		Config: p.Config, CardData: p.CardData, Siblings: sibs, Safetensors: p.Safetensors, GGUF: p.GGUF}
 }
 
 // listBodies are models whose tags and siblings take every path of the
