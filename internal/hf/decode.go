@@ -68,22 +68,22 @@ func (d Dropped) String() string {
 // hubModel is what a Hub model object says that the verdict and the list
 // use.
 type hubModel struct {
-	ID           string       `json:"id"`
-	ModelID      string       `json:"modelId"`
-	Author       shown        `json:"author"`
-	SHA          shown        `json:"sha"`
-	LastModified shown        `json:"lastModified"`
-	Gated        gatedValue   `json:"gated"`
-	Downloads    count        `json:"downloads"`
-	Likes        count        `json:"likes"`
-	Tags         tagList      `json:"tags"`
-	PipelineTag  shown        `json:"pipeline_tag"`
-	LibraryName  string       `json:"library_name"`
-	Config       *hubConfig   `json:"config"`
-	CardData     card         `json:"cardData"`
-	Siblings     *siblingList `json:"siblings"`
-	Safetensors  *hubST       `json:"safetensors"`
-	GGUF         *hubGGUF     `json:"gguf"`
+	ID           string        `json:"id"`
+	ModelID      string        `json:"modelId"`
+	Author       shown         `json:"author"`
+	SHA          shown         `json:"sha"`
+	LastModified shown         `json:"lastModified"`
+	Gated        gatedValue    `json:"gated"`
+	Downloads    count         `json:"downloads"`
+	Likes        count         `json:"likes"`
+	Tags         tagList       `json:"tags"`
+	PipelineTag  shown         `json:"pipeline_tag"`
+	LibraryName  string        `json:"library_name"`
+	Config       *hubConfig    `json:"config"`
+	CardData     card          `json:"cardData"`
+	Siblings     *siblingNames `json:"siblings"`
+	Safetensors  *hubST        `json:"safetensors"`
+	GGUF         *hubGGUF      `json:"gguf"`
 }
 
 type hubConfig struct {

@@ -616,7 +616,7 @@ func TestDecodeFitFacts(t *testing.T) {
 }
 
 func (l *tagList) UnmarshalJSON(b []byte) error { return json.Unmarshal(b, (*[]string)(l)) }
-func (l *siblingList) UnmarshalJSON(b []byte) error {
+func (l *siblingNames) UnmarshalJSON(b []byte) error {
 	old := make([]hubSibling, len(*l)) // encoding/json merges a repeated list into the one before
 	for i, name := range *l {
 		old[i].RFilename = name
@@ -624,7 +624,7 @@ func (l *siblingList) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &old); err != nil {
 		return err
 	}
-	*l = make(siblingList, len(old))
+	*l = make(siblingNames, len(old))
 	for i, s := range old {
 		(*l)[i] = s.RFilename
 	}

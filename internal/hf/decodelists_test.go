@@ -12,7 +12,7 @@ import (
 )
 
 // hubModelPlain is hubModel with its two lists as the library's own
-// types, decoded by reflection: what tagList and siblingList must match.
+// types, decoded by reflection: what tagList and siblingNames must match.
 type hubModelPlain struct {
 	ID           string        `json:"id"`
 	ModelID      string        `json:"modelId"`
@@ -33,9 +33,9 @@ type hubModelPlain struct {
 }
 
 func (p hubModelPlain) model() hubModel {
-	var sibs *siblingList
+	var sibs *siblingNames
 	if p.Siblings != nil {
-		l := siblingList{}
+		l := siblingNames{}
 		for _, s := range *p.Siblings {
 			l = append(l, s.RFilename)
 		}
