@@ -39,6 +39,7 @@ func searchBench(b *testing.B, warm bool) {
 		}
 	}
 	b.ReportAllocs()
+	cpu0, cpuOK := processCPU()
 	for b.Loop() {
 		if !warm {
 			n++
@@ -47,6 +48,11 @@ func searchBench(b *testing.B, warm bool) {
 		if code := run(context.Background(), e); code != exitOK {
 			b.Fatalf("exit %d", code)
 		}
+	}
+	// CPU time (the process's, the collector's included) moves less than
+	// wall time when other work shares the machine (BENCHMARKS.md).
+	if cpu1, ok := processCPU(); ok && cpuOK {
+		b.ReportMetric(float64(cpu1-cpu0)/1e6/float64(b.N), "cpu-ms/op")
 	}
 }
 

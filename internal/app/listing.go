@@ -124,7 +124,12 @@ func (h *Hub) Search(ctx context.Context, q query.Query, cat compat.Catalog, l L
 		models, invalid := validIDs(page.Models)
 		res.Dropped += invalid + len(page.Dropped)
 		fresh, stop := 0, false
-		var cands []compat.Judged
+		// Without a fit the results go straight into res.Judged; with one
+		// they wait for their files to be weighed.
+		cands := res.Judged[len(res.Judged):]
+		if l.Fit != nil {
+			cands = make([]compat.Judged, 0, len(models))
+		}
 		for _, m := range models {
 			if seen[m.ID] {
 				continue
@@ -143,7 +148,7 @@ func (h *Hub) Search(ctx context.Context, q query.Query, cat compat.Catalog, l L
 			}
 		}
 		if l.Fit == nil {
-			res.Judged = append(res.Judged, cands...)
+			res.Judged = append(res.Judged, cands...) // in place, unless cands outgrew it
 		} else {
 			h.keepFitting(ctx, cands, cat, l, &res)
 		}

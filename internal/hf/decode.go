@@ -7,6 +7,7 @@ import (
 	"io"
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-json-experiment/json"
@@ -75,12 +76,12 @@ type hubModel struct {
 	Gated        gatedValue    `json:"gated"`
 	Downloads    count         `json:"downloads"`
 	Likes        count         `json:"likes"`
-	Tags         []string      `json:"tags"`
+	Tags         tagList       `json:"tags"`
 	PipelineTag  shown         `json:"pipeline_tag"`
 	LibraryName  string        `json:"library_name"`
 	Config       *hubConfig    `json:"config"`
 	CardData     card          `json:"cardData"`
-	Siblings     *[]hubSibling `json:"siblings"`
+	Siblings     *siblingNames `json:"siblings"`
 	Safetensors  *hubST        `json:"safetensors"`
 	GGUF         *hubGGUF      `json:"gguf"`
 }
@@ -130,8 +131,29 @@ func (c *count) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	if err != nil {
 		return err
 	}
+	if n, ok := plainCount(v); ok {
+		*c = count{n: n, known: true}
+		return nil
+	}
 	c.setFrom(v.Kind(), string(v))
 	return nil
+}
+
+// plainCount reads the common case of a count, digits alone (at most 18:
+// no overflow), as compat.CountFromJSON would read it, without making a
+// string of it. JSON allows no leading zero.
+func plainCount(v []byte) (int64, bool) {
+	if len(v) == 0 || len(v) > 18 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range v {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
 }
 
 // setFrom sets the count from a JSON value of kind k whose text (for a
@@ -347,7 +369,7 @@ func (w *hubModel) raw() (compat.Raw, []Dropped, error) {
 	drop("cardData", w.CardData.bad)
 	r := compat.Raw{
 		ID:          id,
-		Tags:        w.Tags,
+		Tags:        []string(w.Tags),
 		LibraryName: w.LibraryName,
 		Gated:       w.Gated.s,
 		Author:      w.Author.s,
@@ -376,12 +398,7 @@ func (w *hubModel) raw() (compat.Raw, []Dropped, error) {
 	}
 	if w.Siblings != nil {
 		r.HasSiblings = true
-		r.Siblings = make([]string, 0, len(*w.Siblings))
-		for _, s := range *w.Siblings {
-			if s.RFilename != "" {
-				r.Siblings = append(r.Siblings, s.RFilename)
-			}
-		}
+		r.Siblings = w.Siblings.names()
 	}
 	if st := w.Safetensors; st != nil {
 		r.HasSafetensors = true
@@ -612,13 +629,21 @@ func DecodeList(body []byte) (models []compat.Model, dropped []Dropped, err erro
 	if k := tok.Kind(); k != '[' {
 		return nil, nil, newError(BadResponse, nil, "the model list is not a JSON array (got %s)", kindName(k))
 	}
-	models = make([]compat.Model, 0, len(body)/2048+1)
+	// The models are gathered in a scratch slice kept from page to page
+	// and copied out at their number: no slice grown and dropped per page.
+	scratch := modelScratch.Get().(*[]compat.Model)
+	defer func() {
+		clear(*scratch)
+		*scratch = (*scratch)[:0]
+		modelScratch.Put(scratch)
+	}()
+	var w hubModel // one for the page: each model starts from zero
 	for i := 0; dec.PeekKind() != ']'; i++ {
 		// Each model is decoded straight from the page, in one pass; a
 		// type mismatch stops it part way, and the rest of the model is
 		// then skipped (checked as JSON all the same).
 		start := dec.InputOffset()
-		var w hubModel
+		w = hubModel{}
 		err := json.UnmarshalDecode(dec, &w, decodeOptions)
 		reason := ""
 		if err != nil {
@@ -648,7 +673,7 @@ func DecodeList(body []byte) (models []compat.Model, dropped []Dropped, err erro
 			drops[k].Index = i
 		}
 		dropped = append(dropped, drops...)
-		models = append(models, compat.Derive(r))
+		*scratch = append(*scratch, compat.Derive(r))
 	}
 	if _, err := dec.ReadToken(); err != nil {
 		return nil, nil, syntaxError("the model list", err, len(body))
@@ -656,5 +681,10 @@ func DecodeList(body []byte) (models []compat.Model, dropped []Dropped, err erro
 	if _, err := dec.ReadToken(); err != io.EOF {
 		return nil, nil, newError(BadResponse, err, "the model list has data after its end")
 	}
+	models = make([]compat.Model, len(*scratch))
+	copy(models, *scratch)
 	return models, dropped, nil
 }
+
+// modelScratch holds the scratch slices of DecodeList.
+var modelScratch = sync.Pool{New: func() any { return new([]compat.Model) }}

@@ -364,6 +364,9 @@ func FuzzDecodeMatchesEncodingJSON(f *testing.F) {
 	for _, b := range decodeBodies(f) {
 		f.Add(b)
 	}
+	for _, s := range listBodies() {
+		f.Add([]byte(s))
+	}
 	for _, s := range []string{`{}`, `null`, `[]`, `{"id":1}`, `{"id":"a","gated":true}`, `{"id":"a","downloads":1e400}`,
 		`{"id":"a","siblings":null}`, `{"id":"a","gguf":{"context_length":-5}}`, `{"id":"a","cardData":{"license":[1,"x"]}}`,
 		`{"id":"a","siblings":[null,{"rfilename":null},{"rfilename":"m.gguf"}]}`, `{"id":"\ud800"}`,
@@ -610,4 +613,20 @@ func TestDecodeFitFacts(t *testing.T) {
 			assert.Equal(t, tt.base, m.BaseModels)
 		})
 	}
+}
+
+func (l *tagList) UnmarshalJSON(b []byte) error { return json.Unmarshal(b, (*[]string)(l)) }
+func (l *siblingNames) UnmarshalJSON(b []byte) error {
+	old := make([]hubSibling, len(*l)) // encoding/json merges a repeated list into the one before
+	for i, name := range *l {
+		old[i].RFilename = name
+	}
+	if err := json.Unmarshal(b, &old); err != nil {
+		return err
+	}
+	*l = make(siblingNames, len(old))
+	for i, s := range old {
+		(*l)[i] = s.RFilename
+	}
+	return nil
 }

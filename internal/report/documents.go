@@ -28,21 +28,22 @@ func SearchJSON(w io.Writer, js []compat.Judged, fits []*fit.Result) error {
 	const chunk = 64 << 10
 	buf := make([]byte, 0, chunk+8<<10)
 	buf = append(buf, '[')
+	var enc text.JSONAppender
+	var el SearchElement
 	for i := range js {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
 		buf = append(buf, '\n')
-		el := SearchElement{Verdict: js[i].Verdict, Downloads: js[i].Model.Downloads, Likes: js[i].Model.Likes}
+		el = SearchElement{Verdict: js[i].Verdict, Downloads: js[i].Model.Downloads, Likes: js[i].Model.Likes}
 		if i < len(fits) && fits[i] != nil {
 			sum := fits[i].Summary()
 			el.Fit = &sum
 		}
-		b, err := text.MarshalJSON(el)
-		if err != nil {
+		var err error
+		if buf, err = enc.Append(buf, &el); err != nil {
 			return err
 		}
-		buf = append(buf, b...)
 		if len(buf) >= chunk {
 			if _, err := w.Write(buf); err != nil {
 				return err

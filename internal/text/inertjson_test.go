@@ -94,3 +94,57 @@ func BenchmarkMarshalJSON(b *testing.B) {
 		}
 	}
 }
+
+// plainPrefix reads eight bytes at a time: every byte that stops it (DEL,
+// 0x80 and above) is found at every position of a word, and no byte below
+// DEL stops it.
+func TestPlainPrefix(t *testing.T) {
+	slow := func(b []byte) int {
+		i := 0
+		for i < len(b) && b[i] < 0x7f {
+			i++
+		}
+		return i
+	}
+	for n := 0; n <= 24; n++ {
+		for pos := 0; pos < n; pos++ {
+			for _, c := range []byte{0x00, 0x1f, 0x7e, 0x7f, 0x80, 0xc2, 0xff} {
+				b := bytes.Repeat([]byte{'a'}, n)
+				b[pos] = c
+				assert.Equal(t, slow(b), plainPrefix(b), "len %d, %#x at %d", n, c, pos)
+			}
+		}
+		assert.Equal(t, n, plainPrefix(bytes.Repeat([]byte{0x7e}, n)))
+	}
+}
+
+// JSONAppender writes what MarshalJSON writes, value after value, after
+// whatever the buffer held; a value that cannot be encoded leaves the
+// buffer as it was and the next one encodes.
+func TestJSONAppender(t *testing.T) {
+	n := int64(131072)
+	hostile := "x\x7fy\u0085z\u009b2J\u202eevil\u2066\u061c\u200fend"
+	values := []sample{
+		{ID: "meta-llama/Llama-3.1-8B", N: &n, List: []string{"safetensors", "gguf"}, Nested: []inner{{"OK"}}, Flag: true},
+		{ID: "a<b>&c\u2028d\u2029", Empty: []string{}, Map: map[string]string{"z": "1", "a": "2"}},
+		{ID: "bad\xffutf8", List: []string{"\x1b[2J", "tab\there", hostile}},
+		{ID: strings.Repeat("long plain text ", 40)},
+	}
+	var a JSONAppender
+	buf := []byte("[")
+	want := "["
+	for i, v := range values {
+		line, err := MarshalJSON(v)
+		require.NoError(t, err)
+		want += string(line) + ","
+		buf, err = a.Append(buf, v)
+		require.NoError(t, err, "value %d", i)
+		buf = append(buf, ',')
+
+		before := string(buf)
+		buf, err = a.Append(buf, map[string]any{"bad": func() {}})
+		require.Error(t, err)
+		assert.Equal(t, before, string(buf))
+	}
+	assert.Equal(t, want, string(buf))
+}
