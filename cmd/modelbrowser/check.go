@@ -34,19 +34,8 @@ recommended worker), 2 error.`,
 		Example: `  modelbrowser check meta-llama/Llama-3.1-8B-Instruct
   modelbrowser check Qwen/Qwen2.5-0.5B-Instruct-GGUF:Q4_K_M --memory 8GiB --json
   modelbrowser check ggml-org/gemma-3-1b-it-GGUF --worker llm-worker-rbee-cpu --require-fit`,
-		Args: func(_ *cobra.Command, args []string) error {
-			if len(args) != 1 {
-				return usagef("want exactly one REPO_ID or REPO_ID:VARIANT, e.g. modelbrowser check meta-llama/Llama-3.1-8B-Instruct")
-			}
-			return nil
-		},
-		ValidArgsFunction: func(_ *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-			if len(args) > 0 {
-				return nil, cobra.ShellCompDirectiveNoFileComp
-			}
-			// REPO from the metadata cache, REPO: with its labels; no request.
-			return app.NewCompletion(e.app()).Repo(toComplete), cobra.ShellCompDirectiveNoFileComp
-		},
+		Args:              oneRepo("modelbrowser check meta-llama/Llama-3.1-8B-Instruct"),
+		ValidArgsFunction: completeRepo(e),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, label := app.SplitPick(args[0])
 			ctx, cancel, err := budget.within(cmd.Context())

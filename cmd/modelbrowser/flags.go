@@ -107,3 +107,24 @@ func noArgs(_ *cobra.Command, args []string) error {
 	}
 	return nil
 }
+
+// oneRepo is the argument rule of a command that takes one REPO[:LABEL].
+func oneRepo(example string) cobra.PositionalArgs {
+	return func(_ *cobra.Command, args []string) error {
+		if len(args) != 1 {
+			return usagef("want exactly one REPO_ID or REPO_ID:LABEL, e.g. %s", example)
+		}
+		return nil
+	}
+}
+
+// completeRepo completes REPO from the repos in the metadata cache and
+// REPO: with that repo's labels; it never sends a request.
+func completeRepo(e *env) cobra.CompletionFunc {
+	return func(_ *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		if len(args) > 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return app.NewCompletion(e.app()).Repo(toComplete), cobra.ShellCompDirectiveNoFileComp
+	}
+}

@@ -59,18 +59,8 @@ Exit 0 done, 2 on any error, 130 (143) when interrupted.`,
   modelbrowser get hf.co/ggml-org/gemma-3-1b-it-GGUF --memory 8GiB
   llama-server -m "$(modelbrowser get ggml-org/gemma-3-1b-it-GGUF)"
   modelbrowser get Qwen/Qwen2.5-0.5B-Instruct --dry-run --json`,
-		Args: func(_ *cobra.Command, args []string) error {
-			if len(args) != 1 {
-				return usagef("want exactly one REPO_ID or REPO_ID:LABEL, e.g. modelbrowser get Qwen/Qwen2.5-0.5B-Instruct-GGUF:Q4_K_M")
-			}
-			return nil
-		},
-		ValidArgsFunction: func(_ *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-			if len(args) > 0 {
-				return nil, cobra.ShellCompDirectiveNoFileComp
-			}
-			return app.NewCompletion(e.app()).Repo(toComplete), cobra.ShellCompDirectiveNoFileComp
-		},
+		Args:              oneRepo("modelbrowser get Qwen/Qwen2.5-0.5B-Instruct-GGUF:Q4_K_M"),
+		ValidArgsFunction: completeRepo(e),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, label := app.SplitPick(args[0])
 			ctx := cmd.Context()

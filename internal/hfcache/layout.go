@@ -108,11 +108,21 @@ func (r Repo) WriteRef(name, sha string) error {
 	if err := os.MkdirAll(filepath.Dir(p), 0o777); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(p), ".ref-*.tmp")
+	return replaceFile(p, ".ref-*.tmp", func(w io.Writer) error {
+		_, err := io.WriteString(w, sha)
+		return err
+	})
+}
+
+// replaceFile writes dst whole through a temporary file beside it (named
+// by pattern), given a new file's mode, and a rename: a reader sees the
+// old file or the new one, never a part. The temporary file never stays.
+func replaceFile(dst, pattern string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(dst), pattern)
 	if err != nil {
 		return err
 	}
-	if _, err := tmp.WriteString(sha); err != nil {
+	if err := write(tmp); err != nil {
 		tmp.Close()
 		os.Remove(tmp.Name())
 		return err
@@ -122,7 +132,7 @@ func (r Repo) WriteRef(name, sha string) error {
 		return err
 	}
 	_ = os.Chmod(tmp.Name(), NewFileMode())
-	if err := os.Rename(tmp.Name(), p); err != nil {
+	if err := os.Rename(tmp.Name(), dst); err != nil {
 		os.Remove(tmp.Name())
 		return err
 	}
@@ -191,21 +201,10 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	defer in.Close()
-	tmp, err := os.CreateTemp(filepath.Dir(dst), ".copy-*.tmp")
-	if err != nil {
+	return replaceFile(dst, ".copy-*.tmp", func(w io.Writer) error {
+		_, err := io.Copy(w, in)
 		return err
-	}
-	if _, err := io.Copy(tmp, in); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	_ = os.Chmod(tmp.Name(), NewFileMode())
-	return os.Rename(tmp.Name(), dst)
+	})
 }
 
 // FindBlob looks for a finished blob of etag with size bytes anywhere in
