@@ -19,9 +19,12 @@ func TestPresetsRoundTrip(t *testing.T) {
 		PresetQwen25_05B: 494032768,
 		PresetLlama32_1B: 1235814400 + 32,
 		PresetGemma3_1B:  999885952,
+		// meta-llama/Llama-3.1-8B-Instruct's safetensors total, plus rope_freqs.
+		PresetLlama31_8B: 8030261248 + 64,
 	}
-	tensors := map[string]int{PresetQwen25_05B: 2 + 24*12, PresetLlama32_1B: 3 + 16*9, PresetGemma3_1B: 2 + 26*13}
-	if got := Presets(); !reflect.DeepEqual(got, []string{PresetGemma3_1B, PresetLlama32_1B, PresetQwen25_05B}) {
+	tensors := map[string]int{PresetQwen25_05B: 2 + 24*12, PresetLlama32_1B: 3 + 16*9, PresetGemma3_1B: 2 + 26*13,
+		PresetLlama31_8B: 4 + 32*9} // 292, as in bartowski's GGUFs
+	if got := Presets(); !reflect.DeepEqual(got, []string{PresetGemma3_1B, PresetLlama31_8B, PresetLlama32_1B, PresetQwen25_05B}) {
 		t.Fatalf("Presets() = %v", got)
 	}
 	for _, name := range Presets() {
@@ -40,7 +43,7 @@ func TestPresetsRoundTrip(t *testing.T) {
 				want := Info{Architecture: s.Arch, BlockCount: s.Blocks, ContextLength: s.Context,
 					EmbeddingLength: s.Embedding, HeadCount: s.Heads, HeadCountKV: []uint64{s.HeadsKV},
 					SlidingWindow: s.SlidingWindow, VocabSize: uint64(s.Vocab), FeedForward: s.FeedForward}
-				if name != PresetQwen25_05B {
+				if presets[name].headDimKeys {
 					want.KeyLength, want.ValueLength = s.HeadDim, s.HeadDim
 				}
 				if !reflect.DeepEqual(info, want) {
