@@ -20,6 +20,11 @@ type Overrides struct {
 	// Context is the context to judge fit at (--ctx), 0 for each model's
 	// default.
 	Context int64
+	// GPU names the --vram GPU (--gpu), for its bandwidth.
+	GPU string
+	// Speed is set by commands that judge speed: the CPU's bandwidth is
+	// probed (once a run) and GGUF tensor infos are read.
+	Speed bool
 }
 
 // ParseOverrides reads --memory, --vram and --ctx as given ("" for one
@@ -72,7 +77,11 @@ func detectMachine(ctx context.Context, env Env, o Overrides, deps machine.Deps)
 	for _, n := range res.Notes {
 		env.note(n)
 	}
-	m := Machine{Fit: machine.Override(res.Machine, o.Memory, o.VRAM), Compat: res.Compat()}
+	m := Machine{Fit: machine.OverrideGPU(machine.WithBandwidths(res.Machine), o.Memory, o.VRAM, o.GPU), Compat: res.Compat()}
+	if o.Speed {
+		cs := machine.CPUSpeed(deps)
+		m.Fit.CPUSpeed = &cs
+	}
 	if o.VRAM != nil && m.Compat.OS != "macos" {
 		m.Compat.CUDA = true
 		m.Compat.ROCm = m.Compat.OS == "linux"

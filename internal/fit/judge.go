@@ -152,15 +152,18 @@ type Result struct {
 // (whose level then says why there is no best); all null for a model
 // with no variant.
 type Summary struct {
-	Context      int64              `json:"context"`
-	Best         map[string]*string `json:"best"`
-	MaxContext   map[string]*int64  `json:"max_context"`
-	Worker       *string            `json:"worker"`
-	Level        *Level             `json:"level"`
-	Size         *uint64            `json:"size"`
-	Low          *uint64            `json:"low"`
-	High         *uint64            `json:"high"`
-	ShapeUnknown *ShapeUnknown      `json:"shape_unknown,omitempty"`
+	Context    int64              `json:"context"`
+	Best       map[string]*string `json:"best"`
+	MaxContext map[string]*int64  `json:"max_context"`
+	Worker     *string            `json:"worker"`
+	Level      *Level             `json:"level"`
+	Size       *uint64            `json:"size"`
+	Low        *uint64            `json:"low"`
+	High       *uint64            `json:"high"`
+	// Decode is the best variant's decode speed (tok/s, empty context,
+	// mid) on the recommended worker, nil when unknown (policy section 7).
+	Decode       *float64      `json:"decode"`
+	ShapeUnknown *ShapeUnknown `json:"shape_unknown,omitempty"`
 }
 
 // Summary is the result's short form.
@@ -171,6 +174,7 @@ func (r Result) Summary() Summary {
 	}
 	if v, l, ok := r.Shown(r.Recommended); ok {
 		s.Level, s.Size, s.Low, s.High = ptr(l), v.Size, v.Memory.Low, v.Memory.High
+		s.Decode = r.Decode(r.Recommended)
 	}
 	return s
 }
@@ -317,7 +321,7 @@ func Judge(in Input) Result {
 	for _, v := range vs {
 		vf := VariantFit{Name: v.Name, Format: v.Format, Files: append([]File{}, v.Files...),
 			Complete: v.Complete, Shape: shapeJSON, ShapeUnknown: res.ShapeUnknown, Fit: map[string]*Level{},
-			Memory:   NewEstimate(v.Weights(), in.Shape, res.Context, memDevice), Speed: map[string]*Speed{},
+			Memory: NewEstimate(v.Weights(), in.Shape, res.Context, memDevice), Speed: map[string]*Speed{},
 			LlamaCpp: in.Listing.LlamaCppArgs(in.Repo, v)}
 		if v.SizeKnown {
 			vf.Size = ptr(v.Size)

@@ -428,7 +428,7 @@ func TestJudgeJSONUnknowns(t *testing.T) {
 		t.Errorf("JSON:\n%s\nwant:\n%s", b, want)
 	}
 	summary := `{"context": 32768, "best": {"llm-worker-rbee-cpu": null}, "max_context": {"llm-worker-rbee-cpu": null},
-		"worker": "llm-worker-rbee-cpu", "level": "unknown", "size": 1000, "low": 1000, "high": null, "shape_unknown": ` + unknown + `}`
+		"worker": "llm-worker-rbee-cpu", "level": "unknown", "size": 1000, "low": 1000, "high": null, "decode": null, "shape_unknown": ` + unknown + `}`
 	if got, w := jsonOf(t, res.Summary()), decode(t, []byte(summary)); !reflect.DeepEqual(got, w) {
 		t.Errorf("summary %v, want %v", got, w)
 	}

@@ -308,7 +308,11 @@ func CPUDecode(in SpeedInput, c CPUSpeed) (d Decode, prompt Band, interpolated [
 		flops += w
 		if !exact && !seen[m.Type] {
 			seen[m.Type] = true
-			interpolated = append(interpolated, m.Type)
+			name := m.Type
+			if name == "output" {
+				name = "the output matrix"
+			}
+			interpolated = append(interpolated, name)
 		}
 	}
 	sort.Strings(interpolated)
@@ -395,4 +399,20 @@ func (m Machine) speedGPU(device string) (GPU, bool) {
 		return GPU{}, false
 	}
 	return gs[0], true
+}
+
+// Decode is the worker's best variant's decode speed at an empty context
+// (the band's mid), nil when it has no best variant or its speed is
+// unknown.
+func (r Result) Decode(worker string) *float64 {
+	b := r.Best[worker]
+	if b == nil {
+		return nil
+	}
+	for _, v := range r.Variants {
+		if sp := v.Speed[worker]; v.Name == *b && sp.Known() {
+			return ptr(sp.Decode.Empty[1])
+		}
+	}
+	return nil
 }
