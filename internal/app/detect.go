@@ -3,10 +3,12 @@ package app
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 	"github.com/modelbrowser/modelbrowser/internal/fit"
 	"github.com/modelbrowser/modelbrowser/internal/machine"
+	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
 // Overrides replace what the machine says of itself, to plan for another
@@ -79,7 +81,10 @@ func detectMachine(ctx context.Context, env Env, o Overrides, deps machine.Deps)
 	}
 	m := Machine{Fit: machine.OverrideGPU(machine.WithBandwidths(res.Machine), o.Memory, o.VRAM, o.GPU), Compat: res.Compat()}
 	if o.Speed {
-		cs := machine.CPUSpeed(deps)
+		cs, err := cpuSpeed(env, deps)
+		if err != nil {
+			env.note(err.Error())
+		}
 		m.Fit.CPUSpeed = &cs
 	}
 	if o.VRAM != nil && m.Compat.OS != "macos" {
@@ -87,4 +92,22 @@ func detectMachine(ctx context.Context, env Env, o Overrides, deps machine.Deps)
 		m.Compat.ROCm = m.Compat.OS == "linux"
 	}
 	return m
+}
+
+// BandwidthEnv names the variable that sets the CPU's memory bandwidth in
+// GB/s instead of probing it: for planning another machine, and for tests
+// whose output must not depend on the moment's load.
+const BandwidthEnv = "MODELBROWSER_CPU_BANDWIDTH"
+
+// cpuSpeed is the CPU's class and cores with its bandwidth: probed once a
+// run, or as BandwidthEnv says (a bad value is said and probed instead).
+func cpuSpeed(env Env, deps machine.Deps) (fit.CPUSpeed, error) {
+	if v := env.getenv(BandwidthEnv); v != "" {
+		gb, err := strconv.ParseFloat(v, 64)
+		if err == nil && gb > 0 && gb < 1e6 {
+			return fit.CPUSpeed{Class: machine.CPUClass(deps.GOARCH), Threads: machine.PhysicalCores(deps), Bandwidth: gb * 1e9}, nil
+		}
+		return machine.CPUSpeed(deps), fmt.Errorf("%s=%q is not a bandwidth in GB/s; probed instead", BandwidthEnv, text.OneLine(v, 40))
+	}
+	return machine.CPUSpeed(deps), nil
 }
