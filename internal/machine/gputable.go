@@ -24,15 +24,15 @@ var gpuBandwidth = map[string]float64{
 	"RTX 2080 Ti":    616,
 	"TITAN RTX":      672,
 	// RTX 30 series: nvidia.com/en-us/geforce/graphics-cards/30-series/ specs.
-	"RTX 3050":       224,
-	"RTX 3060":       360,
-	"RTX 3060 Ti":    448,
-	"RTX 3070":       448,
-	"RTX 3070 Ti":    608,
-	"RTX 3080":       760, // 10 GB card; the 12 GB one has 912
-	"RTX 3080 Ti":    912,
-	"RTX 3090":       936,
-	"RTX 3090 Ti":    1008,
+	"RTX 3050":    224,
+	"RTX 3060":    360,
+	"RTX 3060 Ti": 448,
+	"RTX 3070":    448,
+	"RTX 3070 Ti": 608,
+	"RTX 3080":    760, // 10 GB card; the 12 GB one has 912
+	"RTX 3080 Ti": 912,
+	"RTX 3090":    936,
+	"RTX 3090 Ti": 1008,
 	// RTX 40 series: nvidia.com/en-us/geforce/graphics-cards/40-series/ specs.
 	"RTX 4060":          272,
 	"RTX 4060 Ti":       288,
