@@ -12,6 +12,7 @@
 #   SPEED_DIR=/some/dir bench/speed.sh
 #   SPEED_8B=1 bench/speed.sh            # add Llama-3.1-8B in Q4_0 (4.7 GB resident)
 #   SPEED_PROMPT=128 SPEED_GEN=32 SPEED_REPEAT=2 bench/speed.sh
+#   SPEED_THREADS=1 bench/speed.sh       # one thread (default: physical cores)
 #
 # Zero weights, not random ones: llama.cpp's CPU kernels do the same
 # arithmetic whatever the values, and with mmap off the file is read into
@@ -25,6 +26,8 @@ dir=${SPEED_DIR:-/tmp/modelbrowser-speed}
 prompt=${SPEED_PROMPT:-128}
 gen=${SPEED_GEN:-32}
 repeat=${SPEED_REPEAT:-2}
+threads=()
+[ -n "${SPEED_THREADS:-}" ] && threads=(-threads "$SPEED_THREADS")
 big=()
 [ -n "${SPEED_8B:-}" ] && big=(-8b)
 mkdir -p "$dir"
@@ -36,7 +39,7 @@ if [ "$have" != "$want" ]; then
 fi
 
 go build -o "$dir/speedcal" ./bench/speedcal
-"$dir/speedcal" -dir "$dir" -prompt "$prompt" -gen "$gen" "${big[@]}" >"$dir/estimates.jsonl"
+"$dir/speedcal" -dir "$dir" -prompt "$prompt" -gen "$gen" "${threads[@]}" "${big[@]}" >"$dir/estimates.jsonl"
 
 : >"$dir/measured.jsonl"
 while IFS=$'\t' read -r model file threads; do

@@ -62,14 +62,15 @@ func main() {
 	prompt := flag.Int64("prompt", 128, "prompt tokens the measurement evaluates")
 	gen := flag.Int64("gen", 32, "tokens the measurement generates")
 	big := flag.Bool("8b", false, "add the Llama 3.1 8B shape in Q4_0 (4.7 GB in memory)")
+	threads := flag.Int("threads", 0, "llama.cpp's threads: the probe's goroutines and the estimate's threads (0: physical cores)")
 	flag.Parse()
-	if err := run(*dir, *prompt, *gen, *big); err != nil {
+	if err := run(*dir, *prompt, *gen, *big, *threads); err != nil {
 		fmt.Fprintln(os.Stderr, "speedcal:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir string, prompt, gen int64, big bool) error {
+func run(dir string, prompt, gen int64, big bool, threads int) error {
 	if dir == "" {
 		return errors.New("-dir is required")
 	}
@@ -80,6 +81,9 @@ func run(dir string, prompt, gen int64, big bool) error {
 		files = append(files, file{gguf.PresetLlama31_8B, gguf.Q4_0})
 	}
 	cpu := machine.CPUSpeed(machine.DefaultDeps())
+	if threads > 0 && threads != cpu.Threads {
+		cpu.Threads, cpu.Bandwidth = threads, machine.Bandwidth(machine.ProbeBytes, threads)
+	}
 	for _, f := range files {
 		name := f.preset + "-" + f.typ.String()
 		path := filepath.Join(dir, name+".gguf")
