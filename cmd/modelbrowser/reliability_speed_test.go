@@ -67,7 +67,8 @@ func TestBinarySpeedOnARTX4090(t *testing.T) {
 	for _, row := range rows[1:] { // F32 (30 GiB) is an offload; every quant fits 24 GiB
 		assert.Regexp(t, bandCell, row.speeds["CUDA"], "%s", row.label)
 	}
-	assert.Contains(t, r.stdout, "speed on llm-worker-rbee-cuda: decode at an empty context, x0.7-x1.3 (gpu:NVIDIA GeForce RTX 4090 1008 GB/s")
+	assert.Contains(t, r.stdout, "speed on llm-worker-rbee-cuda: decode at an empty context, x0.7-x1.3")
+	assert.Contains(t, r.stdout, "    from gpu:NVIDIA GeForce RTX 4090 1008 GB/s")
 
 	j := b.run(append(args, "--json")...)
 	require.Equal(t, exitOK, j.code, "%s", j)

@@ -222,11 +222,11 @@ func speedNotes(w io.Writer, r fit.Result, workers []string) {
 		}
 		switch {
 		case basis != "":
-			line := fmt.Sprintf("  speed on %s: decode at an empty context, x0.7-x1.3 (%s)", text.Sanitize(n), text.Sanitize(basis))
+			line := fmt.Sprintf("  speed on %s: decode at an empty context, x0.7-x1.3", text.Sanitize(n))
 			if b := r.Best[n]; b != nil {
 				for _, v := range r.Variants {
 					if sp := v.Speed[n]; v.Name == *b && sp.Known() {
-						line += fmt.Sprintf("; %s at %s tokens: %s", text.Sanitize(v.Name), fit.Thousands(r.Contexts[n]), sp.Decode.Full)
+						line += fmt.Sprintf("; %s at %s tokens: %s", cutName(v.Name, 30), fit.Thousands(r.Contexts[n]), sp.Decode.Full)
 						if sp.Prompt != nil {
 							line += fmt.Sprintf(", prompt %s", sp.Prompt)
 						}
@@ -234,6 +234,7 @@ func speedNotes(w io.Writer, r fit.Result, workers []string) {
 				}
 			}
 			fmt.Fprintln(w, line)
+			fmt.Fprintf(w, "    from %s\n", cutName(basis, 150))
 		case reason != "":
 			fmt.Fprintf(w, "  speed on %s: %s\n", text.Sanitize(n), fit.ReasonWords(reason))
 		}
