@@ -70,7 +70,7 @@ func TestBandwidthBounds(t *testing.T) {
 	if bw < 1e8 || bw > 1e13 {
 		t.Errorf("bandwidth %.3g B/s is not a memory bandwidth", bw)
 	}
-	if took > 2*time.Second {
+	if took > 2*time.Second && !raceEnabled {
 		t.Errorf("took %v", took)
 	}
 	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20+1<<20 {
@@ -80,8 +80,8 @@ func TestBandwidthBounds(t *testing.T) {
 
 // The real probe: 256 MiB, one goroutine per core, about 0.2 s, once per run.
 func TestCPUSpeedOnce(t *testing.T) {
-	if testing.Short() {
-		t.Skip("allocates 256 MiB")
+	if testing.Short() || raceEnabled {
+		t.Skip("allocates 256 MiB; its time is not bounded under the race detector")
 	}
 	start := time.Now()
 	a := CPUSpeed(DefaultDeps())
@@ -91,7 +91,8 @@ func TestCPUSpeedOnce(t *testing.T) {
 	if a != b || time.Since(start) > 10*time.Millisecond {
 		t.Errorf("second call %v, %+v vs %+v", time.Since(start), a, b)
 	}
-	if first > 3*time.Second || a.Threads < 1 || a.Bandwidth <= 0 {
+	// About 0.2 s on an idle machine; 2.5 s measured at a load average of 15 on 2 cores.
+	if first > 6*time.Second || a.Threads < 1 || a.Bandwidth <= 0 {
 		t.Errorf("probe took %v: %+v", first, a)
 	}
 	t.Logf("%+v in %v", a, first)
