@@ -106,6 +106,9 @@ func newBin(t *testing.T, opts ...hubtest.Options) *binHarness {
 		"MODELBROWSER_CACHE_DIR": b.cache,
 		"HF_HUB_ETAG_TIMEOUT":    "2",
 		"PATH":                   "", // no nvidia-smi or rocm-smi: the same machine everywhere
+		// The CPU's bandwidth as if probed, so that speeds do not follow
+		// the moment's load.
+		"MODELBROWSER_CPU_BANDWIDTH": "20",
 	}
 	return b
 }

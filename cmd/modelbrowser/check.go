@@ -43,6 +43,7 @@ recommended worker), 2 error.`,
 				return err
 			}
 			defer cancel()
+			common.speed = true
 			s, err := common.open(ctx, e, false, false)
 			if err != nil {
 				return err

@@ -20,6 +20,9 @@ type commonFlags struct {
 	refresh     bool
 	noCache     bool
 	fit         fitFlags
+	// speed: the command judges speed (FIT_POLICY.md section 7), so the
+	// CPU's bandwidth is probed and GGUF tensor infos are read.
+	speed bool
 }
 
 func (c *commonFlags) register(cmd *cobra.Command) {
@@ -47,6 +50,7 @@ func (c *commonFlags) open(ctx context.Context, e *env, refreshable, demo bool) 
 	if err != nil {
 		return nil, err
 	}
+	over.Speed = c.speed
 	return app.Open(ctx, e.app(), opts, over, refreshable, demo)
 }
 
@@ -77,12 +81,13 @@ func timedOut(ctx context.Context) bool {
 
 // fitFlags are the flags that plan for another machine or context.
 type fitFlags struct {
-	memory, vram, ctx string
+	memory, vram, ctx, gpu string
 }
 
 func (f *fitFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.memory, "memory", "", "judge fit as if the machine had `SIZE` of free RAM (e.g. 16GiB, 7.5G, 12000MiB)")
 	fs.StringVar(&f.vram, "vram", "", "judge fit as if the machine had one GPU with `SIZE` of free memory (e.g. 8GiB)")
+	fs.StringVar(&f.gpu, "gpu", "", "with --vram, name the GPU (e.g. \"NVIDIA GeForce RTX 4090\") for its speed")
 	fs.StringVar(&f.ctx, "ctx", "", "judge fit at a context of `N` tokens (e.g. 8192, 32k), capped at each worker's limit")
 }
 
@@ -92,6 +97,10 @@ func (f *fitFlags) overrides() (app.Overrides, error) {
 	if err != nil {
 		return o, usageError{err.Error()}
 	}
+	if f.gpu != "" && f.vram == "" {
+		return o, usagef("--gpu names the GPU of --vram: give both")
+	}
+	o.GPU = f.gpu
 	return o, nil
 }
 

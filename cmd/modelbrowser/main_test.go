@@ -43,6 +43,10 @@ func newHarness(t *testing.T, opts ...hubtest.Options) *harness {
 		"HOME":                   home,
 		"XDG_CONFIG_HOME":        filepath.Join(home, "config"),
 		"MODELBROWSER_CACHE_DIR": filepath.Join(home, "cache"),
+		// The CPU's bandwidth as if probed: no 256 MiB probe in the test
+		// process (whose size the binary tests' children inherit in their
+		// peak RSS), and speeds that do not follow the moment's load.
+		"MODELBROWSER_CPU_BANDWIDTH": "20",
 	}}
 	return h
 }

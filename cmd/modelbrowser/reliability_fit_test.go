@@ -68,7 +68,22 @@ type fitRow struct {
 	label  string
 	size   string
 	memory string
-	levels map[string]string // column (CPU, CUDA, ...) -> cell, e.g. "✓ fits *"
+	levels map[string]string // column (CPU, CUDA, ...) -> the level, e.g. "✓ fits *"
+	// speeds is what follows the level in the cell (FIT_POLICY.md section
+	// 7): "~25 tok/s (18-32)", "-ngl 27", "speed ?" or "".
+	speeds map[string]string
+}
+
+// speedAt is where a cell's speed starts after its level, len(cell) when
+// it has none.
+func speedAt(cell string) int {
+	at := len(cell)
+	for _, m := range []string{" ~", " -ngl ", " speed ?"} {
+		if i := strings.Index(cell, m); i >= 0 && i < at {
+			at = i
+		}
+	}
+	return at
 }
 
 // cellSplit splits a table line at runs of two or more spaces.
@@ -93,9 +108,11 @@ func fitTable(t *testing.T, out string) (title string, cols []string, rows []fit
 		}
 		cells := cellSplit.Split(strings.TrimSpace(l[4:]), -1)
 		require.Len(t, cells, 3+len(cols), "row %q", l)
-		r := fitRow{marked: l[2] == '>', label: cells[0], size: cells[1], memory: cells[2], levels: map[string]string{}}
+		r := fitRow{marked: l[2] == '>', label: cells[0], size: cells[1], memory: cells[2], levels: map[string]string{}, speeds: map[string]string{}}
 		for i, c := range cols {
-			r.levels[c] = cells[3+i]
+			cell := cells[3+i]
+			at := speedAt(cell)
+			r.levels[c], r.speeds[c] = cell[:at], strings.TrimSpace(cell[at:])
 		}
 		rows = append(rows, r)
 	}
@@ -301,7 +318,7 @@ func TestBinaryFitJSONKeys(t *testing.T) {
 		machineKeys = sorted("cpu", "gpus")
 		cpuKeys     = sorted("available", "total", "source")
 		gpuKeys     = sorted("name", "total", "free", "source")
-		variantKeys = sorted("name", "format", "files", "size", "complete", "shape", "memory", "fit", "llama_cpp")
+		variantKeys = sorted("name", "format", "files", "size", "complete", "shape", "memory", "fit", "llama_cpp", "speed")
 		fileKeys    = sorted("path", "size")
 		shapeKeys   = sorted("layers", "kv_heads", "key_length", "value_length", "sliding_layers", "window", "vocab", "embedding", "feed_forward", "source")
 		memoryKeys  = sorted("weights", "kv_cache", "compute", "low", "high")

@@ -67,6 +67,7 @@ $(modelbrowser qwen) hands it to a script. Exit 0 picked, 1 nothing picked,
 				return fmt.Errorf("the interactive browser needs a terminal on stdin and stderr; in scripts use 'modelbrowser search' or 'modelbrowser check'")
 			}
 			ctx := cmd.Context()
+			common.speed = true
 			sess, err := common.open(ctx, e, true, demo)
 			if err != nil {
 				return err

@@ -63,6 +63,7 @@ failure is still printed).`,
 				return err
 			}
 			defer cancel()
+			common.speed = withFit
 			s, err := common.open(ctx, e, false, false)
 			if err != nil {
 				return err

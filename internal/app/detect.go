@@ -3,10 +3,12 @@ package app
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 	"github.com/modelbrowser/modelbrowser/internal/fit"
 	"github.com/modelbrowser/modelbrowser/internal/machine"
+	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
 // Overrides replace what the machine says of itself, to plan for another
@@ -20,6 +22,11 @@ type Overrides struct {
 	// Context is the context to judge fit at (--ctx), 0 for each model's
 	// default.
 	Context int64
+	// GPU names the --vram GPU (--gpu), for its bandwidth.
+	GPU string
+	// Speed is set by commands that judge speed: the CPU's bandwidth is
+	// probed (once a run) and GGUF tensor infos are read.
+	Speed bool
 }
 
 // ParseOverrides reads --memory, --vram and --ctx as given ("" for one
@@ -72,10 +79,35 @@ func detectMachine(ctx context.Context, env Env, o Overrides, deps machine.Deps)
 	for _, n := range res.Notes {
 		env.note(n)
 	}
-	m := Machine{Fit: machine.Override(res.Machine, o.Memory, o.VRAM), Compat: res.Compat()}
+	m := Machine{Fit: machine.OverrideGPU(machine.WithBandwidths(res.Machine), o.Memory, o.VRAM, o.GPU), Compat: res.Compat()}
+	if o.Speed {
+		cs, err := cpuSpeed(env, deps)
+		if err != nil {
+			env.note(err.Error())
+		}
+		m.Fit.CPUSpeed = &cs
+	}
 	if o.VRAM != nil && m.Compat.OS != "macos" {
 		m.Compat.CUDA = true
 		m.Compat.ROCm = m.Compat.OS == "linux"
 	}
 	return m
+}
+
+// BandwidthEnv names the variable that sets the CPU's memory bandwidth in
+// GB/s instead of probing it: for planning another machine, and for tests
+// whose output must not depend on the moment's load.
+const BandwidthEnv = "MODELBROWSER_CPU_BANDWIDTH"
+
+// cpuSpeed is the CPU's class and cores with its bandwidth: probed once a
+// run, or as BandwidthEnv says (a bad value is said and probed instead).
+func cpuSpeed(env Env, deps machine.Deps) (fit.CPUSpeed, error) {
+	if v := env.getenv(BandwidthEnv); v != "" {
+		gb, err := strconv.ParseFloat(v, 64)
+		if err == nil && gb > 0 && gb < 1e6 {
+			return fit.CPUSpeed{Class: machine.CPUClass(deps.GOARCH), Threads: machine.PhysicalCores(deps), Bandwidth: gb * 1e9}, nil
+		}
+		return machine.CPUSpeed(deps), fmt.Errorf("%s=%q is not a bandwidth in GB/s; probed instead", BandwidthEnv, text.OneLine(v, 40))
+	}
+	return machine.CPUSpeed(deps), nil
 }

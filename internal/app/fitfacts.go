@@ -11,6 +11,7 @@ import (
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 	"github.com/modelbrowser/modelbrowser/internal/fit"
+	"github.com/modelbrowser/modelbrowser/internal/gguf"
 	"github.com/modelbrowser/modelbrowser/internal/hf"
 	"github.com/modelbrowser/modelbrowser/internal/hfcache"
 	"github.com/modelbrowser/modelbrowser/internal/text"
@@ -31,7 +32,7 @@ func (h *Hub) Facts(ctx context.Context, m compat.Model) (fit.Facts, error) {
 		return facts, err
 	}
 	facts.Listing = fit.Variants(fit.Repo{Files: files, Parameters: params(m.SafetensorsParams), QuantMethod: m.QuantMethod})
-	facts.Shape, facts.ShapeUnknown = h.shape(ctx, m, facts.Listing)
+	facts.Shape, facts.ShapeUnknown, facts.Tensors = h.shape(ctx, m, facts.Listing)
 	if err := ctx.Err(); err != nil {
 		return facts, err // interrupted: a reason made of a cancelled read is no answer
 	}
@@ -61,7 +62,7 @@ func params(in map[string]int64) map[string]uint64 {
 // config.json the Hub refuses (401 without a token, 403 to one), one that
 // lacks a key, or no source at all. The first reason met is the one
 // reported: it is the most specific.
-func (h *Hub) shape(ctx context.Context, m compat.Model, l fit.Listing) (*fit.Shape, *fit.ShapeUnknown) {
+func (h *Hub) shape(ctx context.Context, m compat.Model, l fit.Listing) (*fit.Shape, *fit.ShapeUnknown, *fit.Tensors) {
 	var why *fit.ShapeUnknown
 	note := func(u *fit.ShapeUnknown) {
 		if why == nil {
@@ -72,25 +73,29 @@ func (h *Hub) shape(ctx context.Context, m compat.Model, l fit.Listing) (*fit.Sh
 		if v.Format != compat.FormatGGUF || !v.Complete || len(v.Files) == 0 {
 			continue
 		}
-		info, _, err := h.client.GGUFInfo(ctx, m.ID, m.SHA, v.Files[0].Path)
+		info, _, err := h.client.GGUFInfoWith(ctx, m.ID, m.SHA, v.Files[0].Path, gguf.Options{Tensors: h.speed})
 		if err != nil {
 			note(fit.UnknownHeader(hubDetail(err)))
 		} else if s, u := fit.FromGGUF(info); u == nil {
-			return &s, nil
+			var t *fit.Tensors
+			if info.Tensors != nil {
+				t = &fit.Tensors{File: v.Files[0].Path, Sums: info.Tensors}
+			}
+			return &s, nil, t
 		} else {
 			note(u)
 		}
 		break // all quants of a repo share the shape: one read
 	}
 	if s, u := h.configShape(ctx, m.ID, m.SHA, m.Architecture.Value); s != nil {
-		return s, nil
+		return s, nil, nil
 	} else if u != nil {
 		note(u)
 	}
 	if len(m.BaseModels) > 0 && hf.ValidateRepoID(m.BaseModels[0]) == nil {
 		if s, u := h.configShape(ctx, m.BaseModels[0], "main", m.Architecture.Value); s != nil {
 			b := s.FromBase()
-			return &b, nil
+			return &b, nil, nil
 		} else if u != nil {
 			note(u)
 		}
@@ -98,7 +103,7 @@ func (h *Hub) shape(ctx context.Context, m compat.Model, l fit.Listing) (*fit.Sh
 	if why == nil {
 		why = fit.UnknownNoSource("")
 	}
-	return nil, why
+	return nil, why, nil
 }
 
 // configShape reads a shape from id's config.json at rev. A missing file

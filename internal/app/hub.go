@@ -15,6 +15,8 @@ import (
 // Hub is the Hub client as the use cases use it: configured from the
 // environment and the Options, with the cache underneath.
 type Hub struct {
+	// speed: read GGUF tensor infos with the shape (FIT_POLICY.md section 7).
+	speed  bool
 	env    Env
 	client *hf.Client
 	// refresher is the same client in refresh mode, for the browser's r

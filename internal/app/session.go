@@ -38,6 +38,7 @@ func Open(ctx context.Context, env Env, opts Options, over Overrides, refreshabl
 		return nil, err
 	}
 	s.Catalog.Machine.HubToken = s.Hub.HasToken()
+	s.Hub.speed = over.Speed
 	return s, nil
 }
 

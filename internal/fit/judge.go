@@ -105,6 +105,9 @@ type Input struct {
 	// why (nil is taken as ReasonNoSource).
 	Shape        *Shape
 	ShapeUnknown *ShapeUnknown
+	// Tensors are a GGUF header's tensor infos, for speed and the layer
+	// split (policy section 7); nil when not read.
+	Tensors *Tensors
 	// ModelContext is the model's context length, 0 when unknown.
 	ModelContext int64
 	// Context is the context asked for (--ctx), 0 for the default.
@@ -149,15 +152,18 @@ type Result struct {
 // (whose level then says why there is no best); all null for a model
 // with no variant.
 type Summary struct {
-	Context      int64              `json:"context"`
-	Best         map[string]*string `json:"best"`
-	MaxContext   map[string]*int64  `json:"max_context"`
-	Worker       *string            `json:"worker"`
-	Level        *Level             `json:"level"`
-	Size         *uint64            `json:"size"`
-	Low          *uint64            `json:"low"`
-	High         *uint64            `json:"high"`
-	ShapeUnknown *ShapeUnknown      `json:"shape_unknown,omitempty"`
+	Context    int64              `json:"context"`
+	Best       map[string]*string `json:"best"`
+	MaxContext map[string]*int64  `json:"max_context"`
+	Worker     *string            `json:"worker"`
+	Level      *Level             `json:"level"`
+	Size       *uint64            `json:"size"`
+	Low        *uint64            `json:"low"`
+	High       *uint64            `json:"high"`
+	// Decode is the best variant's decode speed (tok/s, empty context,
+	// mid) on the recommended worker, nil when unknown (policy section 7).
+	Decode       *float64      `json:"decode"`
+	ShapeUnknown *ShapeUnknown `json:"shape_unknown,omitempty"`
 }
 
 // Summary is the result's short form.
@@ -168,6 +174,7 @@ func (r Result) Summary() Summary {
 	}
 	if v, l, ok := r.Shown(r.Recommended); ok {
 		s.Level, s.Size, s.Low, s.High = ptr(l), v.Size, v.Memory.Low, v.Memory.High
+		s.Decode = r.Decode(r.Recommended)
 	}
 	return s
 }
@@ -198,6 +205,11 @@ type VariantFit struct {
 	// LlamaCpp are the llama.cpp arguments that fetch exactly this
 	// variant; null for a variant that is not GGUF.
 	LlamaCpp []string `json:"llama_cpp"`
+	// Speed is, per judged worker that can run the variant, its decode
+	// (and on the CPU prompt) speed or why it is unknown (policy section 7).
+	Speed map[string]*Speed `json:"speed"`
+	// GPULayers is llama.cpp's -ngl per worker whose level is offload.
+	GPULayers map[string]int `json:"gpu_layers,omitempty"`
 }
 
 // ShapeJSON is a shape as the output shows it. KVHeads is one number when
@@ -309,7 +321,7 @@ func Judge(in Input) Result {
 	for _, v := range vs {
 		vf := VariantFit{Name: v.Name, Format: v.Format, Files: append([]File{}, v.Files...),
 			Complete: v.Complete, Shape: shapeJSON, ShapeUnknown: res.ShapeUnknown, Fit: map[string]*Level{},
-			Memory:   NewEstimate(v.Weights(), in.Shape, res.Context, memDevice),
+			Memory: NewEstimate(v.Weights(), in.Shape, res.Context, memDevice), Speed: map[string]*Speed{},
 			LlamaCpp: in.Listing.LlamaCppArgs(in.Repo, v)}
 		if v.SizeKnown {
 			vf.Size = ptr(v.Size)
@@ -324,6 +336,7 @@ func Judge(in Input) Result {
 			}
 			l := levelAt(v, in.Shape, res.Contexts[w.Name], w, in.Machine)
 			vf.Fit[w.Name] = &l
+			addSpeed(&vf, v, in, res.Contexts[w.Name], w, l)
 		}
 		res.Variants = append(res.Variants, vf)
 	}
@@ -535,7 +548,7 @@ func ForVerdict(f Facts, m compat.Model, v compat.Verdict, cat compat.Catalog, m
 	if m.ContextLength.Known() {
 		modelCtx = m.ContextLength.Value
 	}
-	return Judge(Input{Repo: m.ID, Listing: f.Listing, Shape: f.Shape, ShapeUnknown: f.ShapeUnknown, ModelContext: modelCtx, Context: context,
+	return Judge(Input{Repo: m.ID, Listing: f.Listing, Shape: f.Shape, ShapeUnknown: f.ShapeUnknown, Tensors: f.Tensors, ModelContext: modelCtx, Context: context,
 		Workers: workers, Recommended: v.RecommendedWorker, Machine: mach}), true
 }
 

@@ -372,7 +372,8 @@ func TestJudgeJSONSectionFive(t *testing.T) {
      "memory": {"weights": 2019377696, "kv_cache": 3758096384, "compute": 275251200, "low": 5777474080,
                 "high": 6531924512},
      "fit": {"llm-worker-rbee-cpu": "fits", "llm-worker-rbee-cuda": "fits"},
-     "llama_cpp": ["-hf", "bartowski/Llama-3.2-3B-Instruct-GGUF:Q4_K_M"]}
+     "llama_cpp": ["-hf", "bartowski/Llama-3.2-3B-Instruct-GGUF:Q4_K_M"],
+     "speed": {"llm-worker-rbee-cpu": {"reason": "cpu-not-measured"}, "llm-worker-rbee-cuda": {"reason": "gpu-not-calibrated"}}}
   ],
   "best": {"llm-worker-rbee-cpu": "Q4_K_M", "llm-worker-rbee-cuda": "Q4_K_M"},
   "max_context": {}
@@ -408,15 +409,16 @@ func TestJudgeJSONUnknowns(t *testing.T) {
     {"name": "Q8_0", "format": "gguf", "files": [{"path": "m-Q8_0-00001-of-00002.gguf", "size": 3000}],
      "size": 3000, "complete": false, "shape": null, "shape_unknown": ` + unknown + `,
      "memory": {"weights": null, "kv_cache": null, "compute": null, "low": null, "high": null},
-     "fit": {"llm-worker-rbee-cpu": null}, "llama_cpp": ["-hf", "o/m:Q8_0"]},
+     "fit": {"llm-worker-rbee-cpu": null}, "llama_cpp": ["-hf", "o/m:Q8_0"], "speed": {}},
     {"name": "Q4_0", "format": "gguf", "files": [{"path": "m-Q4_0.gguf", "size": 1000}],
      "size": 1000, "complete": true, "shape": null, "shape_unknown": ` + unknown + `,
      "memory": {"weights": 1000, "kv_cache": null, "compute": null, "low": 1000, "high": null},
-     "fit": {"llm-worker-rbee-cpu": "unknown"}, "llama_cpp": ["-hf", "o/m:Q4_0"]},
+     "fit": {"llm-worker-rbee-cpu": "unknown"}, "llama_cpp": ["-hf", "o/m:Q4_0"],
+     "speed": {"llm-worker-rbee-cpu": {"reason": "shape-unknown"}}},
     {"name": "Q2_K", "format": "gguf", "files": [{"path": "m-Q2_K.gguf", "size": null}],
      "size": null, "complete": true, "shape": null, "shape_unknown": ` + unknown + `,
      "memory": {"weights": null, "kv_cache": null, "compute": null, "low": null, "high": null},
-     "fit": {"llm-worker-rbee-cpu": "unknown"}, "llama_cpp": ["-hf", "o/m:Q2_K"]}
+     "fit": {"llm-worker-rbee-cpu": "unknown"}, "llama_cpp": ["-hf", "o/m:Q2_K"], "speed": {}}
   ],
   "best": {"llm-worker-rbee-cpu": null},
   "max_context": {"llm-worker-rbee-cpu": null}
@@ -426,7 +428,7 @@ func TestJudgeJSONUnknowns(t *testing.T) {
 		t.Errorf("JSON:\n%s\nwant:\n%s", b, want)
 	}
 	summary := `{"context": 32768, "best": {"llm-worker-rbee-cpu": null}, "max_context": {"llm-worker-rbee-cpu": null},
-		"worker": "llm-worker-rbee-cpu", "level": "unknown", "size": 1000, "low": 1000, "high": null, "shape_unknown": ` + unknown + `}`
+		"worker": "llm-worker-rbee-cpu", "level": "unknown", "size": 1000, "low": 1000, "high": null, "decode": null, "shape_unknown": ` + unknown + `}`
 	if got, w := jsonOf(t, res.Summary()), decode(t, []byte(summary)); !reflect.DeepEqual(got, w) {
 		t.Errorf("summary %v, want %v", got, w)
 	}

@@ -20,6 +20,9 @@ type GPU struct {
 	Total  *uint64 `json:"total"`
 	Free   uint64  `json:"free"`
 	Source string  `json:"source"` // "nvidia-smi", "rocm-smi", "--vram", "unified memory"
+	// Bandwidth is the memory bandwidth in GB/s from the table keyed by
+	// Name (policy section 7), 0 when the GPU is not in it.
+	Bandwidth float64 `json:"-"`
 }
 
 // Machine is what this computer offers.
@@ -28,6 +31,9 @@ type Machine struct {
 	Arch string `json:"-"` // GOARCH
 	CPU  Memory `json:"cpu"`
 	GPUs []GPU  `json:"gpus"`
+	// CPUSpeed is the CPU's class, cores and measured bandwidth, nil in
+	// commands that do not judge speed.
+	CPUSpeed *CPUSpeed `json:"-"`
 }
 
 // Vendors of GPUs.

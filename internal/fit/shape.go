@@ -25,6 +25,7 @@ const MaxLayers = 1 << 16
 // section 2). Zero Vocab, Embedding or FeedForward means unknown.
 type Shape struct {
 	Layers      int
+	Heads       uint64   // attention heads (the largest layer's); 0 when unknown
 	KVHeads     []uint64 // per layer
 	KeyLength   uint64
 	ValueLength uint64
@@ -136,7 +137,7 @@ func FromGGUF(in gguf.Info) (Shape, *ShapeUnknown) {
 		return Shape{}, UnknownHeader(fmt.Sprintf("%d layers", in.BlockCount))
 	}
 	n := int(in.BlockCount)
-	s := Shape{Layers: n, Vocab: in.VocabSize, Embedding: in.EmbeddingLength, FeedForward: in.FeedForward,
+	s := Shape{Layers: n, Heads: in.HeadCount, Vocab: in.VocabSize, Embedding: in.EmbeddingLength, FeedForward: in.FeedForward,
 		Source: SourceGGUF, MoE: isMoE(in.Architecture)}
 	s.KeyLength, s.ValueLength = in.KeyLength, in.ValueLength
 	if s.KeyLength == 0 || s.ValueLength == 0 {
@@ -340,7 +341,7 @@ func FromConfig(cfg map[string]any, modelType string) (Shape, *ShapeUnknown) {
 	vocab, _ := take("vocab_size", def.vocab)
 	ff, _ := take("intermediate_size", def.ff)
 	n := int(layers)
-	s := Shape{Layers: n, KeyLength: headDim, ValueLength: headDim, Vocab: vocab, Embedding: hidden,
+	s := Shape{Layers: n, Heads: heads, KeyLength: headDim, ValueLength: headDim, Vocab: vocab, Embedding: hidden,
 		FeedForward: ff, MoE: isMoE(typ)}
 	s.KVHeads = make([]uint64, n)
 	fill(s.KVHeads, kvHeads)

@@ -436,6 +436,9 @@ type Facts struct {
 	// says why.
 	Shape        *Shape
 	ShapeUnknown *ShapeUnknown
+	// Tensors are the tensor infos of the header the shape came from, nil
+	// when not read (policy section 7).
+	Tensors *Tensors
 	// Downloaded names the files (by path) already in the local Hugging
 	// Face cache at SHA.
 	Downloaded map[string]bool

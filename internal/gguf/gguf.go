@@ -95,6 +95,33 @@ const (
 	BF16 GGMLType = 30
 )
 
+// More ggml types, whose sizes the tensor-info reader needs (ggml.c's
+// type_traits).
+const (
+	Q8_1     GGMLType = 9
+	Q8_K     GGMLType = 15
+	IQ2_XXS  GGMLType = 16
+	IQ2_XS   GGMLType = 17
+	IQ3_XXS  GGMLType = 18
+	IQ1_S    GGMLType = 19
+	IQ4_NL   GGMLType = 20
+	IQ3_S    GGMLType = 21
+	IQ2_S    GGMLType = 22
+	IQ4_XS   GGMLType = 23
+	I8       GGMLType = 24
+	I16      GGMLType = 25
+	I32      GGMLType = 26
+	I64      GGMLType = 27
+	F64      GGMLType = 28
+	IQ1_M    GGMLType = 29
+	Q4_0_4_4 GGMLType = 31
+	Q4_0_4_8 GGMLType = 32
+	Q4_0_8_8 GGMLType = 33
+	TQ1_0    GGMLType = 34
+	TQ2_0    GGMLType = 35
+	MXFP4    GGMLType = 39
+)
+
 type typeTraits struct {
 	name      string
 	block     uint64 // elements per block
@@ -115,6 +142,29 @@ var ggmlTypes = map[GGMLType]typeTraits{
 	Q5_K: {"Q5_K", 256, 176},
 	Q6_K: {"Q6_K", 256, 210},
 	BF16: {"BF16", 1, 2},
+
+	Q8_1:     {"Q8_1", 32, 36},
+	Q8_K:     {"Q8_K", 256, 292},
+	IQ2_XXS:  {"IQ2_XXS", 256, 66},
+	IQ2_XS:   {"IQ2_XS", 256, 74},
+	IQ3_XXS:  {"IQ3_XXS", 256, 98},
+	IQ1_S:    {"IQ1_S", 256, 50},
+	IQ4_NL:   {"IQ4_NL", 32, 18},
+	IQ3_S:    {"IQ3_S", 256, 110},
+	IQ2_S:    {"IQ2_S", 256, 82},
+	IQ4_XS:   {"IQ4_XS", 256, 136},
+	I8:       {"I8", 1, 1},
+	I16:      {"I16", 1, 2},
+	I32:      {"I32", 1, 4},
+	I64:      {"I64", 1, 8},
+	F64:      {"F64", 1, 8},
+	IQ1_M:    {"IQ1_M", 256, 56},
+	Q4_0_4_4: {"Q4_0_4_4", 32, 18},
+	Q4_0_4_8: {"Q4_0_4_8", 32, 18},
+	Q4_0_8_8: {"Q4_0_8_8", 32, 18},
+	TQ1_0:    {"TQ1_0", 256, 54},
+	TQ2_0:    {"TQ2_0", 256, 66},
+	MXFP4:    {"MXFP4", 32, 17},
 }
 
 // String names the type as ggml does ("F16", "Q8_0").

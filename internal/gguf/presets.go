@@ -11,6 +11,7 @@ const (
 	PresetQwen25_05B = "qwen2.5-0.5b"    // Qwen/Qwen2.5-0.5B-Instruct
 	PresetLlama32_1B = "llama-3.2-1b"    // meta-llama/Llama-3.2-1B-Instruct
 	PresetGemma3_1B  = "gemma-3-1b"      // google/gemma-3-1b-it
+	PresetLlama31_8B = "llama-3.1-8b"    // meta-llama/Llama-3.1-8B-Instruct
 	PresetMistral7B  = "mistral-7b-v0.3" // mistralai/Mistral-7B-Instruct-v0.3
 	PresetPhi3Mini   = "phi-3-mini-128k" // microsoft/Phi-3-mini-128k-instruct
 )
@@ -92,6 +93,22 @@ var presets = map[string]preset{
 			Heads: 32, HeadsKV: 8, HeadDim: 64, Vocab: 128256},
 		eps: 1e-5, rope: 500000, headDimKeys: true, ropeFreqs: 32, tied: true,
 		extra: []KV{{"llama.rope.dimension_count", uint32(64)}, {"llama.vocab_size", uint32(128256)}},
+		tok: tokenizer{model: "gpt2", pre: "llama-bpe",
+			specials: map[int]string{128000: "<|begin_of_text|>", 128001: "<|end_of_text|>", 128009: "<|eot_id|>"},
+			ids:      []KV{{"tokenizer.ggml.bos_token_id", uint32(128000)}, {"tokenizer.ggml.eos_token_id", uint32(128009)}}},
+	},
+	// meta-llama/Llama-3.1-8B-Instruct: its config.json (32 layers, hidden
+	// 4096, intermediate 14336, 32 heads, 8 KV heads, vocabulary 128256,
+	// rope_theta 500000, llama3 rope scaling, untied embeddings) and the
+	// tensor names of hub-recordings/gguf/ollama-convert-kv__meta-llama__Meta-Llama-3-8B-Instruct.json
+	// (output.weight present); bartowski's Meta-Llama-3.1-8B-Instruct GGUFs
+	// carry these keys.
+	PresetLlama31_8B: {
+		name: "Meta Llama 3.1 8B Instruct",
+		shape: Shape{Arch: "llama", Blocks: 32, Context: 131072, Embedding: 4096, FeedForward: 14336,
+			Heads: 32, HeadsKV: 8, HeadDim: 128, Vocab: 128256},
+		eps: 1e-5, rope: 500000, ropeFreqs: 64,
+		extra: []KV{{"llama.rope.dimension_count", uint32(128)}, {"llama.vocab_size", uint32(128256)}},
 		tok: tokenizer{model: "gpt2", pre: "llama-bpe",
 			specials: map[int]string{128000: "<|begin_of_text|>", 128001: "<|end_of_text|>", 128009: "<|eot_id|>"},
 			ids:      []KV{{"tokenizer.ggml.bos_token_id", uint32(128000)}, {"tokenizer.ggml.eos_token_id", uint32(128009)}}},

@@ -24,6 +24,17 @@ type Info struct {
 	SlidingPattern  []bool   // {arch}.attention.sliding_window_pattern when an array of bools (true = sliding)
 	VocabSize       uint64   // element count of tokenizer.ggml.tokens
 	FeedForward     uint64   // {arch}.feed_forward_length (max when an array)
+	// Tensors sums the tensor infos; nil unless Options.Tensors asked for
+	// them, or when a tensor has a type this package does not know.
+	Tensors *Tensors `json:",omitempty"`
+}
+
+// Options change what ReadWith reads.
+type Options struct {
+	// Tensors reads on past the key/values to the end of the tensor
+	// infos and sums them in Info.Tensors (the speed estimate and the
+	// layer split need them; the memory estimate does not).
+	Tensors bool
 }
 
 // Missing lists the needed keys that are absent (zero) in i, by their GGUF
@@ -95,10 +106,20 @@ func Read(r io.Reader, max int64) (Info, error) {
 // so far. Architecture is returned as the file has it: it is data from the
 // Hub, to be stripped of control characters before it reaches a terminal.
 func ReadCount(r io.Reader, max int64) (Info, int64, error) {
+	return ReadWith(r, max, Options{})
+}
+
+// ReadWith is ReadCount with options. With Options.Tensors it reads every
+// key/value (skipping the token strings by their lengths) and then the
+// tensor infos, within the same limit, and stops at their end; the shape
+// keys are read as ReadCount reads them. A tensor of a type this package
+// does not know leaves Info.Tensors nil (the shape is still returned, with
+// no error).
+func ReadWith(r io.Reader, max int64, o Options) (Info, int64, error) {
 	if max < 0 {
 		max = 0
 	}
-	d := &decoder{br: bufio.NewReaderSize(io.LimitReader(r, max), bufferSize), max: max}
+	d := &decoder{br: bufio.NewReaderSize(io.LimitReader(r, max), bufferSize), max: max, opts: o}
 	err := d.header()
 	return d.result(), d.n, err
 }
@@ -130,6 +151,12 @@ type decoder struct {
 	vocab     uint64
 	vocabSeen bool
 	shapes    map[string]*shape
+
+	opts         Options
+	tensorCount  uint64
+	split        uint64
+	splitTensors uint64
+	tensors      *Tensors
 }
 
 func (d *decoder) result() Info {
@@ -139,12 +166,14 @@ func (d *decoder) result() Info {
 	}
 	info.Architecture = d.arch
 	info.VocabSize = d.vocab
+	info.Tensors = d.tensors
 	return info
 }
 
-// done reports whether every needed key has been read.
+// done reports whether every needed key has been read (never, when the
+// tensor infos after the key/values are wanted).
 func (d *decoder) done() bool {
-	if d.arch == "" || !d.vocabSeen {
+	if d.opts.Tensors || d.arch == "" || !d.vocabSeen {
 		return false
 	}
 	s := d.shapes[d.arch]
@@ -249,9 +278,11 @@ func (d *decoder) header() error {
 		return d.errorf(ErrFormat, "unsupported GGUF version %d", le)
 	}
 	d.v1 = version == 1
-	if _, err := d.count("tensor count"); err != nil {
+	tc, err := d.count("tensor count")
+	if err != nil {
 		return err
 	}
+	d.tensorCount = tc
 	kvs, err := d.count("key/value count")
 	if err != nil {
 		return err
@@ -265,6 +296,74 @@ func (d *decoder) header() error {
 			return nil
 		}
 	}
+	if d.opts.Tensors {
+		return d.tensorInfos()
+	}
+	return nil
+}
+
+// tensorInfos reads the tensor infos and sums them in d.tensors. Each
+// takes at least 24 bytes, so the limit bounds the loop.
+func (d *decoder) tensorInfos() error {
+	d.cur = nil
+	t := &Tensors{Split: d.split, SplitTensors: d.splitTensors}
+	var dims [4]uint64
+	for i := uint64(0); i < d.tensorCount; i++ {
+		n, err := d.count("tensor name length")
+		if err != nil {
+			return err
+		}
+		var name string
+		if n <= maxKeyLen {
+			if err := d.read(d.key[:n], "tensor name"); err != nil {
+				return err
+			}
+			name = string(d.key[:n])
+		} else if err := d.skip(n, "tensor name"); err != nil {
+			return err
+		}
+		nd, err := d.u32("tensor dimension count")
+		if err != nil {
+			return err
+		}
+		if nd == 0 || nd > 4 {
+			return d.errorf(ErrFormat, "tensor %q has %d dimensions", name, nd)
+		}
+		elems := uint64(1)
+		for j := range nd {
+			var v uint64
+			if d.v1 {
+				x, err := d.u32("tensor dimension")
+				if err != nil {
+					return err
+				}
+				v = uint64(x)
+			} else if v, err = d.u64("tensor dimension"); err != nil {
+				return err
+			}
+			if v == 0 || elems > math.MaxUint64/v {
+				return d.errorf(ErrFormat, "tensor %q has a dimension of %d", name, v)
+			}
+			dims[j] = v
+			elems *= v
+		}
+		typ, err := d.u32("tensor type")
+		if err != nil {
+			return err
+		}
+		if _, err := d.u64("tensor offset"); err != nil {
+			return err
+		}
+		size, err := GGMLType(typ).Bytes(dims[0], elems)
+		if err != nil {
+			if _, known := ggmlTypes[GGMLType(typ)]; !known {
+				return nil // a type this package cannot size: no sums, the shape stands
+			}
+			return d.errorf(ErrFormat, "%v", err)
+		}
+		t.add(name, dims[:nd], GGMLType(typ), size, elems)
+	}
+	d.tensors = t
 	return nil
 }
 
@@ -294,6 +393,14 @@ func (d *decoder) keyValue() error {
 		return d.architecture()
 	case string(key) == tokensKey && t == TypeArray:
 		return d.tokens()
+	case (string(key) == "split.count" || string(key) == "split.tensors.count") && t.isInt():
+		v, err := d.uint(t)
+		if string(key) == "split.count" {
+			d.split = v
+		} else {
+			d.splitTensors = v
+		}
+		return err
 	}
 	if prefix, field, ok := archField(key); ok {
 		return d.field(prefix, field, t)

@@ -22,10 +22,13 @@ func TestPresetsRoundTrip(t *testing.T) {
 		PresetMistral7B:  7248023552,
 		// plus the two rope factor tensors of 48 values each
 		PresetPhi3Mini: 3821079552 + 2*48,
+		// meta-llama/Llama-3.1-8B-Instruct's safetensors total, plus rope_freqs.
+		PresetLlama31_8B: 8030261248 + 64,
 	}
 	tensors := map[string]int{PresetQwen25_05B: 2 + 24*12, PresetLlama32_1B: 3 + 16*9, PresetGemma3_1B: 2 + 26*13,
-		PresetMistral7B: 3 + 32*9, PresetPhi3Mini: 5 + 32*6}
-	if got := Presets(); !reflect.DeepEqual(got, []string{PresetGemma3_1B, PresetLlama32_1B, PresetMistral7B, PresetPhi3Mini, PresetQwen25_05B}) {
+		PresetMistral7B: 3 + 32*9, PresetPhi3Mini: 5 + 32*6,
+		PresetLlama31_8B: 4 + 32*9} // 292, as in bartowski's GGUFs
+	if got := Presets(); !reflect.DeepEqual(got, []string{PresetGemma3_1B, PresetLlama31_8B, PresetLlama32_1B, PresetMistral7B, PresetPhi3Mini, PresetQwen25_05B}) {
 		t.Fatalf("Presets() = %v", got)
 	}
 	for _, name := range Presets() {
@@ -44,7 +47,7 @@ func TestPresetsRoundTrip(t *testing.T) {
 				want := Info{Architecture: s.Arch, BlockCount: s.Blocks, ContextLength: s.Context,
 					EmbeddingLength: s.Embedding, HeadCount: s.Heads, HeadCountKV: []uint64{s.HeadsKV},
 					SlidingWindow: s.SlidingWindow, VocabSize: uint64(s.Vocab), FeedForward: s.FeedForward}
-				if name == PresetLlama32_1B || name == PresetGemma3_1B {
+				if presets[name].headDimKeys {
 					want.KeyLength, want.ValueLength = s.HeadDim, s.HeadDim
 				}
 				if !reflect.DeepEqual(info, want) {

@@ -27,7 +27,7 @@ const (
 
 // ggufCacheVersion names the layout of a cached gguf.Info: a change of
 // the Info's fields gets new entries instead of misread old ones.
-const ggufCacheVersion = "GGUF-INFO/2" // 2: FeedForward
+const ggufCacheVersion = "GGUF-INFO/3" // 2: FeedForward; 3: Tensors (sums of the tensor infos, when asked)
 
 // GGUFStats is what one GGUFInfo call cost, for the CLI to report.
 type GGUFStats struct {
@@ -68,6 +68,14 @@ type GGUFStats struct {
 // over-long header (its Err wraps gguf.ErrTruncated, ErrTooLarge or
 // ErrFormat) or a wrong Content-Range. GGUFStats is filled on error too.
 func (c *Client) GGUFInfo(ctx context.Context, id, sha, file string) (gguf.Info, GGUFStats, error) {
+	return c.GGUFInfoWith(ctx, id, sha, file, gguf.Options{})
+}
+
+// GGUFInfoWith is GGUFInfo with the reader's options: with o.Tensors the
+// header is read on to the end of its tensor infos (same bounds) and
+// Info.Tensors holds their sums (FIT_POLICY.md section 7). A cached Info
+// without them does not answer such a call; one with them answers both.
+func (c *Client) GGUFInfoWith(ctx context.Context, id, sha, file string, o gguf.Options) (gguf.Info, GGUFStats, error) {
 	if err := ValidateRepoID(id); err != nil {
 		return gguf.Info{}, GGUFStats{}, err
 	}
@@ -80,13 +88,14 @@ func (c *Client) GGUFInfo(ctx context.Context, id, sha, file string) (gguf.Info,
 	}
 	u := c.cfg.Endpoint + "/" + repoPath(id) + "/resolve/" + sha + "/" + esc
 	key := cache.Key(ggufCacheVersion, u, cache.TokenFingerprint(c.cfg.Token))
-	if info, err, ok := c.recallGGUF(key); ok {
+	enough := func(info gguf.Info, err error) bool { return err != nil || !o.Tensors || info.Tensors != nil }
+	if info, err, ok := c.recallGGUF(key); ok && enough(info, err) {
 		return info, GGUFStats{FromCache: true}, err
 	}
 	useCache := c.cfg.Cache != nil && !c.cfg.NoCache
 	if useCache && (!c.cfg.Refresh || c.cfg.Offline) {
 		if e, ok := c.cfg.Cache.Get(key); ok && e.Status == http.StatusOK {
-			if info, err := decodeGGUFInfo(e.Body); err == nil {
+			if info, err := decodeGGUFInfo(e.Body); err == nil && enough(info, nil) {
 				return info, GGUFStats{FromCache: true}, nil
 			}
 		}
@@ -100,8 +109,12 @@ func (c *Client) GGUFInfo(ctx context.Context, id, sha, file string) (gguf.Info,
 		return gguf.Info{}, GGUFStats{}, newError(Offline, nil, "offline mode (HF_HUB_OFFLINE) and no GGUF header of %s cached", text.OneLine(file, 100))
 	}
 	var stats GGUFStats
-	ans, _, err := c.flight.do(ctx, key, func(ctx context.Context) (*answer, error) {
-		if info, err, ok := c.recallGGUF(key); ok {
+	flightKey := key
+	if o.Tensors {
+		flightKey += "\x00tensors"
+	}
+	ans, _, err := c.flight.do(ctx, flightKey, func(ctx context.Context) (*answer, error) {
+		if info, err, ok := c.recallGGUF(key); ok && enough(info, err) {
 			// Read by another call while this one looked at the cache.
 			stats = GGUFStats{FromCache: true}
 			if err != nil {
@@ -109,7 +122,7 @@ func (c *Client) GGUFInfo(ctx context.Context, id, sha, file string) (gguf.Info,
 			}
 			return &answer{status: http.StatusOK, value: info}, nil
 		}
-		info, st, err := c.readGGUF(ctx, u, file)
+		info, st, err := c.readGGUF(ctx, u, file, o)
 		stats = st
 		now := c.cfg.Now()
 		var he *Error
@@ -221,6 +234,7 @@ func cloneInfo(in gguf.Info) gguf.Info {
 	if in.SlidingPattern != nil {
 		in.SlidingPattern = append([]bool(nil), in.SlidingPattern...)
 	}
+	in.Tensors = in.Tensors.Clone()
 	return in
 }
 
@@ -253,10 +267,10 @@ func escapeRepoFile(file string) (string, error) {
 }
 
 // readGGUF runs the header reader over a lazy Range reader of u.
-func (c *Client) readGGUF(ctx context.Context, u, file string) (gguf.Info, GGUFStats, error) {
+func (c *Client) readGGUF(ctx context.Context, u, file string, o gguf.Options) (gguf.Info, GGUFStats, error) {
 	rr := &rangeReader{c: c, ctx: ctx, url: u, orig: u, total: -1}
 	defer rr.close()
-	info, n, err := gguf.ReadCount(rr, GGUFMaxBytes)
+	info, n, err := gguf.ReadWith(rr, GGUFMaxBytes, o)
 	stats := GGUFStats{Requests: rr.requests, Bytes: rr.read, HeaderBytes: n}
 	switch {
 	case err == nil:

@@ -135,7 +135,7 @@ func Fit(w io.Writer, r fit.Result, l fit.Listing, recommended, marked string) {
 			if b := r.Best[n]; b != nil && *b == v.Name {
 				cell += " *"
 			}
-			row += "\t" + cell
+			row += "\t" + cell + speedCell(v, n)
 		}
 		fmt.Fprintln(tw, row)
 	}
@@ -160,6 +160,7 @@ func Fit(w io.Writer, r fit.Result, l fit.Listing, recommended, marked string) {
 		fmt.Fprintf(w, "  shape unknown (%s): %s\n", u.Reason, text.Sanitize(u.Message))
 	}
 	fmt.Fprintf(w, "  machine: %s\n", Machine(r.Machine))
+	speedNotes(w, r, workers)
 	for _, n := range workers {
 		if c, ok := r.MaxContext[n]; ok {
 			if r.MaxContextUnknown(n) {
@@ -183,4 +184,62 @@ func bestCell(r *fit.Result, worker string) string {
 		return "?"
 	}
 	return r.Cell(worker)
+}
+
+// speedCell is a variant's speed on a worker after its level: the decode
+// band at an empty context ("~25 tok/s (18-32)"), "-ngl 27" for an
+// offload, "speed ?" when unknown, nothing when there is none to give.
+func speedCell(v fit.VariantFit, worker string) string {
+	if k, ok := v.GPULayers[worker]; ok {
+		return fmt.Sprintf(" -ngl %d", k)
+	}
+	sp := v.Speed[worker]
+	switch {
+	case sp == nil:
+		return ""
+	case sp.Known():
+		return " " + sp.Decode.Empty.String()
+	}
+	return " speed ?"
+}
+
+// speedNotes say, per worker, what its speeds rest on (or why they are
+// unknown), the full-context figure of its best variant, and what -ngl
+// means.
+func speedNotes(w io.Writer, r fit.Result, workers []string) {
+	ngl := false
+	for _, n := range workers {
+		var basis, reason string
+		for _, v := range r.Variants {
+			if _, ok := v.GPULayers[n]; ok {
+				ngl = true
+			}
+			if sp := v.Speed[n]; sp.Known() && basis == "" {
+				basis = sp.Basis
+			} else if sp != nil && !sp.Known() && reason == "" && sp.Reason != fit.SpeedPartialOffload {
+				reason = sp.Reason
+			}
+		}
+		switch {
+		case basis != "":
+			line := fmt.Sprintf("  speed on %s: decode at an empty context, x0.7-x1.3", text.Sanitize(n))
+			if b := r.Best[n]; b != nil {
+				for _, v := range r.Variants {
+					if sp := v.Speed[n]; v.Name == *b && sp.Known() {
+						line += fmt.Sprintf("; %s at %s tokens: %s", cutName(v.Name, 30), fit.Thousands(r.Contexts[n]), sp.Decode.Full)
+						if sp.Prompt != nil {
+							line += fmt.Sprintf(", prompt %s", sp.Prompt)
+						}
+					}
+				}
+			}
+			fmt.Fprintln(w, line)
+			fmt.Fprintf(w, "    from %s\n", cutName(basis, 150))
+		case reason != "":
+			fmt.Fprintf(w, "  speed on %s: %s\n", text.Sanitize(n), fit.ReasonWords(reason))
+		}
+	}
+	if ngl {
+		fmt.Fprintln(w, "  -ngl: the layers that fit on the GPU (llama.cpp's own --fit may put one or two fewer there); speed with layers on the CPU is not estimated")
+	}
 }

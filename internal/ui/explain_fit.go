@@ -101,6 +101,12 @@ func (e *explainer) fitSection(it *item, worker string, fp fitPane) int {
 		var notes []string
 		if v.Name == best {
 			notes = append(notes, "best")
+			if sp := v.Speed[worker]; sp.Known() {
+				notes = append(notes, sp.Decode.Empty.String())
+			}
+		}
+		if k, ok := v.GPULayers[worker]; ok {
+			notes = append(notes, fmt.Sprintf("-ngl %d", k))
 		}
 		if downloaded(it.facts, v.Files) {
 			notes = append(notes, "downloaded")
@@ -167,6 +173,7 @@ func (e *explainer) fitSection(it *item, worker string, fp fitPane) int {
 		if len(v.LlamaCpp) > 0 {
 			e.wrapped(e.st.Subtle.Render("  llama.cpp: llama-server "+text.Sanitize(strings.Join(v.LlamaCpp, " "))), 4)
 		}
+		e.speedLine(v, worker, nCtx)
 	}
 	return cursorLine
 }
@@ -278,3 +285,22 @@ func roleWords(role string) string {
 // keep joins s's words with no-break spaces, so that wrapping keeps a
 // figure with its unit and name.
 func keep(s string) string { return strings.ReplaceAll(s, " ", "\u00a0") }
+
+// speedLine says the highlighted variant's speed on the worker (FIT_POLICY
+// section 7): its decode bands at an empty and a full context, or why it is
+// unknown; for an offload, the -ngl that fits.
+func (e *explainer) speedLine(v fit.VariantFit, worker string, nCtx int64) {
+	if k, ok := v.GPULayers[worker]; ok {
+		e.wrapped(e.st.Subtle.Render(fmt.Sprintf("  -ngl %d: the layers that fit on the GPU (llama.cpp's --fit may put one or two fewer)", k)), 4)
+	}
+	sp := v.Speed[worker]
+	switch {
+	case sp == nil:
+	case sp.Known():
+		e.wrapped(e.st.Subtle.Render(fmt.Sprintf("  decode %s, %s at %s tokens (%s)", sp.Decode.Empty, sp.Decode.Full, exactContext(nCtx), text.Sanitize(sp.Basis))), 4)
+	case sp.Reason == fit.SpeedGPUNotCalibrated || sp.Reason == fit.SpeedCPUNotCalibrated:
+		// Other reasons are said elsewhere (the shape, the offload) or
+		// mean speed was not asked for.
+		e.wrapped(e.st.Subtle.Render("  "+fit.ReasonWords(sp.Reason)), 4)
+	}
+}
