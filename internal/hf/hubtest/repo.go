@@ -55,6 +55,12 @@ type Repo struct {
 	// ConfigJSON is the raw config.json served under resolve/; nil means
 	// the repository has none (404 EntryNotFound).
 	ConfigJSON map[string]any `json:"config_json,omitempty"`
+
+	// Readme is the model card served as README.md under resolve/ when
+	// Files lists README.md; empty serves a short card made from the
+	// repo's facts (Card). A repo whose Files lack README.md has none
+	// (404 EntryNotFound).
+	Readme string `json:"readme,omitempty"`
 }
 
 // GGUF is the Hub's gguf object.

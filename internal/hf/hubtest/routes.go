@@ -269,7 +269,7 @@ func revisionOK(e *entry, rev string) bool {
 }
 
 // resolve answers GET /{id}/resolve/{rev}/{file}: config.json from
-// Repo.ConfigJSON, gating like the Hub (401 anonymous, 403 not
+// Repo.ConfigJSON, README.md from Repo.Card, gating like the Hub (401 anonymous, 403 not
 // authorised).
 func (s *Server) resolve(r *http.Request, token string, hasToken bool) *response {
 	parts, ok := splitRepoPath(r.URL.EscapedPath())
@@ -298,6 +298,14 @@ func (s *Server) resolve(r *http.Request, token string, hasToken bool) *response
 	}
 	if IsLFS(file) && slices.Contains(e.repo.Files, file) {
 		return s.lfsRedirect(e, file)
+	}
+	if file == "README.md" && slices.Contains(e.repo.Files, file) {
+		resp := s.jsonOK(r, "resolvers", []byte(e.repo.Card()), false)
+		if resp.status == http.StatusOK {
+			resp.header.Set("Content-Type", "text/markdown; charset=utf-8")
+		}
+		resp.header.Set("X-Repo-Commit", e.repo.SHA)
+		return resp
 	}
 	if file == "config.json" && e.repo.ConfigJSON != nil {
 		resp := s.jsonOK(r, "resolvers", mustJSON(e.repo.ConfigJSON), false)
