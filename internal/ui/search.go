@@ -151,13 +151,14 @@ func (m *Model) followSelection() tea.Cmd {
 		m.lookups++
 	}
 	m.showDetail(it, m.inflight[id])
+	card := m.cardFor(it)
 	switch {
 	case need:
-		return tea.Batch(fetchDetail(m.ctx, m.searcher, m.catalog, it.judged.Model, m.seq, m.refresh), m.spinner.Tick)
+		return tea.Batch(fetchDetail(m.ctx, m.searcher, m.catalog, it.judged.Model, m.seq, m.refresh), m.spinner.Tick, card)
 	case m.inflight[id]:
-		return m.spinner.Tick // the list asked already: the pane's spinner turns until it answers
+		return tea.Batch(m.spinner.Tick, card) // the list asked already: the pane's spinner turns until it answers
 	}
-	return nil
+	return card
 }
 
 // detailFetched keeps a model's details with the model, so they are not

@@ -173,6 +173,9 @@ func (m Model) statusView() string {
 	if m.waiting() {
 		return m.styles.Warning.Render(ansi.Truncate(m.waitText(), m.width, "…"))
 	}
+	if m.hubLink != "" {
+		return ansi.Truncate(m.hubLinkView(), m.width, "…")
+	}
 	if m.fatal != "" || len(m.list.all) == 0 {
 		return ""
 	}
