@@ -82,6 +82,9 @@ type Model struct {
 
 	// cards are the model cards fetched so far, by cardKey (card.go);
 	// copied on write. hubLink is the model page u put on the status line.
+	// rank is the local order o chose (rank.go), "" for the Hub's.
+	rank string
+
 	cards   map[string]*cardEntry
 	hubLink string
 	// links draws the Hub link as an OSC 8 hyperlink; clipboard, when
@@ -333,9 +336,7 @@ func (m Model) updateKey(k tea.KeyMsg) (Model, tea.Cmd) {
 		m.prompt.CursorEnd()
 		cmd = m.prompt.Focus()
 	case key.Matches(k, m.keys.Sort):
-		q := m.query
-		q.Sort = query.NextSort(q.Sort)
-		return m.search(q, false)
+		return m.cycleOrder()
 	case key.Matches(k, m.keys.Refresh):
 		return m.search(m.query, true)
 	case m.detailOpen && m.focus == focusDetail:

@@ -125,6 +125,7 @@ func (m Model) pageFetched(msg pageFetchedMsg) (Model, tea.Cmd) {
 	m.next = msg.page.Next
 	m.cache = m.cache.add(msg.page)
 	cmd := m.list.appendItems(msg.items)
+	cmd = tea.Batch(cmd, m.reorder()) // new pages are merged in the local order
 	return m, tea.Batch(cmd, m.followSelection())
 }
 

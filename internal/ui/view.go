@@ -72,7 +72,7 @@ func (m Model) headerView() string {
 		return m.list.list.FilterInput.View()
 	}
 	parts := []string{m.styles.AppName.Render("modelbrowser")}
-	info := []string{queryText(m.query), "by " + m.query.Sort}
+	info := []string{queryText(m.query), m.orderText()}
 	if m.list.compatOnly {
 		info = append(info, "compatible only")
 	} else {
