@@ -15,7 +15,7 @@ import (
 func TestLocalOrdersInTheBrowser(t *testing.T) {
 	f := newFake(fixtureModels(), 50)
 	m := started(t, f, 120, 30)
-	m = press(t, m, "c") // every model
+	m = press(t, m, "c")                // every model
 	m = press(t, m, "o", "o", "o", "o") // likes, trending, updated, then fit
 	require.Equal(t, query.SortFit, m.rank)
 	m = press(t, m, "j", "j")
