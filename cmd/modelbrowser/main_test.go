@@ -194,7 +194,7 @@ func TestSearchBadFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"search", "--limit", "0"},
 		{"search", "--limit", "abc"},
-		{"search", "--sort", "size"},
+		{"search", "--sort", "biggest"},
 		{"search", "a", "b"},
 	} {
 		code, out, errOut := h.run(args...)
