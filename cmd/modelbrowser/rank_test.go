@@ -28,6 +28,21 @@ func searchRows(t *testing.T, h *harness, args ...string) []searchRow {
 	t.Helper()
 	code, out, errOut := h.run(append([]string{"search", "--json"}, args...)...)
 	require.Equal(t, exitOK, code, errOut)
+	return decodeRows(t, out)
+}
+
+// binSearchRows runs search in the built binary: the orders that weigh
+// every model's files (fit, size) do it in a child process, whose memory
+// the tests measuring the binary's peak RSS do not count.
+func binSearchRows(t *testing.T, args ...string) []searchRow {
+	t.Helper()
+	r := newBin(t).run(append([]string{"search", "--json"}, args...)...)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	return decodeRows(t, r.stdout)
+}
+
+func decodeRows(t *testing.T, out string) []searchRow {
+	t.Helper()
 	var rows []searchRow
 	require.NoError(t, json.Unmarshal([]byte(out), &rows))
 	require.NotEmpty(t, rows)
@@ -93,7 +108,7 @@ func TestSearchLocalSorts(t *testing.T) {
 	})
 	rank := map[string]int{"fits": 0, "tight": 1, "offload": 2, "unknown": 3, "too_big": 4}
 	t.Run("fit", func(t *testing.T) {
-		rows := searchRows(t, newHarness(t), "--sort", "fit", "--memory", "8GiB", "--limit", "100")
+		rows := binSearchRows(t, "--sort", "fit", "--memory", "8GiB", "--limit", "100")
 		prev, prevSize := -1, uint64(1<<63)
 		levels := map[int]bool{}
 		for _, r := range rows {
@@ -115,7 +130,7 @@ func TestSearchLocalSorts(t *testing.T) {
 		assert.True(t, levels[0] && levels[4], "some fit and some are too big at 8 GiB: %v", levels)
 	})
 	t.Run("size", func(t *testing.T) {
-		rows := searchRows(t, newHarness(t), "--sort", "size", "--memory", "8GiB", "--limit", "100")
+		rows := binSearchRows(t, "--sort", "size", "--memory", "8GiB", "--limit", "100")
 		var sizes []uint64
 		for _, r := range rows {
 			if r.Fit != nil && r.Fit.Size != nil {
