@@ -103,6 +103,18 @@ func TestCheckTextExplainsRejection(t *testing.T) {
 	assert.Contains(t, out, `Architecture "gpt2" is not supported`)
 	assert.Contains(t, out, "from config.model_type")
 	assert.Contains(t, out, "No worker runs the gpt2 architecture")
+	assert.True(t, strings.HasPrefix(out, "openai-community/gpt2\n  https://huggingface.co/openai-community/gpt2\n"), "the Hub page under the id:\n%s", out)
+}
+
+func TestCheckJSONHasTheHubURL(t *testing.T) {
+	h := newHarness(t)
+	code, out, errOut := h.run("check", "openai-community/gpt2", "--json")
+	require.Equal(t, exitNegative, code, errOut)
+	var doc struct {
+		URL string `json:"url"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &doc))
+	assert.Equal(t, "https://huggingface.co/openai-community/gpt2", doc.URL)
 }
 
 func TestCheckErrors(t *testing.T) {
@@ -186,7 +198,7 @@ func TestSearchBadFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"search", "--limit", "0"},
 		{"search", "--limit", "abc"},
-		{"search", "--sort", "size"},
+		{"search", "--sort", "biggest"},
 		{"search", "a", "b"},
 	} {
 		code, out, errOut := h.run(args...)

@@ -125,7 +125,7 @@ func TestBinaryBadFlags(t *testing.T) {
 		{[]string{"search", "--limit", "99999999999999999999"}, "value out of range"},
 		{[]string{"search", "--limit"}, "flag needs an argument"},
 		{[]string{"search", "--scan", "0"}, "--scan must be between"},
-		{[]string{"search", "--sort", "size"}, "--sort must be one of"},
+		{[]string{"search", "--sort", "biggest"}, "--sort must be one of"},
 		{[]string{"search", "--sort", "\x1b[2J"}, "--sort must be one of"},
 		{[]string{"search", "--frobnicate"}, "flag provided but not defined: -frobnicate"},
 		{[]string{"search", "--\x1b]0;pwned\x07"}, "flag provided but not defined"},

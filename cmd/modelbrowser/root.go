@@ -83,6 +83,8 @@ $(modelbrowser qwen) hands it to a script. Exit 0 picked, 1 nothing picked,
 				Machine:    sess.Machine.Fit,
 				Context:    sess.Overrides.Context,
 				Demo:       demo,
+				Hyperlinks: termTakesOSC(e.getenv("TERM")),
+				Clipboard:  termTakesOSC(e.getenv("TERM")),
 			})
 			if err != nil {
 				return err
@@ -156,3 +158,15 @@ Environment:
                                  cache and configuration (workers.toml) directories
   NO_COLOR                       no colour in the browser
 `
+
+// termTakesOSC reports whether the terminal named by TERM takes OSC 8
+// links and OSC 52 copies (u): every terminal emulator in use ignores an
+// OSC it does not know, but the Linux console and a dumb terminal print
+// it.
+func termTakesOSC(term string) bool {
+	switch term {
+	case "", "dumb", "linux":
+		return false
+	}
+	return true
+}

@@ -3,13 +3,16 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/modelbrowser/modelbrowser/internal/app"
 	"github.com/modelbrowser/modelbrowser/internal/query"
+	"github.com/modelbrowser/modelbrowser/internal/rank"
 	"github.com/modelbrowser/modelbrowser/internal/report"
+	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
 func init() { register(newSearchCmd) }
@@ -23,6 +26,7 @@ func newSearchCmd(e *env) *cobra.Command {
 		withFit                bool
 		sortBy, author         string
 		filters                []string
+		format, params         string
 	)
 	cmd := &cobra.Command{
 		Use:   "search [QUERY]",
@@ -36,11 +40,22 @@ unknown, e.g. gated without a token, are counted on stderr with the reason;
 --all keeps them, with a ? in the FIT column); it costs up to three
 more requests a model (file sizes, a GGUF header read and its redirect) against
 the Hub's rate limit (500 API requests per 5 minutes without a token), and the
-count is printed on stderr. Exit 0, or 2 on error (what was read before a
+count is printed on stderr. 
+--format and --params keep the models with a file of that format and a
+parameter count in that range (--format gguf also asks the Hub for GGUF repos
+only). --sort fit, size, params and context order the kept results here, after
+the scan (the Hub lists them by downloads): fit puts the models that fit first
+(fits, tight, offload, unknown, too big; then the larger best file), size the
+smallest best file, params the fewest parameters, context the largest
+context. fit and size weigh each model's files like --fit, without leaving
+any out.
+
+Exit 0, or 2 on error (what was read before a
 failure is still printed).`,
 		Example: `  modelbrowser search qwen --limit 10
   modelbrowser search --all --sort likes --json | jq '.[].id'
-  modelbrowser search gguf --fit --memory 16GiB`,
+  modelbrowser search gguf --fit --memory 16GiB
+  modelbrowser search qwen --format gguf --params 1B-9B --sort fit`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) > 1 {
 				return usagef("one QUERY at most, got %d words (quote the query)", len(args))
@@ -57,6 +72,16 @@ failure is still printed).`,
 				return usagef("--scan must be between 1 and 100000, got %d", scan)
 			case !ok:
 				return usagef("--sort must be one of %s, got %q", strings.Join(query.SortNames(false), ", "), sortBy)
+			case format != "" && format != rank.FormatGGUF && format != rank.FormatSafetensors:
+				return usagef("--format must be gguf or safetensors, got %q", text.OneLine(format, 40))
+			}
+			facets := rank.Facets{Format: format}
+			if params != "" {
+				r, err := rank.ParseRange(params)
+				if err != nil {
+					return usagef("--params: %s", err)
+				}
+				facets.Params = r
 			}
 			ctx, cancel, err := budget.within(cmd.Context())
 			if err != nil {
@@ -70,11 +95,15 @@ failure is still printed).`,
 			}
 			hub, cat := s.Hub, s.Catalog
 			defer hub.Close()
-			lim := app.Limits{Limit: limit, Scan: scan, All: all}
-			if withFit {
-				lim.Fit = &app.FitPlan{Machine: s.Machine.Fit, Context: s.Overrides.Context}
+			lim := app.Limits{Limit: limit, Scan: scan, All: all, Facets: facets}
+			weigh := sort.Name == query.SortFit || sort.Name == query.SortSize
+			if withFit || weigh {
+				lim.Fit = &app.FitPlan{Machine: s.Machine.Fit, Context: s.Overrides.Context, WeighOnly: !withFit}
 			}
-			q := query.Query{Text: strings.Join(args, " "), Author: author, Filters: filters, Sort: sort.Name}
+			if f := facets.HubFilter(); f != "" && !slices.Contains(filters, f) {
+				filters = append(filters, f) // fewer pages: the Hub narrows too
+			}
+			q := query.Query{Text: strings.Join(args, " "), Author: author, Filters: filters, Sort: sort.HubSort()}
 			if withFit {
 				// Told last, so every request of the command is counted: the
 				// context lengths' config.json reads come after the search.
@@ -98,6 +127,7 @@ failure is still printed).`,
 			if !noContext {
 				res.Judged = hub.ResolveContexts(ctx, res.Judged, cat)
 			}
+			res.SortBy(sort.Name)
 			for _, u := range res.UnknownFit {
 				e.note(fmt.Sprintf("--fit left out %s whose fit is unknown (--all shows them): %s", plural(int64(u.Count), "model"), u.Message))
 			}
@@ -133,6 +163,9 @@ failure is still printed).`,
 	fs.BoolVar(&noContext, "no-context", false, "do not fetch config.json for context lengths")
 	fs.BoolVar(&asJSON, "json", false, "print a JSON array")
 	fs.BoolVar(&withFit, "fit", false, "keep the models with a file that fits this machine (up to 3 more requests a model)")
+	fs.StringVar(&format, "format", "", "only models with files of this format: gguf or safetensors")
+	fixed(cmd, "format", rank.FormatGGUF, rank.FormatSafetensors)
+	fs.StringVar(&params, "params", "", "only models with a parameter count in `MIN-MAX`, e.g. 1B-9B, -4B, 30B-")
 	return cmd
 }
 

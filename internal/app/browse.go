@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
+	"errors"
 
+	"github.com/modelbrowser/modelbrowser/internal/card"
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 	"github.com/modelbrowser/modelbrowser/internal/fit"
 	"github.com/modelbrowser/modelbrowser/internal/hf"
@@ -58,4 +60,23 @@ func (b Browser) Detail(ctx context.Context, m compat.Model, refresh bool) (comp
 // Facts reads what m's fit needs (see Hub.Facts), through the cache.
 func (b Browser) Facts(ctx context.Context, m compat.Model) (fit.Facts, error) {
 	return b.hub.Facts(ctx, m)
+}
+
+// Card reads m's model card (README.md at m.SHA, the commit the list
+// gave; main when it gave none), through the cache: a card at a commit is
+// fetched once and read offline from the cache ever after. A repo without
+// README.md or whose card needs an accepted licence is a card that says
+// so, not an error.
+func (b Browser) Card(ctx context.Context, m compat.Model) (card.Card, error) {
+	raw, _, err := b.hub.client.ModelCard(ctx, m.ID, m.SHA)
+	var he *hf.Error
+	switch {
+	case err == nil:
+		return card.Card{Status: card.Found, Text: raw}, nil
+	case errors.As(err, &he) && he.Kind == hf.NotFound:
+		return card.Card{Status: card.Missing, Reason: he.Message}, nil
+	case errors.As(err, &he) && he.Kind == hf.Gated:
+		return card.Card{Status: card.Gated, Reason: he.Message}, nil
+	}
+	return card.Card{}, err
 }

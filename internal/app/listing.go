@@ -10,6 +10,7 @@ import (
 	"github.com/modelbrowser/modelbrowser/internal/fit"
 	"github.com/modelbrowser/modelbrowser/internal/hf"
 	"github.com/modelbrowser/modelbrowser/internal/query"
+	"github.com/modelbrowser/modelbrowser/internal/rank"
 	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
@@ -32,8 +33,12 @@ type Limits struct {
 	All bool
 	// Fit, when set, weighs each compatible result's files on this
 	// machine and keeps only the models whose recommended worker has a
-	// file that fits (all of them with All); Limit counts the models kept.
+	// file that fits (all of them with All, or with Fit.WeighOnly);
+	// Limit counts the models kept.
 	Fit *FitPlan
+	// Facets leave out the models they hide (format, parameters) before
+	// Limit counts them; Scan counts every model looked at.
+	Facets rank.Facets
 }
 
 // FitPlan is what search --fit judges against.
@@ -41,6 +46,9 @@ type FitPlan struct {
 	Machine fit.Machine
 	// Context is --ctx, 0 for each model's default.
 	Context int64
+	// WeighOnly keeps every model, its fit weighed (search --sort fit or
+	// size without --fit).
+	WeighOnly bool
 }
 
 // pageSize is how many models one list request asks for: exactly what is
@@ -139,7 +147,8 @@ func (h *Hub) Search(ctx context.Context, q query.Query, cat compat.Catalog, l L
 			res.Scanned++
 			budget++
 			j := compat.Judged{Model: m, Verdict: compat.Check(m, cat)}
-			if l.All || j.Verdict.Compatible {
+			hidden := l.Facets.Hides(rank.Entry{Judged: j}) != "" // scanned, left out
+			if !hidden && (l.All || j.Verdict.Compatible) {
 				cands = append(cands, j)
 			}
 			if (!l.All && budget >= l.Scan) || (l.Fit == nil && len(res.Judged)+len(cands) >= l.Limit) {
@@ -209,7 +218,7 @@ func (h *Hub) keepFitting(ctx context.Context, cands []compat.Judged, cat compat
 			if f != nil {
 				j.Verdict.Warnings = append(j.Verdict.Warnings, f.Warnings...)
 			}
-			if l.All || (f != nil && f.HasBest(j.Verdict.RecommendedWorker)) {
+			if l.All || l.Fit.WeighOnly || (f != nil && f.HasBest(j.Verdict.RecommendedWorker)) {
 				res.Judged = append(res.Judged, j)
 				res.Fits = append(res.Fits, f)
 				continue

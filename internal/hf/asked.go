@@ -74,7 +74,7 @@ func (c *Client) Forget() {
 // the run.
 func (cl class) remembered() bool {
 	switch cl {
-	case classConfigAtSHA, classConfigAtRef, classFilesAtSHA:
+	case classConfigAtSHA, classConfigAtRef, classFilesAtSHA, classCardAtSHA, classCardAtRef:
 		return true
 	}
 	return false
@@ -119,7 +119,7 @@ func (c *Client) rememberError(key string, cl class, err error) {
 		return
 	}
 	ttl := TTLNotFound
-	if cl == classConfigAtSHA || cl == classConfigAtRef {
+	if cl.refusable() {
 		ttl = TTLRefusal
 	}
 	c.asked.keep(key, recalled{at: c.cfg.Now(), ttl: ttl, err: err})

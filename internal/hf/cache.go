@@ -46,6 +46,8 @@ const (
 	classConfigAtSHA
 	classConfigAtRef
 	classFilesAtSHA // model info ?blobs=true at a 40-hex commit: forever
+	classCardAtSHA  // README.md at a 40-hex commit: forever
+	classCardAtRef  // README.md at a branch: TTLConfigAtRef
 )
 
 // ttl is how long an answer of the class stays fresh; negative is forever.
@@ -55,7 +57,7 @@ func (cl class) ttl() time.Duration {
 		return TTLList
 	case classInfo:
 		return TTLInfo
-	case classConfigAtRef:
+	case classConfigAtRef, classCardAtRef:
 		return TTLConfigAtRef
 	}
 	return -1
@@ -164,8 +166,14 @@ func (c *Client) get(ctx context.Context, u string, cl class, dec decoder, onHea
 }
 
 // refusable reports whether a class's 401, 403 and 404 are stored as
-// refusals (config.json).
-func (cl class) refusable() bool { return cl == classConfigAtSHA || cl == classConfigAtRef }
+// refusals (config.json, README.md).
+func (cl class) refusable() bool {
+	switch cl {
+	case classConfigAtSHA, classConfigAtRef, classCardAtSHA, classCardAtRef:
+		return true
+	}
+	return false
+}
 
 // within reports whether something fetched at at is younger than ttl.
 func (c *Client) within(at time.Time, ttl time.Duration) bool {

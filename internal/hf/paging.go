@@ -55,6 +55,9 @@ func (o ListOptions) Values() (url.Values, error) {
 		if !ok {
 			return nil, newError(Invalid, nil, "unknown sort %q: use %s", text.OneLine(o.Sort, 40), strings.Join(query.SortNames(false), ", "))
 		}
+		if s.Local { // ordered by the caller: the Hub lists in its default order
+			s, _ = query.LookupSort(s.HubSort())
+		}
 		q.Set("sort", s.Param)
 	}
 	switch {

@@ -51,6 +51,14 @@ const (
 	SortTrending  = "trending"
 	SortUpdated   = "updated"
 	SortCreated   = "created"
+
+	// Local orders: search sorts the kept results by them after the scan,
+	// the browser the loaded ones (internal/rank); the Hub never sees
+	// them.
+	SortFit     = "fit"
+	SortSize    = "size"
+	SortParams  = "params"
+	SortContext = "context"
 )
 
 // Sort is one order the Hub can list models in (always descending).
@@ -59,8 +67,21 @@ type Sort struct {
 	Name string
 	// Param is the Hub's value of the sort= parameter.
 	Param string
-	// Browse is true for the orders the browser's o key cycles through.
+	// Browse is true for the Hub orders the browser's o key cycles
+	// through (then the local ones).
 	Browse bool
+	// Local orders are applied here over results the Hub listed in its
+	// default order; Param is empty.
+	Local bool
+}
+
+// HubSort is the order to ask the Hub for: the sort itself, or the
+// Hub's default for a local one.
+func (s Sort) HubSort() string {
+	if s.Local {
+		return SortDownloads
+	}
+	return s.Name
 }
 
 // Sorts is the one table of sort orders, in the order o cycles them.
@@ -70,6 +91,10 @@ var Sorts = []Sort{
 	{Name: SortTrending, Param: "trendingScore", Browse: true},
 	{Name: SortUpdated, Param: "lastModified", Browse: true},
 	{Name: SortCreated, Param: "createdAt"},
+	{Name: SortFit, Local: true},
+	{Name: SortSize, Local: true},
+	{Name: SortParams, Local: true},
+	{Name: SortContext, Local: true},
 }
 
 // LookupSort finds a sort order by its name or the Hub's own parameter
@@ -77,14 +102,15 @@ var Sorts = []Sort{
 func LookupSort(name string) (Sort, bool) {
 	name = strings.TrimSpace(name)
 	for _, s := range Sorts {
-		if strings.EqualFold(name, s.Name) || strings.EqualFold(name, s.Param) {
+		if strings.EqualFold(name, s.Name) || s.Param != "" && strings.EqualFold(name, s.Param) {
 			return s, true
 		}
 	}
 	return Sort{}, false
 }
 
-// SortNames lists the names of the sorts, all or only the browser's.
+// SortNames lists the names of the sorts, all (the Hub's and the local
+// ones) or only the Hub orders the browser starts with.
 func SortNames(browseOnly bool) []string {
 	var out []string
 	for _, s := range Sorts {
@@ -95,9 +121,21 @@ func SortNames(browseOnly bool) []string {
 	return out
 }
 
-// NextSort is the browser's sort order after name (o key).
+// LocalSortNames lists the local orders, in the order o cycles them.
+func LocalSortNames() []string {
+	var out []string
+	for _, s := range Sorts {
+		if s.Local {
+			out = append(out, s.Name)
+		}
+	}
+	return out
+}
+
+// NextSort is the browser's sort order after name (o key): the Hub's
+// orders, then the local ones, then round again.
 func NextSort(name string) string {
-	names := SortNames(true)
+	names := append(SortNames(true), LocalSortNames()...)
 	for i, n := range names {
 		if n == name {
 			return names[(i+1)%len(names)]

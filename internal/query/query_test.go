@@ -19,6 +19,8 @@ func TestLookupSort(t *testing.T) {
 		"spaces":           {" created ", "createdAt", true},
 		"unknown":          {"random", "", false},
 		"empty":            {"", "", false},
+		"local":            {"fit", "", true},
+		"local by case":    {"Params", "", true},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -32,15 +34,29 @@ func TestLookupSort(t *testing.T) {
 func TestNextSortCyclesTheBrowserOrders(t *testing.T) {
 	seen := []string{}
 	s := SortDownloads
-	for range 4 {
+	for range 8 {
 		seen = append(seen, s)
 		s = NextSort(s)
 	}
-	assert.Equal(t, []string{"downloads", "likes", "trending", "updated"}, seen)
+	// The Hub's orders, then the local ones over what is loaded.
+	assert.Equal(t, []string{"downloads", "likes", "trending", "updated", "fit", "size", "params", "context"}, seen)
 	assert.Equal(t, SortDownloads, s, "the cycle closes")
 	assert.Equal(t, SortDownloads, NextSort("created"), "an order the browser does not cycle restarts it")
 	assert.NotContains(t, SortNames(true), SortCreated)
 	assert.Contains(t, SortNames(false), SortCreated)
+	assert.Subset(t, SortNames(false), LocalSortNames(), "search --sort takes the local orders")
+	assert.NotContains(t, SortNames(true), SortFit, "the browser's --sort starts on a Hub order")
+}
+
+func TestHubSortOfALocalOrder(t *testing.T) {
+	for _, name := range LocalSortNames() {
+		s, ok := LookupSort(name)
+		assert.True(t, ok)
+		assert.True(t, s.Local)
+		assert.Equal(t, SortDownloads, s.HubSort(), "the Hub lists in its default order")
+	}
+	s, _ := LookupSort("likes")
+	assert.Equal(t, SortLikes, s.HubSort())
 }
 
 func TestQueryEqual(t *testing.T) {

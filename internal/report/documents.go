@@ -118,5 +118,7 @@ func WorkersJSON(w io.Writer, c compat.Catalog, m fit.Machine) error {
 // its files could not be read).
 type Check struct {
 	compat.Verdict
+	// URL is the model's page on the Hub.
+	URL string      `json:"url"`
 	Fit *fit.Result `json:"fit"`
 }

@@ -143,6 +143,7 @@ func verdictWord(v compat.Verdict) string {
 func Explanation(w io.Writer, m compat.Model, v compat.Verdict) {
 	s := text.Sanitize
 	fmt.Fprintln(w, s(v.ID))
+	fmt.Fprintln(w, "  "+HubURL(v.ID))
 	verdict := "✗ incompatible"
 	if v.Compatible {
 		verdict = "✓ compatible"
@@ -285,3 +286,7 @@ func yesNo(b bool) string {
 	}
 	return "no"
 }
+
+// HubURL is the model's page on the Hub, sanitized: what check prints
+// under the id and the browser's u shows.
+func HubURL(id string) string { return "https://huggingface.co/" + text.Sanitize(id) }

@@ -54,6 +54,15 @@ func fetchFacts(ctx context.Context, s Searcher, m compat.Model, seq int) tea.Cm
 	}
 }
 
+// fetchCard asks the Searcher for m's model card.
+func fetchCard(ctx context.Context, s Searcher, m compat.Model) tea.Cmd {
+	key := m.ID + "@" + m.SHA
+	return func() tea.Msg {
+		c, err := s.Card(ctx, m)
+		return cardFetchedMsg{key: key, card: c, err: err}
+	}
+}
+
 // tickAfter is the timer of a rate-limit countdown: msg after a second.
 // Tests replace it on the model to step the clock themselves.
 func tickAfter(d time.Duration, msg tea.Msg) tea.Cmd {

@@ -35,6 +35,12 @@ type detailModel struct {
 	width    int
 	height   int
 	bordered bool // beside the list, behind a divider
+
+	// cardMode shows the model card instead of the verdict (i); card is
+	// the shown model's, rendered is its rendering for the last width.
+	cardMode bool
+	card     *cardEntry
+	rendered cardRender
 }
 
 func newDetailModel(st *Styles, cfg fitConfig) detailModel {
@@ -65,6 +71,7 @@ func (d *detailModel) show(it *item, worker string, loading bool, now time.Time)
 	if it != d.it {
 		d.vp.GotoTop()
 		d.cursorSet = false
+		d.card = nil // the root gives the new model's (cardFor)
 	}
 	d.it, d.worker, d.loading, d.now = it, worker, loading, now
 	if n := d.variantCount(); !d.cursorSet && n > 0 {
@@ -84,8 +91,9 @@ func (d detailModel) variantCount() int {
 	return len(d.it.fit.res.Variants)
 }
 
-// hasVariants reports whether the cursor keys move over variants.
-func (d detailModel) hasVariants() bool { return d.variantCount() > 0 }
+// hasVariants reports whether the cursor keys move over variants: the
+// verdict is shown and its fit table is in.
+func (d detailModel) hasVariants() bool { return !d.cardMode && d.variantCount() > 0 }
 
 // bestIndex is the best variant's row for the shown worker, else the first.
 func (d detailModel) bestIndex() int {
@@ -117,6 +125,11 @@ func (d detailModel) showing(id string) bool {
 func (d *detailModel) render() {
 	if d.it == nil || d.width == 0 {
 		d.vp.SetContent("")
+		return
+	}
+	if d.cardMode {
+		d.vp.SetContent(d.cardContent(d.contentWidth()))
+		d.cursorLine = -1
 		return
 	}
 	cursor := -1
@@ -185,11 +198,16 @@ func (d detailModel) View(focused bool, spin string) string {
 		title = d.it.id
 	}
 	right := ""
-	if d.loading {
+	switch {
+	case d.cardMode && d.cardLoading():
+		right = " " + spin + " loading card"
+	case d.loading && !d.cardMode:
 		right = " " + spin + " loading details"
+	case d.cardMode:
+		right = " " + d.styles.Subtle.Render("card")
 	}
-	if pct := d.vp.ScrollPercent(); d.vp.TotalLineCount() > d.vp.Height && right == "" {
-		right = " " + d.styles.Subtle.Render(percent(pct))
+	if pct := d.vp.ScrollPercent(); d.vp.TotalLineCount() > d.vp.Height && !strings.Contains(right, "loading") {
+		right += " " + d.styles.Subtle.Render(percent(pct))
 	}
 	title = ansi.Truncate(title, max(1, w-ansi.StringWidth(right)), "…")
 	head := titleStyle.Render(title)

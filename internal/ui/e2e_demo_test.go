@@ -90,3 +90,32 @@ func waitForAll(t *testing.T, tm *teatest.TestModel, texts ...string) {
 		return true
 	}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
 }
+
+// The --demo browser opens a sample repo's card: the real client reads
+// README.md at the list's commit from the in-process sample Hub, and the
+// pane renders its fields, headings, table and code block.
+func TestE2EDemoOpensACard(t *testing.T) {
+	hub, err := app.OpenDemoHub(app.Env{Getenv: func(string) string { return "" }, Now: clock})
+	require.NoError(t, err)
+	t.Cleanup(hub.Close)
+	m := New(Options{Query: query.Query{Text: "qwen"}, Catalog: compat.DefaultCatalog(), Searcher: hub.Browser(),
+		Now: clock, PickFormat: "id", Machine: memory(16 << 30), Demo: true})
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40))
+	waitForAll(t, tm, "demo data", demoQwenGGUF)
+
+	tm.Type("/0.5B-Instruct-GGUF")
+	waitFor(t, tm, "match")
+	tm.Send(keyMsg("enter"))
+	tm.Send(keyMsg("i"))
+	waitForAll(t, tm, "Model card · README.md at ", "license", "apache-2.0", "## Quickstart", "llama-server -hf "+demoQwenGGUF)
+	tm.Send(keyMsg("G")) // the end of the card
+	waitFor(t, tm, "## License")
+	tm.Send(keyMsg("q"))
+
+	fm := finalModel(t, tm)
+	view := ansi.Strip(fm.View())
+	assert.True(t, fm.detail.cardMode)
+	for _, want := range []string{"card 100%", "## License", "Released under the apache-2.0 licence"} {
+		assert.Contains(t, view, want)
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/modelbrowser/modelbrowser/internal/card"
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 	"github.com/modelbrowser/modelbrowser/internal/fit"
 	"github.com/modelbrowser/modelbrowser/internal/hf"
@@ -121,6 +122,11 @@ func (h hubSearcher) Detail(ctx context.Context, m compat.Model, _ bool) (compat
 
 // Facts is not wired here: the app side reads the sizes and shapes. The
 // FIT column says "?" for every model.
+func (h hubSearcher) Card(ctx context.Context, m compat.Model) (card.Card, error) {
+	text, _, err := h.c.ModelCard(ctx, m.ID, m.SHA)
+	return card.Card{Text: text}, err
+}
+
 func (h hubSearcher) Facts(context.Context, compat.Model) (fit.Facts, error) {
 	return fit.Facts{}, errors.New("facts are not read in this test")
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/list"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/modelbrowser/modelbrowser/internal/query"
 	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
@@ -94,6 +95,10 @@ func (m *Model) judgeFits() tea.Cmd {
 		return nil
 	}
 	m.fitDirty = false
+	var reordered tea.Cmd
+	if m.rank == query.SortFit || m.rank == query.SortSize {
+		reordered = m.reorder() // fits came in: the order by them moves
+	}
 	unfit := map[*item]bool{}
 	for _, it := range m.list.all {
 		if m.fitCfg.fitHidden(it, m.context, it.shownWorker(m.worker)) {
@@ -101,7 +106,7 @@ func (m *Model) judgeFits() tea.Cmd {
 		}
 	}
 	before := m.list.selected()
-	cmd := m.list.setUnfit(unfit)
+	cmd := tea.Batch(reordered, m.list.setUnfit(unfit))
 	if m.list.selected() != before {
 		cmd = tea.Batch(cmd, m.followSelection())
 	}

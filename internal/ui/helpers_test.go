@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
+	"github.com/modelbrowser/modelbrowser/internal/card"
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 	"github.com/modelbrowser/modelbrowser/internal/fit"
 	"github.com/modelbrowser/modelbrowser/internal/query"
@@ -125,6 +126,9 @@ type fakeSearcher struct {
 	factsErr    map[string]error     // by model id
 	facts       map[string]fit.Facts // by model id: instead of factsOf
 	factsCalls  []string
+	cards       map[string]card.Card // by model id: instead of sampleCard
+	cardErr     map[string]error     // by model id
+	cardCalls   []string
 }
 
 type searchCall struct {
@@ -137,7 +141,7 @@ type searchCall struct {
 // each page was cached 3 minutes before testNow.
 func newFake(models []compat.Model, size int) *fakeSearcher {
 	f := &fakeSearcher{pages: map[string]query.Page{}, searchErr: map[string]error{}, detailErr: map[string]error{}, noConfig: map[string]bool{},
-		factsErr: map[string]error{}, facts: map[string]fit.Facts{}}
+		factsErr: map[string]error{}, facts: map[string]fit.Facts{}, cards: map[string]card.Card{}, cardErr: map[string]error{}}
 	for i, n := 0, 1; i < len(models) || i == 0; i, n = i+size, n+1 {
 		tok := ""
 		if n > 1 {
@@ -194,6 +198,35 @@ func (f *fakeSearcher) Facts(_ context.Context, m compat.Model) (fit.Facts, erro
 		return fs, nil
 	}
 	return factsOf(m), nil
+}
+
+func (f *fakeSearcher) Card(_ context.Context, m compat.Model) (card.Card, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.cardCalls = append(f.cardCalls, m.ID+"@"+m.SHA)
+	if err := f.cardErr[m.ID]; err != nil {
+		return card.Card{}, err
+	}
+	if c, ok := f.cards[m.ID]; ok {
+		return c, nil
+	}
+	return card.Card{Status: card.Found, Text: sampleCard(m.ID)}, nil
+}
+
+func (f *fakeSearcher) cardsAsked() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string{}, f.cardCalls...)
+}
+
+// sampleCard is a short card of the Hub's shape: front matter, headings,
+// a table, a code block, a link and an image.
+func sampleCard(id string) string {
+	return "---\nlicense: apache-2.0\nbase_model: Qwen/Qwen2.5-7B\nlanguage: [en, zh]\npipeline_tag: text-generation\ndatasets:\n- example/chat-mix\n---\n\n" +
+		"# " + id + "\n\n![the logo](https://example.org/logo.png)\n\nA chat model. Read the [technical report](https://example.org/report) first.\n\n" +
+		"## Benchmarks\n\n| Benchmark | Score |\n|---|---|\n| MMLU | 74.2 |\n| GSM8K | 85.4 |\n\n" +
+		"## Quickstart\n\n```sh\nllama-server -hf " + id + "\n```\n\n" +
+		strings.Repeat("More words about the model, its training and its limits.\n\n", 12)
 }
 
 func (f *fakeSearcher) factsAsked() []string {
@@ -294,8 +327,15 @@ func (f *fakeSearcher) calls() ([]searchCall, []string) {
 
 // newTestModel is the root model over s with the default catalog, the test
 // clock, sized w×h. It has not run Init.
-func newTestModel(s Searcher, w, h int) Model {
-	m := New(Options{Query: query.Query{Text: "llm"}, Catalog: compat.DefaultCatalog(), Searcher: s, Now: clock, PickFormat: "id", Machine: testMachine()})
+func newTestModel(s Searcher, w, h int) Model { return newTestModelWith(s, w, h, nil) }
+
+// newTestModelWith is newTestModel with its options changed by mod.
+func newTestModelWith(s Searcher, w, h int, mod func(*Options)) Model {
+	opt := Options{Query: query.Query{Text: "llm"}, Catalog: compat.DefaultCatalog(), Searcher: s, Now: clock, PickFormat: "id", Machine: testMachine()}
+	if mod != nil {
+		mod(&opt)
+	}
+	m := New(opt)
 	m, _ = update(m, tea.WindowSizeMsg{Width: w, Height: h})
 	return m
 }

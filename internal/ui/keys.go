@@ -22,6 +22,8 @@ type KeyMap struct {
 	Focus  key.Binding // move focus between list and detail
 	Back   key.Binding // close the detail pane
 	Worker key.Binding // cycle the worker the verdict is shown for
+	Card   key.Binding // the detail: verdict and files, or the model card
+	HubURL key.Binding // the model's Hub page on the status line, copied
 
 	Toggle   key.Binding // compatible-only on/off
 	FitsOnly key.Binding // fits-this-machine-only on/off
@@ -67,7 +69,7 @@ func defaultKeyMap(pickFormat string) KeyMap {
 
 		Up:       nb([]string{"up", "k"}, "↑/k", "up"),
 		Down:     nb([]string{"down", "j"}, "↓/j", "down"),
-		PageUp:   nb([]string{"pgup", "b", "u"}, "pgup/b", "page up"),
+		PageUp:   nb([]string{"pgup", "b"}, "pgup/b", "page up"),
 		PageDown: nb([]string{"pgdown", "f", "d"}, "pgdn/f", "page down"),
 		Home:     nb([]string{"home", "g"}, "g/home", "first"),
 		End:      nb([]string{"end", "G"}, "G/end", "last"),
@@ -81,6 +83,8 @@ func defaultKeyMap(pickFormat string) KeyMap {
 		Focus:  nb([]string{"tab"}, "tab", "switch pane"),
 		Back:   nb([]string{"esc"}, "esc", "back"),
 		Worker: nb([]string{"w"}, "w", "next worker"),
+		Card:   nb([]string{"i"}, "i", "model card"),
+		HubURL: nb([]string{"u"}, "u", "Hub link"),
 
 		Toggle:   nb([]string{"c"}, "c", "show all"),
 		FitsOnly: nb([]string{"m"}, "m", "fits this machine only"),
@@ -117,6 +121,7 @@ type keyState struct {
 	variants      bool // the focused detail has a fit table: up/down move over it
 	ctxUp         bool // + would move the highlighted model's context
 	ctxDown       bool // - would
+	cardMode      bool // the detail shows the model card
 }
 
 // setState enables exactly the bindings that work in s.
@@ -154,7 +159,14 @@ func (k *KeyMap) setState(s keyState) {
 		k.Focus.SetHelp("tab", "focus details")
 	}
 	k.Back.SetEnabled(browsing && s.detailOpen)
-	k.Worker.SetEnabled(browsing && s.detailShown && s.items)
+	k.Worker.SetEnabled(browsing && s.detailShown && s.items && !s.cardMode)
+	k.Card.SetEnabled(browsing && s.items)
+	if s.detailShown && s.cardMode {
+		k.Card.SetHelp("i", "verdict & files")
+	} else {
+		k.Card.SetHelp("i", "model card")
+	}
+	k.HubURL.SetEnabled(browsing && s.items)
 
 	k.Toggle.SetEnabled(browsing)
 	if s.compatOnly {
@@ -210,7 +222,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 	return []key.Binding{
 		k.Retry, k.Submit, k.Cancel, k.AcceptFilter, k.CancelFilter,
 		k.Open, k.Back, focus, k.Worker, k.Filter, k.ClearFilter, k.Pick, k.Help, k.Quit,
-		up, down, k.Toggle, k.FitsOnly, k.Search, k.Sort, k.Refresh,
+		k.Card, up, down, k.HubURL, k.Toggle, k.FitsOnly, k.Search, k.Sort, k.Refresh,
 	}
 }
 
@@ -223,8 +235,8 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	}
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
-		{k.Open, k.Focus, k.Back, k.Worker, k.Filter, k.ClearFilter},
-		{k.Toggle, k.FitsOnly, up, down, k.Search, k.Sort},
+		{k.Open, k.Focus, k.Back, k.Card, k.HubURL, k.Worker, k.Filter},
+		{k.ClearFilter, k.Toggle, k.FitsOnly, up, down, k.Search, k.Sort},
 		{k.Refresh, k.Retry, k.Pick, k.Help, k.Quit, k.ForceQuit},
 		{k.Submit, k.Cancel},
 	}

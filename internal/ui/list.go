@@ -33,6 +33,8 @@ type listModel struct {
 	// beforeFilter is the model highlighted when the filter was opened,
 	// where cancelling it goes back to.
 	beforeFilter *item
+	// order is the local order the rows are in (rank.go); nil: load order.
+	order func(a, b *item) int
 }
 
 func newListModel(st *Styles, keys KeyMap) listModel {
@@ -208,6 +210,7 @@ func (l *listModel) reload(sel *item) tea.Cmd {
 		}
 		items = kept
 	}
+	items = l.ordered(items)
 	state, value := l.list.FilterState(), l.list.FilterValue()
 	cmd := l.list.SetItems(items)
 	switch state {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/modelbrowser/modelbrowser/internal/card"
 	"github.com/modelbrowser/modelbrowser/internal/fit"
 	"github.com/modelbrowser/modelbrowser/internal/query"
 )
@@ -44,3 +45,12 @@ type factsFetchedMsg struct {
 // down, and when the wait is over the UI asks again. gen is the wait it
 // belongs to, so that an older wait's ticks stop.
 type waitTickedMsg struct{ gen int }
+
+// cardFetchedMsg reports that the model card of key (id@sha, cardKey)
+// arrived, or failed. A card at a commit never changes: it is kept
+// whatever search is on.
+type cardFetchedMsg struct {
+	key  string
+	card card.Card
+	err  error
+}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"io"
 	"strings"
 	"time"
 
@@ -79,6 +80,18 @@ type Model struct {
 	worker string // chosen with w; "" means each model's recommended worker
 	result Result
 
+	// cards are the model cards fetched so far, by cardKey (card.go);
+	// copied on write. hubLink is the model page u put on the status line.
+	// rank is the local order o chose (rank.go), "" for the Hub's.
+	rank string
+
+	cards   map[string]*cardEntry
+	hubLink string
+	// links draws the Hub link as an OSC 8 hyperlink; clipboard, when
+	// set, is where u writes its OSC 52 copy (the terminal).
+	links     bool
+	clipboard io.Writer
+
 	// The fit (fitview.go, fitload.go): what judgements weigh against,
 	// the browser's context (0: each model's default; + and - step it),
 	// and the Facts calls out.
@@ -140,8 +153,12 @@ func New(opt Options) Model {
 		fitCfg:      fitConfig{catalog: opt.Catalog, machine: opt.Machine},
 		context:     max(0, opt.Context),
 		demo:        opt.Demo,
+		links:       opt.Hyperlinks,
 		maxFacts:    defaultFactLookups,
 		tick:        tickAfter,
+	}
+	if opt.Clipboard {
+		m.clipboard = opt.Output
 	}
 	m.list = newListModel(m.styles, keys)
 	m.list.setSort(q.Sort)
@@ -222,6 +239,8 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		return m.detailFetched(msg)
 	case factsFetchedMsg:
 		return m.factsFetched(msg)
+	case cardFetchedMsg:
+		return m.cardFetched(msg)
 	case waitTickedMsg:
 		return m.waitTicked(msg)
 	case spinner.TickMsg:
@@ -244,6 +263,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 
 func (m Model) updateKey(k tea.KeyMsg) (Model, tea.Cmd) {
 	m.footerErr = ""
+	m.hubLink = ""
 	m.autoPages = 0
 	switch {
 	case key.Matches(k, m.keys.ForceQuit):
@@ -276,6 +296,7 @@ func (m Model) updateKey(k tea.KeyMsg) (Model, tea.Cmd) {
 		m.layout()
 	case key.Matches(k, m.keys.Open):
 		m.detailOpen, m.focus = true, focusDetail
+		m.detail.cardMode = false
 		m.layout()
 		cmd = m.followSelection()
 	case key.Matches(k, m.keys.Focus):
@@ -289,6 +310,10 @@ func (m Model) updateKey(k tea.KeyMsg) (Model, tea.Cmd) {
 		}
 		m.layout()
 		cmd = m.followSelection()
+	case key.Matches(k, m.keys.Card):
+		return m.toggleCard()
+	case key.Matches(k, m.keys.HubURL):
+		return m.showHubURL()
 	case key.Matches(k, m.keys.Worker):
 		m.cycleWorker()
 	case key.Matches(k, m.keys.Toggle):
@@ -311,9 +336,7 @@ func (m Model) updateKey(k tea.KeyMsg) (Model, tea.Cmd) {
 		m.prompt.CursorEnd()
 		cmd = m.prompt.Focus()
 	case key.Matches(k, m.keys.Sort):
-		q := m.query
-		q.Sort = query.NextSort(q.Sort)
-		return m.search(q, false)
+		return m.cycleOrder()
 	case key.Matches(k, m.keys.Refresh):
 		return m.search(m.query, true)
 	case m.detailOpen && m.focus == focusDetail:
@@ -402,13 +425,16 @@ func (m *Model) syncKeys() {
 		variants:      m.detailOpen && m.focus == focusDetail && m.detail.hasVariants(),
 		ctxUp:         m.canStepContext(+1),
 		ctxDown:       m.canStepContext(-1),
+		cardMode:      m.detail.cardMode,
 	})
 }
 
 // busy reports whether a spinner is on screen: a page on its way, or the
 // details of the model the pane shows. The list's own context lookups show
 // none (the CTX column fills in), so they keep no tick loop running.
-func (m Model) busy() bool { return m.pageLoading || m.detailVisible() && m.detail.loading }
+func (m Model) busy() bool {
+	return m.pageLoading || m.detailVisible() && (m.detail.loading || m.detail.cardLoading())
+}
 
 func (m Model) wide() bool { return m.width >= wideWidth }
 

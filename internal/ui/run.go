@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/modelbrowser/modelbrowser/internal/card"
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 	"github.com/modelbrowser/modelbrowser/internal/fit"
 	"github.com/modelbrowser/modelbrowser/internal/query"
@@ -28,6 +29,10 @@ type Searcher interface {
 	// a GGUF header or config.json, the files already downloaded), through
 	// the cache. Called in a tea.Cmd.
 	Facts(ctx context.Context, m compat.Model) (fit.Facts, error)
+	// Card reads m's model card (README.md at m.SHA) through the cache;
+	// a missing or gated card is a card.Card that says so. Called in a
+	// tea.Cmd.
+	Card(ctx context.Context, m compat.Model) (card.Card, error)
 }
 
 // retryIner is implemented by an error that says when to ask again (the
@@ -58,6 +63,11 @@ type Options struct {
 	Context int64
 	// Demo makes the header say "demo data".
 	Demo bool
+	// Hyperlinks draws the Hub link u shows as an OSC 8 link; Clipboard
+	// lets u copy it to the clipboard with OSC 52, written to Output.
+	// The caller decides from the terminal (TERM) whether it takes them.
+	Hyperlinks bool
+	Clipboard  bool
 }
 
 // Result is how the TUI ended.

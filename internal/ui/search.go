@@ -125,6 +125,7 @@ func (m Model) pageFetched(msg pageFetchedMsg) (Model, tea.Cmd) {
 	m.next = msg.page.Next
 	m.cache = m.cache.add(msg.page)
 	cmd := m.list.appendItems(msg.items)
+	cmd = tea.Batch(cmd, m.reorder()) // new pages are merged in the local order
 	return m, tea.Batch(cmd, m.followSelection())
 }
 
@@ -151,13 +152,14 @@ func (m *Model) followSelection() tea.Cmd {
 		m.lookups++
 	}
 	m.showDetail(it, m.inflight[id])
+	card := m.cardFor(it)
 	switch {
 	case need:
-		return tea.Batch(fetchDetail(m.ctx, m.searcher, m.catalog, it.judged.Model, m.seq, m.refresh), m.spinner.Tick)
+		return tea.Batch(fetchDetail(m.ctx, m.searcher, m.catalog, it.judged.Model, m.seq, m.refresh), m.spinner.Tick, card)
 	case m.inflight[id]:
-		return m.spinner.Tick // the list asked already: the pane's spinner turns until it answers
+		return tea.Batch(m.spinner.Tick, card) // the list asked already: the pane's spinner turns until it answers
 	}
-	return nil
+	return card
 }
 
 // detailFetched keeps a model's details with the model, so they are not

@@ -3,7 +3,9 @@ package ui
 import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 
+	"github.com/modelbrowser/modelbrowser/internal/card"
 	"github.com/modelbrowser/modelbrowser/internal/fit"
 )
 
@@ -37,6 +39,12 @@ type Styles struct {
 	Code    lipgloss.Style // a reason or warning code
 
 	Fatal lipgloss.Style // the message of the error screen
+
+	// Card is the look of a rendered model card (dark, light, or plain
+	// with NO_COLOR) and CardProfile the colour profile it renders for:
+	// those of the renderer the TUI draws with.
+	Card        card.Style
+	CardProfile termenv.Profile
 
 	Help help.Styles
 }
@@ -97,6 +105,15 @@ func defaultStyles(r *lipgloss.Renderer, noColor bool) Styles {
 		FullKey:        ns().Foreground(c(colText)).Bold(true),
 		FullDesc:       ns().Foreground(c(colSubtle)),
 		FullSeparator:  ns().Foreground(c(colSubtle)),
+	}
+	s.Card, s.CardProfile = card.Dark, r.ColorProfile()
+	switch {
+	case noColor || s.CardProfile == termenv.Ascii:
+		// Without colour glamour's dark and light styles lose their
+		// headings: the plain one marks them (#).
+		s.Card, s.CardProfile = card.Plain, termenv.Ascii
+	case !r.HasDarkBackground():
+		s.Card = card.Light
 	}
 	if noColor {
 		s.ErrorBar = ns().Bold(true)

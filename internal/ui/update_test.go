@@ -308,7 +308,15 @@ func TestSearchPromptSubmitsAndCancels(t *testing.T) {
 func TestSortCyclesAndRefreshBypassesCache(t *testing.T) {
 	f := newFake(fixtureModels(), 50)
 	m := started(t, f, 80, 24)
-	m = press(t, m, "o", "o", "o", "o", "r")
+	// The Hub's orders search again; the local ones (fit, size, params,
+	// context) order what is loaded and ask the Hub nothing.
+	var ranks []string
+	for range 8 {
+		m = press(t, m, "o")
+		ranks = append(ranks, m.rank)
+	}
+	assert.Equal(t, []string{"", "", "", query.SortFit, query.SortSize, query.SortParams, query.SortContext, ""}, ranks)
+	m = press(t, m, "r")
 	searches, _ := f.calls()
 	var sorts []string
 	for _, s := range searches {

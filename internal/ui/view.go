@@ -72,7 +72,7 @@ func (m Model) headerView() string {
 		return m.list.list.FilterInput.View()
 	}
 	parts := []string{m.styles.AppName.Render("modelbrowser")}
-	info := []string{queryText(m.query), "by " + m.query.Sort}
+	info := []string{queryText(m.query), m.orderText()}
 	if m.list.compatOnly {
 		info = append(info, "compatible only")
 	} else {
@@ -172,6 +172,9 @@ func (m Model) statusView() string {
 	}
 	if m.waiting() {
 		return m.styles.Warning.Render(ansi.Truncate(m.waitText(), m.width, "…"))
+	}
+	if m.hubLink != "" {
+		return ansi.Truncate(m.hubLinkView(), m.width, "…")
 	}
 	if m.fatal != "" || len(m.list.all) == 0 {
 		return ""

@@ -65,6 +65,12 @@ type Repo struct {
 	// hashes are the etags of a RealBytes repo's files, computed once
 	// when it is added.
 	hashes map[string]fileHashes
+
+	// Readme is the model card served as README.md under resolve/ when
+	// Files lists README.md; empty serves a short card made from the
+	// repo's facts (Card). A repo whose Files lack README.md has none
+	// (404 EntryNotFound).
+	Readme string `json:"readme,omitempty"`
 }
 
 // GGUF is the Hub's gguf object.

@@ -269,7 +269,7 @@ func revisionOK(e *entry, rev string) bool {
 }
 
 // resolve answers GET /{id}/resolve/{rev}/{file}: config.json from
-// Repo.ConfigJSON, gating like the Hub (401 anonymous, 403 not
+// Repo.ConfigJSON, README.md from Repo.Card, gating like the Hub (401 anonymous, 403 not
 // authorised).
 func (s *Server) resolve(r *http.Request, token string, hasToken bool) *response {
 	parts, ok := splitRepoPath(r.URL.EscapedPath())
@@ -311,6 +311,14 @@ func (s *Server) resolve(r *http.Request, token string, hasToken bool) *response
 		resp.header.Set("ETag", `"`+e.repo.blobID(file)+`"`)
 		resp.virt = &virtual{start: 0, end: c.size - 1, real: c, pace: s.opts.Pace}
 		return rangeOf(r, resp, nil, c.size)
+	}
+	if file == "README.md" && slices.Contains(e.repo.Files, file) {
+		resp := s.jsonOK(r, "resolvers", []byte(e.repo.Card()), false)
+		if resp.status == http.StatusOK {
+			resp.header.Set("Content-Type", "text/markdown; charset=utf-8")
+		}
+		resp.header.Set("X-Repo-Commit", e.repo.SHA)
+		return resp
 	}
 	if file == "config.json" && e.repo.ConfigJSON != nil {
 		resp := s.jsonOK(r, "resolvers", mustJSON(e.repo.ConfigJSON), false)

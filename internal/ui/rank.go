@@ -1,0 +1,84 @@
+package ui
+
+import (
+	"slices"
+
+	"github.com/charmbracelet/bubbles/list"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/modelbrowser/modelbrowser/internal/query"
+	"github.com/modelbrowser/modelbrowser/internal/rank"
+)
+
+// The browser's local orders (o, after the Hub's own): best fit first,
+// smallest file, parameters, context. They order the loaded results, and
+// keep ordering as pages and fits arrive; the cursor stays on its model.
+// The Hub's query keeps its own order meanwhile.
+
+// cycleOrder moves o to the next order: a local one re-orders what is
+// loaded, a Hub one searches again.
+func (m Model) cycleOrder() (Model, tea.Cmd) {
+	cur := m.query.SortName()
+	if m.rank != "" {
+		cur = m.rank
+	}
+	next := query.NextSort(cur)
+	if s, _ := query.LookupSort(next); s.Local {
+		m.rank = next
+		return m, m.reorder()
+	}
+	m.rank = ""
+	m.list.order = nil
+	q := m.query
+	q.Sort = next
+	if q.SortName() == m.query.SortName() {
+		return m, m.list.reload(m.list.selected())
+	}
+	return m.search(q, false)
+}
+
+// reorder sorts the loaded rows by the local order, judging the fits it
+// needs (pure arithmetic, cached per item), the cursor on its model.
+func (m *Model) reorder() tea.Cmd {
+	if m.rank == "" {
+		return nil
+	}
+	cmp := rank.Compare(m.rank)
+	if m.rank == query.SortFit || m.rank == query.SortSize {
+		for _, it := range m.list.all {
+			m.fitCfg.judgeFit(it, m.context, it.shownWorker(m.worker))
+		}
+	}
+	worker := m.worker
+	m.list.order = func(a, b *item) int { return cmp(a.rankEntry(worker), b.rankEntry(worker)) }
+	return m.list.reload(m.list.selected())
+}
+
+// rankEntry is what the local orders weigh of the item.
+func (it *item) rankEntry(worker string) rank.Entry {
+	e := rank.Entry{Judged: it.judged, Worker: it.shownWorker(worker)}
+	if it.fit != nil && it.fit.key.worker == e.Worker {
+		e.Fit = &it.fit.res
+	}
+	return e
+}
+
+// ordered is items in the list's local order (stable: ties keep the load
+// order), or items as they are.
+func (l *listModel) ordered(items []list.Item) []list.Item {
+	if l.order == nil {
+		return items
+	}
+	out := slices.Clone(items)
+	slices.SortStableFunc(out, func(a, b list.Item) int { return l.order(a.(*item), b.(*item)) })
+	return out
+}
+
+// orderText is the order the header names: the Hub's, or a local one
+// over the loaded results.
+func (m Model) orderText() string {
+	if m.rank != "" {
+		return "by " + m.rank + " (loaded results)"
+	}
+	return "by " + m.query.SortName()
+}

@@ -1,0 +1,79 @@
+package ui
+
+import (
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/modelbrowser/modelbrowser/internal/query"
+)
+
+// Each local order sorts the loaded rows, says so in the header, and
+// leaves the cursor on its model.
+func TestLocalOrdersInTheBrowser(t *testing.T) {
+	f := newFake(fixtureModels(), 50)
+	m := started(t, f, 120, 30)
+	m = press(t, m, "c")                // every model
+	m = press(t, m, "o", "o", "o", "o") // likes, trending, updated, then fit
+	require.Equal(t, query.SortFit, m.rank)
+	m = press(t, m, "j", "j")
+	sel := selectedID(m)
+	assert.Contains(t, ansi.Strip(m.View()), "by fit (loaded results)")
+
+	for _, want := range []struct {
+		rank  string
+		first string
+	}{
+		{query.SortSize, "mallory/"},                // 608M
+		{query.SortParams, "openai-community/gpt2"}, // 137M parameters
+		{query.SortContext, "meta-llama/Llama-3.1-8B-Instruct"},
+	} {
+		m = press(t, m, "o")
+		require.Equal(t, want.rank, m.rank)
+		assert.Equal(t, sel, selectedID(m), "%s: the cursor stays on its model", want.rank)
+		assert.Contains(t, visibleIDs(m)[0], want.first, want.rank)
+		assert.Contains(t, ansi.Strip(m.View()), "by "+want.rank+" (loaded results)")
+	}
+}
+
+// The fit order: fits first, larger file first among them; too big last.
+func TestFitOrderInTheBrowser(t *testing.T) {
+	m := started(t, newFake(fixtureModels(), 50), 120, 30)
+	m = press(t, m, "o", "o", "o", "o")
+	require.Equal(t, query.SortFit, m.rank)
+	ids := visibleIDs(m)
+	levels := []int{}
+	for _, id := range ids {
+		it := m.list.byID[id]
+		e := it.rankEntry(m.worker)
+		require.NotNil(t, e.Fit, id)
+		_, l, _ := e.Fit.Shown(e.Worker)
+		levels = append(levels, map[string]int{"fits": 0, "tight": 1, "offload": 2, "unknown": 3, "too_big": 4}[string(l)])
+	}
+	for i := 1; i < len(levels); i++ {
+		assert.LessOrEqual(t, levels[i-1], levels[i], "%v", ids)
+	}
+	assert.Equal(t, 0, levels[0])
+	assert.Equal(t, 4, levels[len(levels)-1])
+}
+
+// New pages are merged in the local order.
+func TestLocalOrderMergesNewPages(t *testing.T) {
+	f := newFake(genModels(0, 120), 40)
+	m := started(t, f, 120, 30)
+	m = press(t, m, "o", "o", "o", "o", "o", "o") // params
+	require.Equal(t, query.SortParams, m.rank)
+	m = press(t, m, "G", "G", "G")
+	require.Greater(t, len(m.list.all), 40, "more pages came")
+	var prev int64
+	for _, id := range visibleIDs(m) {
+		p := m.list.byID[id].judged.Model.Parameters.Value
+		if p == 0 {
+			continue
+		}
+		assert.GreaterOrEqual(t, p, prev, id)
+		prev = p
+	}
+}
