@@ -152,6 +152,7 @@ Environment:
   HF_HUB_OFFLINE=1               send no request (as --offline)
   MODELBROWSER_CACHE_DIR         the metadata cache (default: the user cache directory/modelbrowser)
   MODELBROWSER_CACHE_MAX_MB      its size cap (default 200)
+  MODELBROWSER_CPU_BANDWIDTH     GB/s to assume instead of probing the CPU's memory bandwidth
   MODELBROWSER_ALLOW_HTTP_TOKEN=1
                                  send the token even to a plain http:// HF_ENDPOINT on another host
   XDG_CACHE_HOME, XDG_CONFIG_HOME
