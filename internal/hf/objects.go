@@ -266,7 +266,9 @@ func (o *objectReader) broken(err error, at Object, lineAt func(int64) int) Obje
 }
 
 // isValue reports whether line is one whole JSON value.
-func isValue(line []byte) bool { return jsontext.Value(line).IsValid(jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true)) }
+func isValue(line []byte) bool {
+	return jsontext.Value(line).IsValid(jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true))
+}
 
 // isPrefix reports whether line begins a JSON value it does not end.
 func isPrefix(line []byte) bool {
