@@ -19,6 +19,35 @@ type SearchElement struct {
 	Fit *fit.Summary `json:"fit,omitempty"`
 }
 
+// Element is j as search --json prints it; f, when not nil, adds its
+// summary (search --fit).
+func Element(j compat.Judged, f *fit.Result) SearchElement {
+	el := SearchElement{Verdict: j.Verdict, Downloads: j.Model.Downloads, Likes: j.Model.Likes}
+	if f != nil {
+		sum := f.Summary()
+		el.Fit = &sum
+	}
+	return el
+}
+
+// JudgeLine is one line of `judge`: the element search --json prints for
+// the model, with check --json's fit object when the input carried file
+// sizes (it replaces the summary search --fit gives).
+type JudgeLine struct {
+	SearchElement
+	Fit *fit.Result `json:"fit,omitempty"`
+}
+
+// AppendLine appends v as one line of JSON (judge, export), every string
+// inert as in SearchJSON.
+func AppendLine(dst []byte, v any) ([]byte, error) {
+	b, err := text.MarshalJSON(v)
+	if err != nil {
+		return dst, err
+	}
+	return append(append(dst, b...), '\n'), nil
+}
+
 // SearchJSON writes the results as one JSON array with an element per
 // line: valid JSON for any parser, easy to grep, and without the cost of
 // indenting a megabyte of output. Unsafe characters are escaped
@@ -33,12 +62,11 @@ func SearchJSON(w io.Writer, js []compat.Judged, fits []*fit.Result) error {
 			buf = append(buf, ',')
 		}
 		buf = append(buf, '\n')
-		el := SearchElement{Verdict: js[i].Verdict, Downloads: js[i].Model.Downloads, Likes: js[i].Model.Likes}
-		if i < len(fits) && fits[i] != nil {
-			sum := fits[i].Summary()
-			el.Fit = &sum
+		var f *fit.Result
+		if i < len(fits) {
+			f = fits[i]
 		}
-		b, err := text.MarshalJSON(el)
+		b, err := text.MarshalJSON(Element(js[i], f))
 		if err != nil {
 			return err
 		}
