@@ -5,7 +5,10 @@ import (
 	"context"
 	"errors"
 	"io"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 	"github.com/modelbrowser/modelbrowser/internal/fit"
@@ -73,43 +76,166 @@ var noShape = fit.UnknownNoSource("judge sends no request, so it reads neither")
 // skipped: skipped is told where ("line N", "element N") and why, and the
 // rest is judged. The error is a read error of r or a write error of w.
 func (s *Session) Judge(r io.Reader, w io.Writer, opts JudgeOptions, skipped func(where, why string)) (JudgeCounts, error) {
-	var n JudgeCounts
-	out := make([]byte, 0, 4096)
-	for o := range hf.Objects(&idleReader{r: r, idle: opts.Idle}, MaxJudgeValue) {
+	// Models are judged in batches by a worker per processor; the
+	// batches' lines are written in input order by one writer.
+	workers := max(1, runtime.GOMAXPROCS(0))
+	work := make(chan *judgeBatch, workers)
+	order := make(chan *judgeBatch, 2*workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range work {
+				s.judgeBatch(b, opts.CompatibleOnly)
+				close(b.done)
+			}
+		}()
+	}
+	var (
+		n      JudgeCounts
+		failed atomic.Bool
+		werr   error
+		wdone  = make(chan struct{})
+	)
+	go func() {
+		defer close(wdone)
+		for b := range order {
+			<-b.done
+			if werr != nil {
+				continue
+			}
+			from := 0
+			for _, sk := range b.skips {
+				if _, werr = w.Write(b.out[from:sk.off]); werr != nil {
+					break
+				}
+				from = sk.off
+				skipped(sk.at.Where(), sk.why)
+			}
+			if werr == nil {
+				_, werr = w.Write(b.out[from:])
+			}
+			outBuffers.Put(b.out[:0]) //nolint:staticcheck // a slice header: the buffer is what is kept
+			n.Judged += b.judged
+			n.Written += b.written
+			n.Skipped += len(b.skips)
+			if werr != nil {
+				failed.Store(true)
+			}
+			if len(order) == 0 && opts.Idle != nil {
+				opts.Idle()
+			}
+		}
+	}()
+	b := newJudgeBatch()
+	send := func() {
+		if len(b.items) == 0 {
+			return
+		}
+		order <- b
+		work <- b
+		b = newJudgeBatch()
+	}
+	var rerr error
+	in := &idleReader{r: r, idle: send}
+	for o := range hf.Objects(in, MaxJudgeValue) {
 		if o.Err != nil {
-			return n, o.Err
+			rerr = o.Err
+			break
 		}
-		if o.Skip != "" {
-			n.Skipped++
-			skipped(o.Where(), o.Skip)
+		if failed.Load() {
+			break
+		}
+		b.add(o)
+		if len(b.items) >= judgeBatchItems || len(b.arena) >= judgeBatchBytes {
+			send()
+		}
+	}
+	in.idle = nil
+	send()
+	close(work)
+	close(order)
+	wg.Wait()
+	<-wdone
+	if werr != nil {
+		return n, werr
+	}
+	return n, rerr
+}
+
+// A batch of judge holds up to this many models or bytes of input.
+const judgeBatchItems, judgeBatchBytes = 256, 1 << 20
+
+// outBuffers are the batches' output buffers, used again.
+var outBuffers = sync.Pool{New: func() any { return []byte(nil) }}
+
+// judgeBatch is models of judge's input judged together: their text, then
+// their lines and what was skipped, each note with where it goes among
+// the lines.
+type judgeBatch struct {
+	arena []byte
+	items []judgeItem
+	done  chan struct{}
+
+	out             []byte
+	skips           []judgeSkip
+	judged, written int
+}
+
+type judgeItem struct {
+	at         hf.Object // Line, Element, Skip (no Value)
+	start, end int       // the value in arena
+}
+
+type judgeSkip struct {
+	at  hf.Object
+	why string
+	off int // where in out the note goes
+}
+
+func newJudgeBatch() *judgeBatch { return &judgeBatch{done: make(chan struct{})} }
+
+func (b *judgeBatch) add(o hf.Object) {
+	it := judgeItem{at: hf.Object{Line: o.Line, Element: o.Element, Skip: o.Skip}, start: len(b.arena)}
+	b.arena = append(b.arena, o.Value...)
+	it.end = len(b.arena)
+	b.items = append(b.items, it)
+}
+
+// judgeBatch judges a batch's models into its lines.
+func (s *Session) judgeBatch(b *judgeBatch, compatibleOnly bool) {
+	if b.out = outBuffers.Get().([]byte)[:0]; cap(b.out) < len(b.arena)*5 {
+		b.out = make([]byte, 0, len(b.arena)*5) // a line is about four times its model
+	}
+	for _, it := range b.items {
+		if it.at.Skip != "" {
+			b.skips = append(b.skips, judgeSkip{at: it.at, why: it.at.Skip, off: len(b.out)})
 			continue
 		}
-		line, ok, why := s.judgeOne(o.Value)
+		line, ok, why := s.judgeOne(b.arena[it.start:it.end])
 		if why != "" {
-			n.Skipped++
-			skipped(o.Where(), why)
+			b.skips = append(b.skips, judgeSkip{at: it.at, why: why, off: len(b.out)})
 			continue
 		}
-		n.Judged++
-		if !ok && opts.CompatibleOnly {
+		b.judged++
+		if !ok && compatibleOnly {
 			continue
 		}
 		var err error
-		if out, err = report.AppendLine(out[:0], line); err != nil {
-			return n, err
+		if b.out, err = report.AppendLine(b.out, line); err != nil {
+			b.skips = append(b.skips, judgeSkip{at: it.at, why: "cannot be written as JSON: " + err.Error(), off: len(b.out)})
+			continue
 		}
-		if _, err := w.Write(out); err != nil {
-			return n, err
-		}
-		n.Written++
+		b.written++
 	}
-	return n, nil
+	b.arena = nil
 }
 
 // judgeOne judges one model object: its line, whether it is compatible,
 // or why it is no model.
 func (s *Session) judgeOne(v []byte) (report.JudgeLine, bool, string) {
-	raw, _, err := hf.Extract(v)
+	raw, err := hf.ExtractObject(v)
 	if err != nil {
 		return report.JudgeLine{}, false, judgeReason(err)
 	}

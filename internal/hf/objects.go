@@ -9,6 +9,8 @@ import (
 	"iter"
 
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/modelbrowser/modelbrowser/internal/compat"
 )
 
 // Objects reads Hub model JSON a caller already holds (modelbrowser judge):
@@ -320,4 +322,19 @@ func (n *newlines) forget(off int64) {
 	}
 	n.gone += i
 	n.pending = append(n.pending[:0], n.pending[i:]...)
+}
+
+// ExtractObject is Extract for a value Objects yielded, in one pass when
+// it decodes (Extract checks the syntax first, then decodes); the error,
+// when it does not, is Extract's.
+func ExtractObject(v []byte) (compat.Raw, error) {
+	r, _, reason := decodeOne(v)
+	if reason == "" {
+		return r, nil
+	}
+	_, _, err := Extract(v)
+	if err == nil {
+		err = newError(BadResponse, nil, "the model: %s", reason)
+	}
+	return compat.Raw{}, err
 }

@@ -41,11 +41,24 @@ type JudgeLine struct {
 // AppendLine appends v as one line of JSON (judge, export), every string
 // inert as in SearchJSON.
 func AppendLine(dst []byte, v any) ([]byte, error) {
-	b, err := text.MarshalJSON(v)
+	var err error
+	switch el := v.(type) {
+	case SearchElement:
+		if el.Fit == nil {
+			dst, err = appendElement(dst, el)
+			return append(dst, '\n'), err
+		}
+	case JudgeLine:
+		if el.Fit == nil && el.SearchElement.Fit == nil {
+			dst, err = appendElement(dst, el.SearchElement)
+			return append(dst, '\n'), err
+		}
+	}
+	dst, err = text.AppendJSON(dst, v)
 	if err != nil {
 		return dst, err
 	}
-	return append(append(dst, b...), '\n'), nil
+	return append(dst, '\n'), nil
 }
 
 // SearchJSON writes the results as one JSON array with an element per
@@ -66,11 +79,11 @@ func SearchJSON(w io.Writer, js []compat.Judged, fits []*fit.Result) error {
 		if i < len(fits) {
 			f = fits[i]
 		}
-		b, err := text.MarshalJSON(Element(js[i], f))
-		if err != nil {
+		var err error
+		if buf, err = AppendLine(buf, Element(js[i], f)); err != nil {
 			return err
 		}
-		buf = append(buf, b...)
+		buf = buf[:len(buf)-1] // the newline: the element ends its line here
 		if len(buf) >= chunk {
 			if _, err := w.Write(buf); err != nil {
 				return err
