@@ -44,6 +44,9 @@ type env struct {
 	stdoutTTY bool
 	// width is the terminal width for tables (0 = unknown).
 	width int
+	// interruptTold: the command said how it was interrupted (export's
+	// last line is its summary), so run adds nothing.
+	interruptTold bool
 }
 
 func main() {
@@ -97,7 +100,9 @@ func run(ctx context.Context, e env) int {
 	root.SetErr(e.stderr)
 	cmd, err := root.ExecuteContextC(ctx)
 	if c, ok := wasInterrupted(ctx); ok {
-		e.note("interrupted (" + context.Cause(ctx).Error() + ")")
+		if !e.interruptTold {
+			e.note("interrupted (" + context.Cause(ctx).Error() + ")")
+		}
 		return c
 	}
 	return e.exit(cmd, err)
