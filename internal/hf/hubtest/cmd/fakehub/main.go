@@ -4,6 +4,9 @@
 //	go run ./internal/hf/hubtest/cmd/fakehub -addr 127.0.0.1:0 -page-size 7 -synthetic 500
 //	HF_ENDPOINT=<printed URL> modelbrowser search llama
 //
+// -rate-limit-page N answers 429 once to list page N, asking to wait
+// -rate-limit-wait (export waits it out and shows it).
+//
 // It prints the URL on the first line of stdout and serves until
 // interrupted. Every request is logged on stderr.
 package main
@@ -15,6 +18,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest"
 )
@@ -24,6 +28,8 @@ func main() {
 	pageSize := flag.Int("page-size", 50, "most models per list page")
 	synthetic := flag.Int("synthetic", 0, "number of generated models to add to the fixtures")
 	gated := flag.String("gated-tokens", "", "comma-separated tokens granted access to gated repos")
+	limitPage := flag.Int("rate-limit-page", 0, "answer 429 once to this list page (1-based), as a Hub whose quota runs out mid-way")
+	limitWait := flag.Duration("rate-limit-wait", 55*time.Second, "the wait the -rate-limit-page 429 asks for")
 	flag.Parse()
 
 	opts := hubtest.Options{Addr: *addr, PageSize: *pageSize, Synthetic: *synthetic, Log: os.Stderr}
@@ -36,6 +42,9 @@ func main() {
 		os.Exit(2)
 	}
 	defer s.Close()
+	if *limitPage > 0 {
+		s.RateLimitPage(*limitPage, *limitWait)
+	}
 	fmt.Println(s.URL)
 	fmt.Fprintf(os.Stderr, "fakehub: %d models; try HF_ENDPOINT=%s (file storage at %s)\n", s.Len(), s.URL, s.FilesURL)
 
