@@ -100,6 +100,8 @@ func TestBinaryUsageErrorsOfEveryCommand(t *testing.T) {
 		"search":      {[]string{"--limit"}, "flag needs an argument: --limit"},
 		"check":       {nil, "want exactly one REPO_ID"},
 		"workers":     {[]string{"--workers"}, "flag needs an argument: --workers"},
+		"judge":       {[]string{"--worker"}, "flag needs an argument: --worker"},
+		"export":      {nil, "--out FILE is required"},
 		"cache":       {nil, "want one of: info, clear, prune"},
 		"cache info":  {[]string{"now"}, `unexpected argument "now"`},
 		"cache clear": {[]string{"all"}, `unexpected argument "all"`},

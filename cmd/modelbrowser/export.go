@@ -39,10 +39,11 @@ model with --all), in the Hub's order: each line is exactly the element search
 It sends list requests only, one a page of ` + fmt.Sprint(app.ExportPageSize) + ` models, with search's expand
 fields: no config.json, no file sizes, no GGUF header. So a model's context
 length is the one its gguf object gives, else unknown (the verdict warns), and
-there is no fit. Reading each compatible model's config.json for its context
-would cost one more request per such model: for the whole Hub about 1 for every
-10 models, some 200,000 requests against the 500 per 5 minutes an anonymous
-client may send (1,000 with a free token), more than a day more of waiting.
+there is no fit. Reading the context from config.json would cost one more
+request for each compatible model without a gguf object: with a tenth to a
+fifth of the Hub's 2 million models compatible, 200,000 to 400,000 requests,
+33 to 67 hours at the 500 per 5 minutes the Hub allows without a token (half
+that with a free token's 1,000), against about 40 minutes for the list pages.
 
 After each page FILE.state (JSON: the query, the next page's URL, FILE's
 length, pages, models scanned and kept, complete) is replaced. Run the same

@@ -1,15 +1,17 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -22,13 +24,100 @@ import (
 	"github.com/modelbrowser/modelbrowser/internal/report"
 )
 
-// exportBin is the binary against a fake Hub of 10,000 generated models
-// served 100 a page.
-func exportBin(t *testing.T) *binHarness {
+// exportHub is a fake Hub of 10,000 generated models, 100 a page, in a
+// process of its own (cmd/fakehub): the test process stays small, so the
+// peak RSS of the children other tests measure is theirs (os/exec's vfork
+// counts the parent's pages). Its requests are read from its log.
+type exportHub struct {
+	URL string
+	mu  sync.Mutex
+	log bytes.Buffer
+	cmd *exec.Cmd
+}
+
+var (
+	fakehubOnce sync.Once
+	fakehubPath string
+	fakehubErr  error
+)
+
+func startExportHub(t *testing.T, flags ...string) *exportHub {
 	t.Helper()
-	b := newBin(t, hubtest.Options{PageSize: 100, NoFixtures: true, Synthetic: 10000})
+	fakehubOnce.Do(func() {
+		fakehubPath = filepath.Join(filepath.Dir(binPath), "fakehub")
+		out, err := exec.Command("go", "build", "-o", fakehubPath, "../../internal/hf/hubtest/cmd/fakehub").CombinedOutput()
+		if err != nil {
+			fakehubErr = fmt.Errorf("%v: %s", err, out)
+		}
+	})
+	require.NoError(t, fakehubErr)
+	h := &exportHub{}
+	h.cmd = exec.Command(fakehubPath, append([]string{"-page-size", "100", "-synthetic", "10000", "-no-fixtures"}, flags...)...)
+	stdout, err := h.cmd.StdoutPipe()
+	require.NoError(t, err)
+	h.cmd.Stderr = lockedWriter{&h.mu, &h.log}
+	require.NoError(t, h.cmd.Start())
+	t.Cleanup(func() {
+		h.cmd.Process.Kill()
+		h.cmd.Wait()
+	})
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	require.NoError(t, err)
+	h.URL = strings.TrimSpace(line)
+	return h
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// requests are the request lines of the log: "GET /api/models?... -> 200".
+func (h *exportHub) requests() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []string
+	for _, l := range strings.Split(h.log.String(), "\n") {
+		if strings.HasPrefix(l, "GET ") || strings.HasPrefix(l, "HEAD ") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// listQueries counts the list requests by query string.
+func (h *exportHub) listQueries() map[string]int {
+	out := map[string]int{}
+	for _, l := range h.requests() {
+		if uri, ok := strings.CutPrefix(l, "GET /api/models?"); ok {
+			out[strings.Fields(uri)[0]]++
+		}
+	}
+	return out
+}
+
+func (h *exportHub) lists() int {
+	n := 0
+	for _, c := range h.listQueries() {
+		n += c
+	}
+	return n
+}
+
+// exportBin is the binary against a fakehub process.
+func exportBin(t *testing.T, flags ...string) (*binHarness, *exportHub) {
+	t.Helper()
+	b := newBin(t, hubtest.Options{NoFixtures: true})
+	h := startExportHub(t, flags...)
+	b.vars["HF_ENDPOINT"] = h.URL
 	delete(b.vars, "HF_TOKEN")
-	return b
+	return b, h
 }
 
 // started is a run of the binary that the test ends.
@@ -87,17 +176,6 @@ func (s *started) wait(t *testing.T) int {
 	return s.code
 }
 
-// listQueries are the list requests the Hub received, by query string.
-func listQueries(h *hubtest.Server) map[string]int {
-	out := map[string]int{}
-	for _, r := range h.Requests() {
-		if r.Route == hubtest.RouteList {
-			out[r.RawQuery]++
-		}
-	}
-	return out
-}
-
 func readLines(t *testing.T, path string) []report.SearchElement {
 	t.Helper()
 	b, err := os.ReadFile(path)
@@ -148,12 +226,12 @@ func lastLine(s string) string {
 // its state is refused with the file untouched.
 func TestBinaryExportWholeListing(t *testing.T) {
 	t.Parallel()
-	b := exportBin(t)
+	b, hub := exportBin(t)
 	dir := t.TempDir()
 	all := filepath.Join(dir, "all.jsonl")
 	s := b.start("export", "--all", "--out", all)
-	// The child's rusage counts the test process it was forked from: its
-	// own high-water mark is read while it runs.
+	// Its own high-water mark, read while it runs (its rusage would count
+	// the test process it was forked from).
 	hwm := int64(0)
 	for {
 		if kb, ok := vmHWM(s.cmd.Process.Pid); ok {
@@ -169,24 +247,25 @@ func TestBinaryExportWholeListing(t *testing.T) {
 	require.Equal(t, exitOK, s.wait(t), "%s", s.err.String())
 	assert.Positive(t, hwm)
 	assert.Less(t, hwm, int64(64<<10), "peak resident set under 64 MB")
-	r := binResult{code: s.code, stderr: s.err.String()}
+	stderr := s.err.String()
 	els := readLines(t, all)
 	require.Len(t, els, 10000)
 	for i, el := range els {
-		require.Equal(t, fmt.Sprintf("synthetic-org-%d/model-%d-", i%17, i), el.ID[:len(fmt.Sprintf("synthetic-org-%d/model-%d-", i%17, i))], "line %d: the Hub's order (downloads)", i+1)
+		prefix := fmt.Sprintf("synthetic-org-%d/model-%d-", i%17, i)
+		require.True(t, strings.HasPrefix(el.ID, prefix), "line %d is %s: the Hub's order (downloads)", i+1, el.ID)
 	}
-	for q, n := range listQueries(b.hub) {
+	for q, n := range hub.listQueries() {
 		assert.Equal(t, 1, n, "page %s asked %d times", q, n)
 	}
-	assert.Equal(t, b.hub.Count(hubtest.RouteList), b.hub.Count(hubtest.RouteAny), "list requests only")
-	assert.Equal(t, 100, b.hub.Count(hubtest.RouteList))
-	assert.Contains(t, lastLine(r.stderr), "export: 10,000 scanned, 10,000 kept (100.0%), 100 pages, 100 requests, ")
+	assert.Equal(t, 100, hub.lists())
+	assert.Len(t, hub.requests(), 100, "list requests only")
+	assert.Contains(t, lastLine(stderr), "export: 10,000 scanned, 10,000 kept (100.0%), 100 pages, 100 requests, ")
 	st := readState(t, all)
 	assert.True(t, st.Complete)
 	assert.EqualValues(t, 10000, st.Scanned)
 
 	comp := filepath.Join(dir, "compatible.jsonl")
-	r = b.run("export", "--out", comp)
+	r := b.run("export", "--out", comp)
 	require.Equal(t, exitOK, r.code, "%s", r)
 	allBytes, _ := os.ReadFile(all)
 	var want strings.Builder
@@ -200,11 +279,11 @@ func TestBinaryExportWholeListing(t *testing.T) {
 	assert.Greater(t, want.Len(), 0)
 	assert.Less(t, len(got), len(allBytes))
 
-	before := b.hub.Count(hubtest.RouteAny)
+	before := len(hub.requests())
 	r = b.run("export", "--out", comp)
 	require.Equal(t, exitOK, r.code, "%s", r)
 	assert.Contains(t, r.stderr, "is complete already")
-	assert.Equal(t, before, b.hub.Count(hubtest.RouteAny), "nothing asked")
+	assert.Len(t, hub.requests(), before, "nothing asked")
 	again, _ := os.ReadFile(comp)
 	assert.Equal(t, string(got), string(again))
 
@@ -226,89 +305,93 @@ func TestBinaryExportWholeListing(t *testing.T) {
 	assert.Equal(t, "not an export\n", string(kept))
 }
 
-// SIGKILL in the middle of a page, then the same command: the file is
-// byte for byte what an uninterrupted run writes, and only the page under
-// way was asked twice. SIGINT: exit 130, the file and its state
-// consistent, and the next run goes on. A 429 mid-way is waited out.
-func TestBinaryExportInterrupted(t *testing.T) {
-	t.Parallel()
-	b := exportBin(t)
-	dir := t.TempDir()
-	ref := filepath.Join(dir, "ref.jsonl")
-	require.Equal(t, exitOK, b.run("export", "--all", "--out", ref).code)
+// reference is the file an uninterrupted export --all of the 10,000
+// models writes.
+func reference(t *testing.T) []byte {
+	t.Helper()
+	b, _ := exportBin(t)
+	ref := filepath.Join(t.TempDir(), "ref.jsonl")
+	r := b.run("export", "--all", "--out", ref)
+	require.Equal(t, exitOK, r.code, "%s", r)
 	want, err := os.ReadFile(ref)
 	require.NoError(t, err)
+	return want
+}
 
-	t.Run("SIGKILL", func(t *testing.T) {
-		b.hub.ResetRequests()
-		out := filepath.Join(dir, "killed.jsonl")
-		b.hub.Fail(hubtest.Fault{Route: hubtest.RouteList, Page: 37, Times: 1, Stall: time.Minute})
-		s := b.start("export", "--all", "--out", out)
-		waitFor(t, "page 37", func() bool { return b.hub.Count(hubtest.RouteList) >= 37 })
-		time.Sleep(50 * time.Millisecond) // the page's first half is read
-		require.NoError(t, s.cmd.Process.Signal(syscall.SIGKILL))
-		assert.Equal(t, 128+9, s.wait(t))
-		st := readState(t, out)
-		assert.EqualValues(t, 36, st.Pages)
-		fi, err := os.Stat(out)
-		require.NoError(t, err)
-		assert.Equal(t, st.Length, fi.Size())
-		b.hub.ClearFaults()
+// SIGKILL in the middle of a page, then the same command: the file is
+// byte for byte what an uninterrupted run writes, and only the page under
+// way was asked twice.
+func TestBinaryExportKilled(t *testing.T) {
+	t.Parallel()
+	want := reference(t)
+	b, hub := exportBin(t, "-stall-page", "37")
+	out := filepath.Join(t.TempDir(), "killed.jsonl")
+	s := b.start("export", "--all", "--out", out)
+	waitFor(t, "page 37", func() bool { return hub.lists() >= 37 })
+	time.Sleep(50 * time.Millisecond) // the page's first half is read
+	require.NoError(t, s.cmd.Process.Signal(syscall.SIGKILL))
+	assert.Equal(t, 128+9, s.wait(t))
+	st := readState(t, out)
+	assert.EqualValues(t, 36, st.Pages)
+	fi, err := os.Stat(out)
+	require.NoError(t, err)
+	assert.Equal(t, st.Length, fi.Size())
 
-		r := b.run("export", "--all", "--out", out)
-		require.Equal(t, exitOK, r.code, "%s", r)
-		assert.Contains(t, r.stderr, "resuming at page 37 (3,600 kept so far)")
-		got, _ := os.ReadFile(out)
-		require.Equal(t, len(want), len(got))
-		assert.True(t, bytes.Equal(want, got), "byte for byte")
-		twice := 0
-		for q, n := range listQueries(b.hub) {
-			assert.LessOrEqual(t, n, 2, q)
-			if n == 2 {
-				twice++
-			}
+	r := b.run("export", "--all", "--out", out)
+	require.Equal(t, exitOK, r.code, "%s", r)
+	assert.Contains(t, r.stderr, "resuming at page 37 (3,600 kept so far)")
+	got, _ := os.ReadFile(out)
+	require.Equal(t, len(want), len(got))
+	assert.True(t, bytes.Equal(want, got), "byte for byte")
+	twice := 0
+	for q, n := range hub.listQueries() {
+		assert.LessOrEqual(t, n, 2, q)
+		if n == 2 {
+			twice++
 		}
-		assert.Equal(t, 1, twice, "the page under way, and only it, asked twice")
-		assert.Equal(t, 101, b.hub.Count(hubtest.RouteList))
-	})
+	}
+	assert.Equal(t, 1, twice, "the page under way, and only it, asked twice")
+	assert.Equal(t, 101, hub.lists())
+}
 
-	t.Run("SIGINT", func(t *testing.T) {
-		out := filepath.Join(dir, "interrupted.jsonl")
-		b.hub.ResetRequests()
-		b.hub.Fail(hubtest.Fault{Route: hubtest.RouteList, Page: 50, Times: 1, Stall: time.Minute})
-		s := b.start("export", "--all", "--out", out)
-		waitFor(t, "page 50", func() bool { return b.hub.Count(hubtest.RouteList) >= 50 })
-		require.NoError(t, s.cmd.Process.Signal(syscall.SIGINT))
-		assert.Equal(t, 130, s.wait(t), "%s", s.err.String())
-		stderr := s.err.String()
-		assert.Contains(t, stderr, "interrupted; "+out+" and "+out+".state are consistent: the same command goes on from page 50")
-		assert.Contains(t, lastLine(stderr), "export: 4,900 scanned, 4,900 kept (100.0%), 49 pages, 50 requests, ")
-		st := readState(t, out)
-		assert.EqualValues(t, 49, st.Pages)
-		fi, _ := os.Stat(out)
-		assert.Equal(t, st.Length, fi.Size())
-		b.hub.ClearFaults()
+// SIGINT: exit 130, the file and its state consistent, the summary last;
+// the next run goes on and ends byte for byte as an uninterrupted one.
+func TestBinaryExportInterrupted(t *testing.T) {
+	t.Parallel()
+	want := reference(t)
+	b, hub := exportBin(t, "-stall-page", "50")
+	out := filepath.Join(t.TempDir(), "interrupted.jsonl")
+	s := b.start("export", "--all", "--out", out)
+	waitFor(t, "page 50", func() bool { return hub.lists() >= 50 })
+	require.NoError(t, s.cmd.Process.Signal(syscall.SIGINT))
+	assert.Equal(t, 130, s.wait(t), "%s", s.err.String())
+	stderr := s.err.String()
+	assert.Contains(t, stderr, "interrupted; "+out+" and "+out+".state are consistent: the same command goes on from page 50")
+	assert.Contains(t, lastLine(stderr), "export: 4,900 scanned, 4,900 kept (100.0%), 49 pages, 50 requests, ")
+	st := readState(t, out)
+	assert.EqualValues(t, 49, st.Pages)
+	fi, _ := os.Stat(out)
+	assert.Equal(t, st.Length, fi.Size())
 
-		r := b.run("export", "--all", "--out", out)
-		require.Equal(t, exitOK, r.code, "%s", r)
-		assert.Contains(t, r.stderr, "resuming at page 50 (4,900 kept so far)")
-		got, _ := os.ReadFile(out)
-		assert.True(t, bytes.Equal(want, got), "byte for byte")
-	})
+	r := b.run("export", "--all", "--out", out)
+	require.Equal(t, exitOK, r.code, "%s", r)
+	assert.Contains(t, r.stderr, "resuming at page 50 (4,900 kept so far)")
+	got, _ := os.ReadFile(out)
+	assert.True(t, bytes.Equal(want, got), "byte for byte")
+}
 
-	t.Run("a 429 mid-way is waited out", func(t *testing.T) {
-		out := filepath.Join(dir, "limited.jsonl")
-		b.hub.ResetRequests()
-		b.hub.RateLimitPage(20, 2*time.Second)
-		ctx, cancel := context.WithTimeout(context.Background(), binTimeout)
-		defer cancel()
-		r := b.run("export", "--all", "--out", out)
-		require.NoError(t, ctx.Err())
-		require.Equal(t, exitOK, r.code, "%s", r)
-		assert.Contains(t, r.stderr, "export: waiting 2s (")
-		assert.GreaterOrEqual(t, r.elapsed, 2*time.Second)
-		assert.Contains(t, lastLine(r.stderr), "100 pages, 101 requests")
-		got, _ := os.ReadFile(out)
-		assert.True(t, bytes.Equal(want, got), "byte for byte")
-	})
+// A 429 mid-way is waited out and shown, and the page asked again.
+func TestBinaryExportRateLimited(t *testing.T) {
+	t.Parallel()
+	want := reference(t)
+	b, hub := exportBin(t, "-rate-limit-page", "20", "-rate-limit-wait", "2s")
+	out := filepath.Join(t.TempDir(), "limited.jsonl")
+	r := b.run("export", "--all", "--out", out)
+	require.Equal(t, exitOK, r.code, "%s", r)
+	assert.Contains(t, r.stderr, "export: waiting 2s (")
+	assert.GreaterOrEqual(t, r.elapsed, 2*time.Second)
+	assert.Contains(t, lastLine(r.stderr), "100 pages, 101 requests")
+	assert.Equal(t, 101, hub.lists())
+	got, _ := os.ReadFile(out)
+	assert.True(t, bytes.Equal(want, got), "byte for byte")
 }

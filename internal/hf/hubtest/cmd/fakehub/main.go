@@ -5,7 +5,8 @@
 //	HF_ENDPOINT=<printed URL> modelbrowser search llama
 //
 // -rate-limit-page N answers 429 once to list page N, asking to wait
-// -rate-limit-wait (export waits it out and shows it).
+// -rate-limit-wait (export waits it out and shows it); -stall-page N sends
+// half of list page N and stalls (a run to kill in the middle of a page).
 //
 // It prints the URL on the first line of stdout and serves until
 // interrupted. Every request is logged on stderr.
@@ -30,9 +31,12 @@ func main() {
 	gated := flag.String("gated-tokens", "", "comma-separated tokens granted access to gated repos")
 	limitPage := flag.Int("rate-limit-page", 0, "answer 429 once to this list page (1-based), as a Hub whose quota runs out mid-way")
 	limitWait := flag.Duration("rate-limit-wait", 55*time.Second, "the wait the -rate-limit-page 429 asks for")
+	stallPage := flag.Int("stall-page", 0, "send half of this list page (1-based), then stall for -stall, once")
+	stall := flag.Duration("stall", time.Minute, "how long the -stall-page answer stalls")
+	noFixtures := flag.Bool("no-fixtures", false, "serve only the -synthetic models")
 	flag.Parse()
 
-	opts := hubtest.Options{Addr: *addr, PageSize: *pageSize, Synthetic: *synthetic, Log: os.Stderr}
+	opts := hubtest.Options{Addr: *addr, PageSize: *pageSize, Synthetic: *synthetic, NoFixtures: *noFixtures, Log: os.Stderr}
 	if *gated != "" {
 		opts.GatedTokens = strings.Split(*gated, ",")
 	}
@@ -44,6 +48,9 @@ func main() {
 	defer s.Close()
 	if *limitPage > 0 {
 		s.RateLimitPage(*limitPage, *limitWait)
+	}
+	if *stallPage > 0 {
+		s.Fail(hubtest.Fault{Route: hubtest.RouteList, Page: *stallPage, Times: 1, Stall: *stall})
 	}
 	fmt.Println(s.URL)
 	fmt.Fprintf(os.Stderr, "fakehub: %d models; try HF_ENDPOINT=%s (file storage at %s)\n", s.Len(), s.URL, s.FilesURL)
