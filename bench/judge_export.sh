@@ -22,7 +22,8 @@ rec=internal/hf/testdata/hub-recordings
 pages=$(ls $rec/list__*.json | grep -v headers)
 for f in $pages; do jq -c '.[]' "$f"; done > "$tmp/real.jsonl"
 real=$(wc -l < "$tmp/real.jsonl")
-while [ "$(wc -l < "$tmp/in.jsonl" 2>/dev/null || echo 0)" -lt 100000 ]; do cat "$tmp/real.jsonl" >> "$tmp/in.jsonl"; done
+: > "$tmp/in.jsonl"
+while [ "$(wc -l < "$tmp/in.jsonl")" -lt 100000 ]; do cat "$tmp/real.jsonl" >> "$tmp/in.jsonl"; done
 head -100000 "$tmp/in.jsonl" > "$tmp/100k.jsonl"
 echo "input: 100,000 lines ($(wc -c < "$tmp/100k.jsonl") bytes) from $real real list items"
 
