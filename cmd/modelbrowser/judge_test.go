@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -8,9 +9,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -21,7 +24,7 @@ import (
 	"github.com/modelbrowser/modelbrowser/internal/report"
 )
 
-// judgeRun runs judge in process with stdin.
+// runStdin runs a command in process with stdin.
 func (h *harness) runStdin(stdin string, args ...string) (code int, stdout, stderr string) {
 	h.t.Helper()
 	var out, errb bytes.Buffer
@@ -283,3 +286,74 @@ func lineIDs(t *testing.T, out string) []string {
 }
 
 func queryDownloads() query.Query { return query.Query{Sort: "downloads"} }
+
+// judge streams: 100,000 JSON lines of real list items through a pipe,
+// each model's line out as it is judged, the binary's peak RSS under 64
+// MB whatever the input's length.
+func TestBinaryJudgeStreams(t *testing.T) {
+	b := newBin(t, hubtest.Options{NoFixtures: true})
+	var items [][]byte
+	files, err := filepath.Glob(filepath.Join(recordings, "list__*.json"))
+	require.NoError(t, err)
+	for _, f := range files {
+		if strings.HasSuffix(f, ".headers.json") {
+			continue
+		}
+		body, err := os.ReadFile(f)
+		require.NoError(t, err)
+		var list []json.RawMessage
+		require.NoError(t, json.Unmarshal(body, &list))
+		for _, it := range list {
+			var c bytes.Buffer
+			require.NoError(t, json.Compact(&c, it))
+			items = append(items, append(c.Bytes(), '\n'))
+		}
+	}
+	require.Greater(t, len(items), 3000)
+	const n = 100000
+	cmd := exec.Command(binPath, "judge")
+	cmd.Env = b.env()
+	stdin, err := cmd.StdinPipe()
+	require.NoError(t, err)
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	require.NoError(t, cmd.Start())
+	go func() {
+		defer stdin.Close()
+		for i := range n {
+			if _, err := stdin.Write(items[i%len(items)]); err != nil {
+				return
+			}
+		}
+	}()
+	lines := make(chan int)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		k := 0
+		for sc.Scan() {
+			k++
+		}
+		lines <- k
+	}()
+	hwm := int64(0)
+	var got int
+	for done := false; !done; {
+		if kb, ok := vmHWM(cmd.Process.Pid); ok {
+			hwm = max(hwm, kb)
+		}
+		select {
+		case got = <-lines:
+			done = true
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	require.NoError(t, cmd.Wait(), stderr.String())
+	assert.Equal(t, n, got)
+	assert.Empty(t, stderr.String())
+	assert.Positive(t, hwm)
+	assert.Less(t, hwm, int64(64<<10), "peak RSS (KiB) under 64 MB")
+	t.Logf("judge of %d lines: peak RSS %d MiB", n, hwm>>10)
+}
