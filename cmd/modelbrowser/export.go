@@ -78,7 +78,7 @@ saved: run the command again to go on), 130 on Ctrl-C.`,
 			ctx := cmd.Context()
 			p := newExportProgress(e)
 			s, err := app.Open(ctx, e.app(), app.Options{WorkersFile: workersFile, NoCache: true,
-				Wait: p.wait("before asking again")}, app.Overrides{}, false, false)
+				Wait: p.wait("the Hub's rate limit, or a retry")}, app.Overrides{}, false, false)
 			if err != nil {
 				return err
 			}
