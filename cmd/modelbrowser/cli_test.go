@@ -102,6 +102,8 @@ func TestBinaryUsageErrorsOfEveryCommand(t *testing.T) {
 		"get":         {nil, "want exactly one REPO_ID or REPO_ID:LABEL"},
 		"local":       {[]string{"now"}, "unexpected argument \"now\""},
 		"workers":     {[]string{"--workers"}, "flag needs an argument: --workers"},
+		"judge":       {[]string{"--worker"}, "flag needs an argument: --worker"},
+		"export":      {nil, "--out FILE is required"},
 		"cache":       {nil, "want one of: info, clear, prune"},
 		"cache info":  {[]string{"now"}, `unexpected argument "now"`},
 		"cache clear": {[]string{"all"}, `unexpected argument "all"`},

@@ -10,6 +10,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"time"
 )
@@ -67,6 +68,9 @@ type Options struct {
 	Refresh bool
 	// NoCache neither reads nor writes the cache.
 	NoCache bool
+	// Wait, when set, replaces the client's waits between attempts (a
+	// rate limit's, a retry's backoff): export shows them.
+	Wait func(ctx context.Context, d time.Duration) error
 }
 
 // Validate refuses choices that exclude each other.

@@ -52,6 +52,9 @@ func OpenHub(env Env, opts Options, refreshable bool) (*Hub, error) {
 	cfg.Offline = cfg.Offline || opts.Offline
 	cfg.Refresh = opts.Refresh
 	cfg.NoCache = opts.NoCache
+	if opts.Wait != nil {
+		cfg.Sleep = opts.Wait
+	}
 	h := &Hub{env: env, offline: cfg.Offline, token: cfg.Token != ""}
 	if !opts.NoCache {
 		// A warning while opening is told at once; one from a write in

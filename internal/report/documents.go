@@ -19,6 +19,48 @@ type SearchElement struct {
 	Fit *fit.Summary `json:"fit,omitempty"`
 }
 
+// Element is j as search --json prints it; f, when not nil, adds its
+// summary (search --fit).
+func Element(j compat.Judged, f *fit.Result) SearchElement {
+	el := SearchElement{Verdict: j.Verdict, Downloads: j.Model.Downloads, Likes: j.Model.Likes}
+	if f != nil {
+		sum := f.Summary()
+		el.Fit = &sum
+	}
+	return el
+}
+
+// JudgeLine is one line of `judge`: the element search --json prints for
+// the model, with check --json's fit object when the input carried file
+// sizes (it replaces the summary search --fit gives).
+type JudgeLine struct {
+	SearchElement
+	Fit *fit.Result `json:"fit,omitempty"`
+}
+
+// AppendLine appends v as one line of JSON (judge, export), every string
+// inert as in SearchJSON.
+func AppendLine(dst []byte, v any) ([]byte, error) {
+	var err error
+	switch el := v.(type) {
+	case SearchElement:
+		if el.Fit == nil {
+			dst, err = appendElement(dst, el)
+			return append(dst, '\n'), err
+		}
+	case JudgeLine:
+		if el.Fit == nil && el.SearchElement.Fit == nil {
+			dst, err = appendElement(dst, el.SearchElement)
+			return append(dst, '\n'), err
+		}
+	}
+	dst, err = text.AppendJSON(dst, v)
+	if err != nil {
+		return dst, err
+	}
+	return append(dst, '\n'), nil
+}
+
 // SearchJSON writes the results as one JSON array with an element per
 // line: valid JSON for any parser, easy to grep, and without the cost of
 // indenting a megabyte of output. Unsafe characters are escaped
@@ -28,22 +70,20 @@ func SearchJSON(w io.Writer, js []compat.Judged, fits []*fit.Result) error {
 	const chunk = 64 << 10
 	buf := make([]byte, 0, chunk+8<<10)
 	buf = append(buf, '[')
-	var enc text.JSONAppender
-	var el SearchElement
 	for i := range js {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
 		buf = append(buf, '\n')
-		el = SearchElement{Verdict: js[i].Verdict, Downloads: js[i].Model.Downloads, Likes: js[i].Model.Likes}
-		if i < len(fits) && fits[i] != nil {
-			sum := fits[i].Summary()
-			el.Fit = &sum
+		var f *fit.Result
+		if i < len(fits) {
+			f = fits[i]
 		}
 		var err error
-		if buf, err = enc.Append(buf, &el); err != nil {
+		if buf, err = AppendLine(buf, Element(js[i], f)); err != nil {
 			return err
 		}
+		buf = buf[:len(buf)-1] // the newline: the element ends its line here
 		if len(buf) >= chunk {
 			if _, err := w.Write(buf); err != nil {
 				return err

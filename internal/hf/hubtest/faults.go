@@ -212,3 +212,13 @@ func resetMidBody(w http.ResponseWriter, resp *response, part []byte, full int) 
 	}
 	conn.Close()
 }
+
+// RateLimitPage makes list page `page` answer 429 once, with the RateLimit
+// header asking to wait `wait` (rounded up to a second), as the Hub does
+// when a long walk runs out of its quota mid-way; the next request for
+// the page is answered.
+func (s *Server) RateLimitPage(page int, wait time.Duration) {
+	secs := int((wait + time.Second - 1) / time.Second)
+	s.Fail(Fault{Route: RouteList, Page: page, Times: 1, Status: http.StatusTooManyRequests,
+		Header: map[string]string{"RateLimit": fmt.Sprintf(`"api";r=0;t=%d`, secs)}})
+}
