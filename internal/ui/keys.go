@@ -31,10 +31,15 @@ type KeyMap struct {
 	Sort     key.Binding // cycle the sort order and search again
 	Refresh  key.Binding // search again, bypassing the cache
 
-	Pick      key.Binding
-	Help      key.Binding
-	Quit      key.Binding
-	ForceQuit key.Binding
+	Pick key.Binding
+	// Downloads (download.go): fetch a variant, cancel the running one,
+	// and answer the confirmation line.
+	Download       key.Binding
+	CancelDownload key.Binding
+	Confirm        key.Binding
+	Help           key.Binding
+	Quit           key.Binding
+	ForceQuit      key.Binding
 
 	Submit key.Binding // the search prompt
 	Cancel key.Binding
@@ -68,7 +73,7 @@ func defaultKeyMap(pickFormat string) KeyMap {
 		Up:       nb([]string{"up", "k"}, "↑/k", "up"),
 		Down:     nb([]string{"down", "j"}, "↓/j", "down"),
 		PageUp:   nb([]string{"pgup", "b", "u"}, "pgup/b", "page up"),
-		PageDown: nb([]string{"pgdown", "f", "d"}, "pgdn/f", "page down"),
+		PageDown: nb([]string{"pgdown", "f"}, "pgdn/f", "page down"),
 		Home:     nb([]string{"home", "g"}, "g/home", "first"),
 		End:      nb([]string{"end", "G"}, "G/end", "last"),
 
@@ -90,7 +95,12 @@ func defaultKeyMap(pickFormat string) KeyMap {
 		Sort:     nb([]string{"o"}, "o", "sort"),
 		Refresh:  nb([]string{"r"}, "r", "refresh"),
 
-		Pick:      nb([]string{"p"}, "p", "pick"),
+		Pick: nb([]string{"p"}, "p", "pick"),
+
+		Download:       nb([]string{"d"}, "d", "download"),
+		CancelDownload: nb([]string{"x"}, "x", "cancel download"),
+		Confirm:        nb([]string{"y", "enter"}, "y/enter", "fetch"),
+
 		Help:      nb([]string{"?"}, "?", "help"),
 		Quit:      nb([]string{"q"}, "q", "quit"),
 		ForceQuit: nb([]string{"ctrl+c"}, "ctrl+c", "quit"),
@@ -117,11 +127,15 @@ type keyState struct {
 	variants      bool // the focused detail has a fit table: up/down move over it
 	ctxUp         bool // + would move the highlighted model's context
 	ctxDown       bool // - would
+
+	downloads   bool // a Downloader is there
+	downloading bool // a download runs
+	confirming  bool // the confirmation line asks
 }
 
 // setState enables exactly the bindings that work in s.
 func (k *KeyMap) setState(s keyState) {
-	browsing := !s.fatal && !s.prompting && !s.filtering
+	browsing := !s.fatal && !s.prompting && !s.filtering && !s.confirming
 	onList := browsing && !s.detailFocus
 	onDetail := browsing && s.detailFocus
 
@@ -188,11 +202,20 @@ func (k *KeyMap) setState(s keyState) {
 			k.Pick.SetHelp("p", "pick variant")
 		}
 	}
-	k.Quit.SetEnabled(!s.prompting && !s.filtering)
+	k.Quit.SetEnabled(!s.prompting && !s.filtering && !s.confirming)
 	k.ForceQuit.SetEnabled(true)
 
+	k.Download.SetEnabled(browsing && s.items && s.downloads)
+	if onDetail && s.variants {
+		k.Download.SetHelp("d", "download variant")
+	} else {
+		k.Download.SetHelp("d", "download")
+	}
+	k.CancelDownload.SetEnabled(browsing && s.downloading)
+	k.Confirm.SetEnabled(s.confirming)
+
 	k.Submit.SetEnabled(s.prompting)
-	k.Cancel.SetEnabled(s.prompting)
+	k.Cancel.SetEnabled(s.prompting || s.confirming)
 	k.Retry.SetEnabled(s.fatal)
 }
 
@@ -208,8 +231,8 @@ func (k KeyMap) ShortHelp() []key.Binding {
 		down.SetEnabled(false)
 	}
 	return []key.Binding{
-		k.Retry, k.Submit, k.Cancel, k.AcceptFilter, k.CancelFilter,
-		k.Open, k.Back, focus, k.Worker, k.Filter, k.ClearFilter, k.Pick, k.Help, k.Quit,
+		k.Retry, k.Submit, k.Confirm, k.Cancel, k.AcceptFilter, k.CancelFilter,
+		k.Open, k.Back, focus, k.Worker, k.Filter, k.ClearFilter, k.Pick, k.Download, k.CancelDownload, k.Help, k.Quit,
 		up, down, k.Toggle, k.FitsOnly, k.Search, k.Sort, k.Refresh,
 	}
 }
@@ -226,7 +249,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Open, k.Focus, k.Back, k.Worker, k.Filter, k.ClearFilter},
 		{k.Toggle, k.FitsOnly, up, down, k.Search, k.Sort},
 		{k.Refresh, k.Retry, k.Pick, k.Help, k.Quit, k.ForceQuit},
-		{k.Submit, k.Cancel},
+		{k.Submit, k.Cancel, k.Download, k.CancelDownload, k.Confirm},
 	}
 }
 

@@ -98,6 +98,8 @@ type Model struct {
 	retryPage   bool
 	retryNext   string
 	tick        func(time.Duration, tea.Msg) tea.Cmd
+
+	dl downloads // download.go
 }
 
 // New builds the root model; Init starts the first search.
@@ -142,6 +144,7 @@ func New(opt Options) Model {
 		demo:        opt.Demo,
 		maxFacts:    defaultFactLookups,
 		tick:        tickAfter,
+		dl:          downloads{d: opt.Downloader, pickPath: opt.PickFormat == "path", pace: progressPace},
 	}
 	m.list = newListModel(m.styles, keys)
 	m.list.setSort(q.Sort)
@@ -224,6 +227,12 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		return m.factsFetched(msg)
 	case waitTickedMsg:
 		return m.waitTicked(msg)
+	case downloadPlannedMsg:
+		return m.downloadPlanned(msg)
+	case downloadProgressedMsg:
+		return m.downloadProgressed(msg)
+	case downloadEndedMsg:
+		return m.downloadEnded(msg)
 	case spinner.TickMsg:
 		if !m.busy() {
 			return m, nil // nothing loads: let the tick loop end
@@ -245,6 +254,8 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 func (m Model) updateKey(k tea.KeyMsg) (Model, tea.Cmd) {
 	m.footerErr = ""
 	m.autoPages = 0
+	quitArmed := m.dl.quitArmed
+	m.dl.quitArmed, m.dl.notice = false, ""
 	switch {
 	case key.Matches(k, m.keys.ForceQuit):
 		return m, tea.Quit
@@ -260,14 +271,20 @@ func (m Model) updateKey(k tea.KeyMsg) (Model, tea.Cmd) {
 		return m.promptKey(k)
 	case m.list.filtering():
 		return m.updateList(k) // every key is text for the filter
+	case m.dl.confirm != nil:
+		return m.confirmKey(k)
 	}
 
 	var cmd tea.Cmd
 	switch {
 	case key.Matches(k, m.keys.Quit):
-		return m, tea.Quit
+		return m.quit(quitArmed)
 	case key.Matches(k, m.keys.Pick):
 		return m.pick()
+	case key.Matches(k, m.keys.Download):
+		return m.downloadKey()
+	case key.Matches(k, m.keys.CancelDownload):
+		return m.cancelDownload()
 	case key.Matches(k, m.keys.Help):
 		m.help.ShowAll = !m.help.ShowAll
 		m.layout()
@@ -366,6 +383,11 @@ func (m Model) pick() (Model, tea.Cmd) {
 		chosen = m.detail.highlighted()
 	}
 	m.result = pickResult(it, w, chosen)
+	if m.dl.pickPath {
+		r := m.result
+		m.result = Result{}
+		return m.pickToPath(r)
+	}
 	return m, tea.Quit
 }
 
@@ -402,6 +424,9 @@ func (m *Model) syncKeys() {
 		variants:      m.detailOpen && m.focus == focusDetail && m.detail.hasVariants(),
 		ctxUp:         m.canStepContext(+1),
 		ctxDown:       m.canStepContext(-1),
+		downloads:     m.dl.d != nil,
+		downloading:   m.dl.running != nil,
+		confirming:    m.dl.confirm != nil,
 	})
 }
 

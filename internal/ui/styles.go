@@ -2,7 +2,9 @@ package ui
 
 import (
 	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/progress"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 
 	"github.com/modelbrowser/modelbrowser/internal/fit"
 )
@@ -37,6 +39,10 @@ type Styles struct {
 	Code    lipgloss.Style // a reason or warning code
 
 	Fatal lipgloss.Style // the message of the error screen
+
+	// Progress is a download's bar (download.go), drawn at a given
+	// percentage (ViewAs, no animation); callers set its Width.
+	Progress progress.Model
 
 	Help help.Styles
 }
@@ -98,6 +104,7 @@ func defaultStyles(r *lipgloss.Renderer, noColor bool) Styles {
 		FullDesc:       ns().Foreground(c(colSubtle)),
 		FullSeparator:  ns().Foreground(c(colSubtle)),
 	}
+	s.Progress = progressBar(r, noColor)
 	if noColor {
 		s.ErrorBar = ns().Bold(true)
 		s.SelectedRow = ns().Bold(true)
@@ -118,4 +125,19 @@ func (s *Styles) level(l fit.Level) lipgloss.Style {
 		return s.Incompatible
 	}
 	return s.Subtle
+}
+
+// progressBar is a bar in the accent colour on r's colour profile (not
+// stdout's, which may be redirected), without its own percentage.
+func progressBar(r *lipgloss.Renderer, noColor bool) progress.Model {
+	profile, fill, empty := r.ColorProfile(), colAccent.Light, colSubtle.Light
+	if r.HasDarkBackground() {
+		fill, empty = colAccent.Dark, colSubtle.Dark
+	}
+	if noColor {
+		profile = termenv.Ascii
+	}
+	p := progress.New(progress.WithSolidFill(fill), progress.WithoutPercentage(), progress.WithColorProfile(profile))
+	p.EmptyColor = empty
+	return p
 }
