@@ -82,8 +82,8 @@ func startDownload(ctx context.Context, d Downloader, seq int, plan download.Pla
 	}
 }
 
-// waitDownload answers with the running download's next event: its end,
-// or, pace after the last one, where it stands.
+// waitDownload answers with the running download's next event: where it
+// stands (at most every pace), or its end.
 func waitDownload(seq int, ev *dlEvents, pace time.Duration) tea.Cmd {
 	return func() tea.Msg {
 		if pace > 0 {
@@ -94,6 +94,12 @@ func waitDownload(seq int, ev *dlEvents, pace time.Duration) tea.Cmd {
 				return e
 			case <-t.C:
 			}
+		}
+		// A step told before the end comes before it.
+		select {
+		case p := <-ev.progress:
+			return downloadProgressedMsg{seq: seq, progress: p}
+		default:
 		}
 		select {
 		case e := <-ev.ended:

@@ -380,7 +380,7 @@ func (m Model) downloadPrompt() string {
 		if j.pick {
 			what = "fetch the pick " + j.name()
 		}
-		return fmt.Sprintf("%s: %s to fetch, %s in %s? y/enter fetches, any other key cancels", what, size, free, text.Sanitize(p.Root))
+		return fmt.Sprintf("%s, %s (%s in %s)? y/enter: yes · any other key: no", what, size, free, text.Sanitize(p.Root))
 	}
 	if m.dl.quitArmed && m.dl.running != nil {
 		return "a download is running: q again quits, it resumes next time"
@@ -421,8 +421,10 @@ func (m Model) downloadBanner(width int) string {
 	id := m.detail.it.judged.Model.ID
 	if j := m.dl.running; j != nil && j.id == id {
 		p := j.progress
-		figures := fmt.Sprintf(" %3.0f%% · file %d/%d · %s of %s · %s", fraction(p)*100, max(p.File, 1), p.Files,
-			text.Bytes(p.TotalDone), text.Bytes(p.TotalSize), rateETA(j))
+		figures := fmt.Sprintf(" %3.0f%% %s/%s %s", fraction(p)*100, text.Bytes(p.TotalDone), text.Bytes(p.TotalSize), rateETA(j))
+		if p.Files > 1 {
+			figures = fmt.Sprintf(" file %d/%d", max(p.File, 1), p.Files) + figures
+		}
 		head := "↓ " + text.Sanitize(j.label) + " "
 		bar := m.styles.Progress
 		bar.Width = width - ansi.StringWidth(head+figures)
