@@ -56,6 +56,9 @@ type downloads struct {
 
 	quitArmed bool   // q was pressed while one runs: q again quits
 	notice    string // how the last one ended; cleared by the next key
+	// noticePath is the local path the notice ends with, sanitized: cut
+	// in the middle to fit, never at its end.
+	noticePath string
 }
 
 // dlJob is one variant to fetch, from the request to its end. Replaced,
@@ -211,7 +214,7 @@ func (m Model) downloadPlanned(msg downloadPlannedMsg) (Model, tea.Cmd) {
 		if j.pick {
 			return m.picked(j, msg.plan.Path)
 		}
-		m.dl.notice = "already here: " + text.Sanitize(msg.plan.Path)
+		m.dl.notice, m.dl.noticePath = "already here: ", text.Sanitize(msg.plan.Path)
 		return m, nil
 	}
 	c := *j
@@ -284,7 +287,7 @@ func (m Model) downloadEnded(msg downloadEndedMsg) (Model, tea.Cmd) {
 		if j.pick {
 			return m.picked(j, msg.path)
 		}
-		m.dl.notice = "downloaded " + j.name() + ": " + text.Sanitize(msg.path)
+		m.dl.notice, m.dl.noticePath = "downloaded "+j.name()+": ", text.Sanitize(msg.path)
 	}
 	return m, m.startNext()
 }
@@ -373,8 +376,8 @@ func (m Model) downloadPrompt() string {
 			free = text.Bytes(int64(min(p.Free, text.MaxBytes))) + " free"
 		}
 		size := text.Bytes(p.ToFetch)
-		if p.ToFetch < p.Size {
-			size += " of " + text.Bytes(p.Size)
+		if kept := p.Size - p.ToFetch; kept > 0 {
+			size += " (" + text.Bytes(kept) + " here from before)"
 		}
 		what := "fetch " + j.name()
 		if j.pick {
@@ -393,7 +396,9 @@ func (m Model) downloadPrompt() string {
 func (m Model) downloadStatus() []string {
 	var parts []string
 	if m.dl.notice != "" {
-		parts = append(parts, m.dl.notice)
+		// The path gets what the line has left, cut in its middle.
+		room := m.width - ansi.StringWidth(m.dl.notice) - 8
+		parts = append(parts, m.dl.notice+text.CutMiddle(m.dl.noticePath, max(room, 20)))
 	}
 	if j := m.dl.running; j != nil {
 		p := j.progress

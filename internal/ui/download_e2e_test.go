@@ -2,8 +2,10 @@ package ui
 
 import (
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest"
@@ -49,7 +51,9 @@ func TestE2EDownloadThroughTheRealHub(t *testing.T) {
 	tm.Send(keyMsg("d"))
 	waitFor(t, tm, "y/enter: yes")
 	tm.Send(keyMsg("y"))
-	waitFor(t, tm, "downloaded getorg/tiny-GGUF:Q8_0: "+root) // the status line says where
+	// The status line says where, the path cut in its middle to fit.
+	where := regexp.MustCompile(`downloaded getorg/tiny-GGUF:Q8_0: ` + regexp.QuoteMeta(root[:12]) + `[^\n]*…[^\n]*/tiny-Q8_0\.gguf`)
+	teatest.WaitFor(t, tm.Output(), where.Match, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
 	tm.Send(keyMsg("q"))
 	fm := finalModel(t, tm)
 

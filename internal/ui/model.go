@@ -255,7 +255,7 @@ func (m Model) updateKey(k tea.KeyMsg) (Model, tea.Cmd) {
 	m.footerErr = ""
 	m.autoPages = 0
 	quitArmed := m.dl.quitArmed
-	m.dl.quitArmed, m.dl.notice = false, ""
+	m.dl.quitArmed, m.dl.notice, m.dl.noticePath = false, "", ""
 	switch {
 	case key.Matches(k, m.keys.ForceQuit):
 		return m, tea.Quit

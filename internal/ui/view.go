@@ -181,6 +181,11 @@ func (m Model) statusView() string {
 		return m.styles.StatusBar.Render(ansi.Truncate(strings.Join(dl, " · "), m.width, "…"))
 	}
 	shown := m.list.visibleCount()
+	if m.dl.notice != "" {
+		// How a download ended, and where it is, takes the counts' place
+		// until the next key.
+		return m.styles.StatusBar.Render(ansi.Truncate(strings.Join(dl, " · "), m.width, "…"))
+	}
 	parts := dl
 	if v := m.list.list.FilterValue(); v != "" && (m.list.filtering() || m.list.filterApplied()) {
 		parts = append(parts, fmt.Sprintf("%d of %d shown match “%s”", shown, len(m.list.list.Items()), text.Sanitize(v)))
