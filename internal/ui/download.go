@@ -376,8 +376,10 @@ func (m Model) downloadPrompt() string {
 			free = text.Bytes(int64(min(p.Free, text.MaxBytes))) + " free"
 		}
 		size := text.Bytes(p.ToFetch)
-		if kept := p.Size - p.ToFetch; kept > 0 {
-			size += " (" + text.Bytes(kept) + " here from before)"
+		if p.ToFetch < p.Size {
+			// Part of it is here (a partial file, a blob shared by two
+			// paths): what is left to fetch of the whole.
+			size = text.Bytes(p.ToFetch) + " to fetch of " + text.Bytes(p.Size)
 		}
 		what := "fetch " + j.name()
 		if j.pick {

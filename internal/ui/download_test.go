@@ -398,3 +398,11 @@ func TestPickFormatPathFetchesThePick(t *testing.T) {
 	assert.False(t, quits(cmd))
 	assert.Contains(t, ansi.Strip(lastStatus(m)), "are not in yet")
 }
+
+// A download resumed, or one sharing blobs: the line says what is left
+// to fetch of the whole.
+func TestDownloadConfirmationOfAPartialOne(t *testing.T) {
+	m, _ := dlModel(t, newFakeDownloader(), "id")
+	m.dl.confirm = &dlJob{id: ggufRepo, label: "Q8_0", plan: download.Plan{Size: 3 << 30, ToFetch: 1 << 30, Root: "/hf"}}
+	assert.Equal(t, "fetch "+ggufRepo+":Q8_0, 1.0 GiB to fetch of 3.0 GiB (free space unknown in /hf)? y/enter: yes · any other key: no", m.downloadPrompt())
+}
