@@ -149,7 +149,7 @@ func TestBinaryBadFlags(t *testing.T) {
 		{[]string{"workers", "--workers", "/nonexistent"}, "no such file"},
 		{[]string{"--frobnicate"}, "flag provided but not defined"},
 		{[]string{"--sort", "created"}, "--sort must be one of downloads, likes, trending, updated,"},
-		{[]string{"--pick-format", "xml"}, "--pick-format must be id or json"},
+		{[]string{"--pick-format", "xml"}, "--pick-format must be id, json or path"},
 		// The browser needs a terminal; in a pipe it says so.
 		{[]string{"qwen"}, "needs a terminal"},
 		{[]string{}, "needs a terminal"},

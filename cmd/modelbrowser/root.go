@@ -41,12 +41,15 @@ this machine.
 
 With no command it browses interactively: the browser draws on stderr and a
 pick (p) prints REPO:LABEL (a file's variant) or REPO on stdout, so
-$(modelbrowser qwen) hands it to a script. Exit 0 picked, 1 nothing picked,
-2 error.`,
+$(modelbrowser qwen) hands it to a script. With --pick-format path a pick
+fetches the file into the Hugging Face cache first (if it is not there) and
+prints its local path. d downloads the highlighted file in the background.
+Exit 0 picked, 1 nothing picked, 2 error.`,
 		Example: `  modelbrowser qwen
   modelbrowser --sort trending --filter text-generation
   modelbrowser --demo                      # the built-in sample Hub: no network, no token
-  modelbrowser check "$(modelbrowser gguf --pick-format id)"`,
+  modelbrowser check "$(modelbrowser gguf --pick-format id)"
+  llama-server -m "$(modelbrowser --pick-format path qwen)"`,
 		Args:              cobra.ArbitraryArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
 		SilenceErrors:     true,
@@ -58,8 +61,10 @@ $(modelbrowser qwen) hands it to a script. Exit 0 picked, 1 nothing picked,
 			}
 			sort, ok := query.LookupSort(sortBy)
 			switch {
-			case pickFormat != "id" && pickFormat != "json":
-				return usagef("--pick-format must be id or json, got %q", pickFormat)
+			case pickFormat != "id" && pickFormat != "json" && pickFormat != "path":
+				return usagef("--pick-format must be id, json or path, got %q", pickFormat)
+			case pickFormat == "path" && demo:
+				return usagef("--pick-format path downloads the pick, and --demo writes nothing to disk: use id or json with --demo")
 			case !ok || !sort.Browse:
 				return usagef("--sort must be one of %s, got %q", strings.Join(query.SortNames(true), ", "), sortBy)
 			}
@@ -73,11 +78,16 @@ $(modelbrowser qwen) hands it to a script. Exit 0 picked, 1 nothing picked,
 				return err
 			}
 			defer sess.Hub.Close()
+			var downloader ui.Downloader
+			if !demo {
+				downloader = sess.Hub.Downloads()
+			}
 			res, err := ui.Run(ctx, ui.Options{
 				Query:      query.Query{Text: strings.Join(args, " "), Author: author, Filters: filters, Sort: sort.Name},
 				Catalog:    sess.Catalog,
 				Searcher:   sess.Hub.Browser(),
 				PickFormat: pickFormat,
+				Downloader: downloader,
 				Output:     os.Stderr,
 				NoColor:    e.getenv("NO_COLOR") != "",
 				Machine:    sess.Machine.Fit,
@@ -96,7 +106,11 @@ $(modelbrowser qwen) hands it to a script. Exit 0 picked, 1 nothing picked,
 			// when the list came (app drops invalid ones) and the label
 			// sanitised by the browser; written inert all the same.
 			pick := text.Sanitize(res.Pick)
-			if pickFormat == "json" {
+			switch pickFormat {
+			case "path":
+				_, err = fmt.Fprintln(e.stdout, res.Path)
+				return err
+			case "json":
 				return text.WriteJSON(e.stdout, report.Pick{Verdict: res.Judged.Verdict, Pick: pick, Variant: report.NewPickVariant(res.Variant),
 					SHA: res.SHA, Worker: res.Worker, Context: res.Context})
 			}
@@ -110,8 +124,8 @@ $(modelbrowser qwen) hands it to a script. Exit 0 picked, 1 nothing picked,
 	fixed(cmd, "sort", query.SortNames(true)...)
 	fs.StringVar(&author, "author", "", "only models of this user or organisation")
 	fs.StringArrayVar(&filters, "filter", nil, "only models with this `TAG` (repeatable)")
-	fs.StringVar(&pickFormat, "pick-format", "id", "what a pick prints on stdout: id or json")
-	fixed(cmd, "pick-format", "id", "json")
+	fs.StringVar(&pickFormat, "pick-format", "id", "what a pick prints on stdout: id, json, or path (fetch the file if missing, print its local path)")
+	fixed(cmd, "pick-format", "id", "json", "path")
 	fs.BoolVar(&demo, "demo", false, "browse the built-in sample Hub: no network, no token, nothing on disk")
 	fs.Bool("version", false, "print the version (as the version command)") // cobra answers it
 

@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/download"
 	"github.com/modelbrowser/modelbrowser/internal/query"
 )
 
@@ -67,4 +68,53 @@ func fetchCard(ctx context.Context, s Searcher, m compat.Model) tea.Cmd {
 // Tests replace it on the model to step the clock themselves.
 func tickAfter(d time.Duration, msg tea.Msg) tea.Cmd {
 	return tea.Tick(d, func(time.Time) tea.Msg { return msg })
+}
+
+// planDownload asks the Downloader what fetching id:label takes.
+func planDownload(ctx context.Context, d Downloader, seq int, id, label string) tea.Cmd {
+	return func() tea.Msg {
+		p, err := d.PlanDownload(ctx, id, label)
+		return downloadPlannedMsg{seq: seq, plan: p, err: err}
+	}
+}
+
+// startDownload runs the download in the background, telling ev its
+// progress and its end, and answers with its first event.
+func startDownload(ctx context.Context, d Downloader, seq int, plan download.Plan, ev *dlEvents) tea.Cmd {
+	return func() tea.Msg {
+		go func() {
+			defer close(ev.done)
+			path, err := d.Download(ctx, plan, ev.tell)
+			ev.ended <- downloadEndedMsg{seq: seq, path: path, err: err}
+		}()
+		return waitDownload(seq, ev, 0)()
+	}
+}
+
+// waitDownload answers with the running download's next event: where it
+// stands (at most every pace), or its end.
+func waitDownload(seq int, ev *dlEvents, pace time.Duration) tea.Cmd {
+	return func() tea.Msg {
+		if pace > 0 {
+			t := time.NewTimer(pace)
+			select {
+			case e := <-ev.ended:
+				t.Stop()
+				return e
+			case <-t.C:
+			}
+		}
+		// A step told before the end comes before it.
+		select {
+		case p := <-ev.progress:
+			return downloadProgressedMsg{seq: seq, progress: p}
+		default:
+		}
+		select {
+		case e := <-ev.ended:
+			return e
+		case p := <-ev.progress:
+			return downloadProgressedMsg{seq: seq, progress: p}
+		}
+	}
 }

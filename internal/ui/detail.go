@@ -41,6 +41,7 @@ type detailModel struct {
 	cardMode bool
 	card     *cardEntry
 	rendered cardRender
+	banner   string // a line under the title (a download's bar), set per View
 }
 
 func newDetailModel(st *Styles, cfg fitConfig) detailModel {
@@ -214,7 +215,7 @@ func (d detailModel) View(focused bool, spin string) string {
 	if gap := w - ansi.StringWidth(title) - ansi.StringWidth(right); gap > 0 {
 		head += strings.Repeat(" ", gap)
 	}
-	body := head + right + "\n\n" + d.vp.View()
+	body := head + right + "\n" + d.banner + "\n" + d.vp.View()
 	if !d.bordered {
 		return body
 	}
@@ -224,6 +225,13 @@ func (d detailModel) View(focused bool, spin string) string {
 		lines[i] = bar + l
 	}
 	return strings.Join(lines, "\n")
+}
+
+// withBanner is the pane with line under its title (one line, at most
+// the content width), for one View.
+func (d detailModel) withBanner(line string) detailModel {
+	d.banner = line
+	return d
 }
 
 func percent(p float64) string { return strconv.Itoa(int(p*100+0.5)) + "%" }

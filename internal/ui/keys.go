@@ -33,10 +33,15 @@ type KeyMap struct {
 	Sort     key.Binding // cycle the sort order and search again
 	Refresh  key.Binding // search again, bypassing the cache
 
-	Pick      key.Binding
-	Help      key.Binding
-	Quit      key.Binding
-	ForceQuit key.Binding
+	Pick key.Binding
+	// Downloads (download.go): fetch a variant, cancel the running one,
+	// and answer the confirmation line.
+	Download       key.Binding
+	CancelDownload key.Binding
+	Confirm        key.Binding
+	Help           key.Binding
+	Quit           key.Binding
+	ForceQuit      key.Binding
 
 	Submit key.Binding // the search prompt
 	Cancel key.Binding
@@ -70,7 +75,7 @@ func defaultKeyMap(pickFormat string) KeyMap {
 		Up:       nb([]string{"up", "k"}, "↑/k", "up"),
 		Down:     nb([]string{"down", "j"}, "↓/j", "down"),
 		PageUp:   nb([]string{"pgup", "b"}, "pgup/b", "page up"),
-		PageDown: nb([]string{"pgdown", "f", "d"}, "pgdn/f", "page down"),
+		PageDown: nb([]string{"pgdown", "f"}, "pgdn/f", "page down"),
 		Home:     nb([]string{"home", "g"}, "g/home", "first"),
 		End:      nb([]string{"end", "G"}, "G/end", "last"),
 
@@ -94,7 +99,12 @@ func defaultKeyMap(pickFormat string) KeyMap {
 		Sort:     nb([]string{"o"}, "o", "sort"),
 		Refresh:  nb([]string{"r"}, "r", "refresh"),
 
-		Pick:      nb([]string{"p"}, "p", "pick"),
+		Pick: nb([]string{"p"}, "p", "pick"),
+
+		Download:       nb([]string{"d"}, "d", "download"),
+		CancelDownload: nb([]string{"x"}, "x", "cancel download"),
+		Confirm:        nb([]string{"y", "enter"}, "y/enter", "fetch"),
+
 		Help:      nb([]string{"?"}, "?", "help"),
 		Quit:      nb([]string{"q"}, "q", "quit"),
 		ForceQuit: nb([]string{"ctrl+c"}, "ctrl+c", "quit"),
@@ -122,11 +132,15 @@ type keyState struct {
 	ctxUp         bool // + would move the highlighted model's context
 	ctxDown       bool // - would
 	cardMode      bool // the detail shows the model card
+
+	downloads   bool // a Downloader is there
+	downloading bool // a download runs
+	confirming  bool // the confirmation line asks
 }
 
 // setState enables exactly the bindings that work in s.
 func (k *KeyMap) setState(s keyState) {
-	browsing := !s.fatal && !s.prompting && !s.filtering
+	browsing := !s.fatal && !s.prompting && !s.filtering && !s.confirming
 	onList := browsing && !s.detailFocus
 	onDetail := browsing && s.detailFocus
 
@@ -200,11 +214,20 @@ func (k *KeyMap) setState(s keyState) {
 			k.Pick.SetHelp("p", "pick variant")
 		}
 	}
-	k.Quit.SetEnabled(!s.prompting && !s.filtering)
+	k.Quit.SetEnabled(!s.prompting && !s.filtering && !s.confirming)
 	k.ForceQuit.SetEnabled(true)
 
+	k.Download.SetEnabled(browsing && s.items && s.downloads)
+	if onDetail && s.variants {
+		k.Download.SetHelp("d", "download variant")
+	} else {
+		k.Download.SetHelp("d", "download")
+	}
+	k.CancelDownload.SetEnabled(browsing && s.downloading)
+	k.Confirm.SetEnabled(s.confirming)
+
 	k.Submit.SetEnabled(s.prompting)
-	k.Cancel.SetEnabled(s.prompting)
+	k.Cancel.SetEnabled(s.prompting || s.confirming)
 	k.Retry.SetEnabled(s.fatal)
 }
 
@@ -220,8 +243,8 @@ func (k KeyMap) ShortHelp() []key.Binding {
 		down.SetEnabled(false)
 	}
 	return []key.Binding{
-		k.Retry, k.Submit, k.Cancel, k.AcceptFilter, k.CancelFilter,
-		k.Open, k.Back, focus, k.Worker, k.Filter, k.ClearFilter, k.Pick, k.Help, k.Quit,
+		k.Retry, k.Submit, k.Confirm, k.Cancel, k.AcceptFilter, k.CancelFilter,
+		k.Open, k.Back, focus, k.Worker, k.Filter, k.ClearFilter, k.Pick, k.Download, k.CancelDownload, k.Help, k.Quit,
 		k.Card, up, down, k.HubURL, k.Toggle, k.FitsOnly, k.Search, k.Sort, k.Refresh,
 	}
 }
@@ -238,7 +261,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Open, k.Focus, k.Back, k.Card, k.HubURL, k.Worker, k.Filter},
 		{k.ClearFilter, k.Toggle, k.FitsOnly, up, down, k.Search, k.Sort},
 		{k.Refresh, k.Retry, k.Pick, k.Help, k.Quit, k.ForceQuit},
-		{k.Submit, k.Cancel},
+		{k.Submit, k.Cancel, k.Download, k.CancelDownload, k.Confirm},
 	}
 }
 

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"github.com/modelbrowser/modelbrowser/internal/card"
+	"github.com/modelbrowser/modelbrowser/internal/download"
 	"github.com/modelbrowser/modelbrowser/internal/fit"
 	"github.com/modelbrowser/modelbrowser/internal/query"
 )
@@ -52,5 +53,27 @@ type waitTickedMsg struct{ gen int }
 type cardFetchedMsg struct {
 	key  string
 	card card.Card
+	err  error
+}
+
+// downloadPlannedMsg answers a download's plan request number seq: what
+// fetching the variant takes, or why it cannot be fetched.
+type downloadPlannedMsg struct {
+	seq  int
+	plan download.Plan
+	err  error
+}
+
+// downloadProgressedMsg is where the running download number seq stands.
+type downloadProgressedMsg struct {
+	seq      int
+	progress download.Progress
+}
+
+// downloadEndedMsg reports that download number seq ended: the path a
+// worker loads, or the error (a cancelled one included).
+type downloadEndedMsg struct {
+	seq  int
+	path string
 	err  error
 }

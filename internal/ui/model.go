@@ -111,6 +111,8 @@ type Model struct {
 	retryPage   bool
 	retryNext   string
 	tick        func(time.Duration, tea.Msg) tea.Cmd
+
+	dl downloads // download.go
 }
 
 // New builds the root model; Init starts the first search.
@@ -156,6 +158,7 @@ func New(opt Options) Model {
 		links:       opt.Hyperlinks,
 		maxFacts:    defaultFactLookups,
 		tick:        tickAfter,
+		dl:          downloads{d: opt.Downloader, pickPath: opt.PickFormat == "path", pace: progressPace},
 	}
 	if opt.Clipboard {
 		m.clipboard = opt.Output
@@ -243,6 +246,12 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		return m.cardFetched(msg)
 	case waitTickedMsg:
 		return m.waitTicked(msg)
+	case downloadPlannedMsg:
+		return m.downloadPlanned(msg)
+	case downloadProgressedMsg:
+		return m.downloadProgressed(msg)
+	case downloadEndedMsg:
+		return m.downloadEnded(msg)
 	case spinner.TickMsg:
 		if !m.busy() {
 			return m, nil // nothing loads: let the tick loop end
@@ -265,6 +274,8 @@ func (m Model) updateKey(k tea.KeyMsg) (Model, tea.Cmd) {
 	m.footerErr = ""
 	m.hubLink = ""
 	m.autoPages = 0
+	quitArmed := m.dl.quitArmed
+	m.dl.quitArmed, m.dl.notice, m.dl.noticePath = false, "", ""
 	switch {
 	case key.Matches(k, m.keys.ForceQuit):
 		return m, tea.Quit
@@ -280,14 +291,20 @@ func (m Model) updateKey(k tea.KeyMsg) (Model, tea.Cmd) {
 		return m.promptKey(k)
 	case m.list.filtering():
 		return m.updateList(k) // every key is text for the filter
+	case m.dl.confirm != nil:
+		return m.confirmKey(k)
 	}
 
 	var cmd tea.Cmd
 	switch {
 	case key.Matches(k, m.keys.Quit):
-		return m, tea.Quit
+		return m.quit(quitArmed)
 	case key.Matches(k, m.keys.Pick):
 		return m.pick()
+	case key.Matches(k, m.keys.Download):
+		return m.downloadKey()
+	case key.Matches(k, m.keys.CancelDownload):
+		return m.cancelDownload()
 	case key.Matches(k, m.keys.Help):
 		m.help.ShowAll = !m.help.ShowAll
 		m.layout()
@@ -389,6 +406,11 @@ func (m Model) pick() (Model, tea.Cmd) {
 		chosen = m.detail.highlighted()
 	}
 	m.result = pickResult(it, w, chosen)
+	if m.dl.pickPath {
+		r := m.result
+		m.result = Result{}
+		return m.pickToPath(r)
+	}
 	return m, tea.Quit
 }
 
@@ -426,6 +448,9 @@ func (m *Model) syncKeys() {
 		ctxUp:         m.canStepContext(+1),
 		ctxDown:       m.canStepContext(-1),
 		cardMode:      m.detail.cardMode,
+		downloads:     m.dl.d != nil,
+		downloading:   m.dl.running != nil,
+		confirming:    m.dl.confirm != nil,
 	})
 }
 

@@ -46,9 +46,13 @@ type Options struct {
 	Searcher Searcher
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// PickFormat is what the caller prints on a pick: "id" or "json". The
-	// TUI only names it in the help.
+	// PickFormat is what the caller prints on a pick: "id", "json" or
+	// "path". The TUI names it in the help; with "path", p fetches the
+	// picked variant (through Downloader) before the program ends.
 	PickFormat string
+	// Downloader fetches variants into the Hugging Face cache (d, and p
+	// with PickFormat "path"); nil turns downloads off.
+	Downloader Downloader
 	// Output is where the TUI draws (stderr, so stdout carries only the
 	// pick); nil means os.Stderr.
 	Output io.Writer
@@ -89,6 +93,9 @@ type Result struct {
 	// Context is the context the pick was judged at (the shown worker's
 	// n_ctx), 0 when no fit was judged.
 	Context int64
+	// Path is the picked variant's local path, with PickFormat "path":
+	// what a worker loads. Not sanitized: a local path to print as is.
+	Path string
 }
 
 // Run starts the TUI on opt.Output and blocks until the user picks a model
@@ -113,13 +120,18 @@ func Run(ctx context.Context, opt Options) (Result, error) {
 		popts = append(popts, tea.WithInput(opt.Input))
 	}
 	final, err := tea.NewProgram(m, popts...).Run()
+	fm, ok := final.(Model)
+	if ok {
+		// A download still running stops; wait for it to keep what
+		// it fetched and let its lock go.
+		fm.dl.wait(5 * time.Second)
+	}
 	if err != nil {
 		if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 			return Result{}, ctx.Err()
 		}
 		return Result{}, err
 	}
-	fm, ok := final.(Model)
 	if !ok {
 		return Result{}, errors.New("ui: unexpected final model")
 	}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/progress"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
@@ -45,6 +46,9 @@ type Styles struct {
 	// those of the renderer the TUI draws with.
 	Card        card.Style
 	CardProfile termenv.Profile
+	// Progress is a download's bar (download.go), drawn at a given
+	// percentage (ViewAs, no animation); callers set its Width.
+	Progress progress.Model
 
 	Help help.Styles
 }
@@ -115,6 +119,7 @@ func defaultStyles(r *lipgloss.Renderer, noColor bool) Styles {
 	case !r.HasDarkBackground():
 		s.Card = card.Light
 	}
+	s.Progress = progressBar(r, noColor)
 	if noColor {
 		s.ErrorBar = ns().Bold(true)
 		s.SelectedRow = ns().Bold(true)
@@ -135,4 +140,19 @@ func (s *Styles) level(l fit.Level) lipgloss.Style {
 		return s.Incompatible
 	}
 	return s.Subtle
+}
+
+// progressBar is a bar in the accent colour on r's colour profile (not
+// stdout's, which may be redirected), without its own percentage.
+func progressBar(r *lipgloss.Renderer, noColor bool) progress.Model {
+	profile, fill, empty := r.ColorProfile(), colAccent.Light, colSubtle.Light
+	if r.HasDarkBackground() {
+		fill, empty = colAccent.Dark, colSubtle.Dark
+	}
+	if noColor {
+		profile = termenv.Ascii
+	}
+	p := progress.New(progress.WithSolidFill(fill), progress.WithoutPercentage(), progress.WithColorProfile(profile))
+	p.EmptyColor = empty
+	return p
 }

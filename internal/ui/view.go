@@ -127,10 +127,10 @@ func (m Model) bodyView() string {
 		return m.fatalView()
 	case m.detailVisible() && m.wide():
 		left := m.list.View(m.emptyText())
-		right := m.detail.View(m.focus == focusDetail, m.spinner.View())
+		right := m.detail.withBanner(m.downloadBanner(m.detail.contentWidth())).View(m.focus == focusDetail, m.spinner.View())
 		return joinColumns(left, m.list.width, right, m.bodyHeight)
 	case m.detailVisible():
-		return m.detail.View(true, m.spinner.View())
+		return m.detail.withBanner(m.downloadBanner(m.detail.contentWidth())).View(true, m.spinner.View())
 	}
 	return m.list.View(m.emptyText())
 }
@@ -170,17 +170,26 @@ func (m Model) statusView() string {
 	if m.footerErr != "" {
 		return m.styles.ErrorBar.Render(ansi.Truncate("error: "+m.footerErr, m.width, "…"))
 	}
+	if q := m.downloadPrompt(); q != "" {
+		return m.styles.Warning.Render(ansi.Truncate(q, m.width, "…"))
+	}
 	if m.waiting() {
 		return m.styles.Warning.Render(ansi.Truncate(m.waitText(), m.width, "…"))
 	}
 	if m.hubLink != "" {
 		return ansi.Truncate(m.hubLinkView(), m.width, "…")
 	}
+	dl := m.downloadStatus() // download.go: what the downloads do, first
 	if m.fatal != "" || len(m.list.all) == 0 {
-		return ""
+		return m.styles.StatusBar.Render(ansi.Truncate(strings.Join(dl, " · "), m.width, "…"))
 	}
 	shown := m.list.visibleCount()
-	var parts []string
+	if m.dl.notice != "" {
+		// How a download ended, and where it is, takes the counts' place
+		// until the next key.
+		return m.styles.StatusBar.Render(ansi.Truncate(strings.Join(dl, " · "), m.width, "…"))
+	}
+	parts := dl
 	if v := m.list.list.FilterValue(); v != "" && (m.list.filtering() || m.list.filterApplied()) {
 		parts = append(parts, fmt.Sprintf("%d of %d shown match “%s”", shown, len(m.list.list.Items()), text.Sanitize(v)))
 	} else {
