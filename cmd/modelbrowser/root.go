@@ -95,7 +95,7 @@ $(modelbrowser qwen) hands it to a script. Exit 0 picked, 1 nothing picked,
 			pick := text.Sanitize(res.Pick)
 			if pickFormat == "json" {
 				return text.WriteJSON(e.stdout, report.Pick{Verdict: res.Judged.Verdict, Pick: pick, Variant: report.NewPickVariant(res.Variant),
-					SHA: res.SHA, Worker: res.Worker, Context: res.Context})
+					SHA: res.SHA, Worker: res.Worker, Context: res.Context, Level: res.Level, Low: res.Low, High: res.High})
 			}
 			_, err = fmt.Fprintln(e.stdout, pick)
 			return err

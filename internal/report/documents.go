@@ -60,8 +60,9 @@ func SearchJSON(w io.Writer, js []compat.Judged, fits []*fit.Result) error {
 
 // Pick is what the browser's `--pick-format json` prints: the check shape
 // plus what was picked: the variant (its files with sizes; null for a
-// repository without one), the commit, the worker the user chose and the
-// context the fit was judged at.
+// repository without one), the commit, the worker the user chose, the
+// context the fit was judged at, and the variant's fit on that worker
+// (level, low, high; null when unknown).
 type Pick struct {
 	compat.Verdict
 	Pick    string       `json:"pick"`
@@ -69,6 +70,9 @@ type Pick struct {
 	SHA     string       `json:"sha"`
 	Worker  string       `json:"worker"`
 	Context int64        `json:"context"`
+	Level   *fit.Level   `json:"level"`
+	Low     *uint64      `json:"low"`
+	High    *uint64      `json:"high"`
 }
 
 // PickVariant is the picked variant: its name, format, files and size.

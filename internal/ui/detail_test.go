@@ -88,11 +88,13 @@ func TestWCyclesWorkersRecommendedFirst(t *testing.T) {
 	require.Equal(t, "llm-worker-rbee-cuda", m.detail.worker, "the recommended worker first")
 
 	var seen []string
-	for range 5 {
-		seen = append(seen, m.detail.worker)
+	for range 6 {
+		seen = append(seen, m.detail.worker+"/"+m.worker)
 		m = press(t, m, "w")
 	}
-	assert.Equal(t, []string{"llm-worker-rbee-cuda", "llm-worker-rbee-cpu", "llm-worker-rbee-metal", "llm-worker-rbee-rocm", "llm-worker-rbee-cuda"}, seen)
+	assert.Equal(t, []string{"llm-worker-rbee-cuda/", "llm-worker-rbee-cpu/llm-worker-rbee-cpu", "llm-worker-rbee-cuda/llm-worker-rbee-cuda",
+		"llm-worker-rbee-metal/llm-worker-rbee-metal", "llm-worker-rbee-rocm/llm-worker-rbee-rocm", "llm-worker-rbee-cuda/"}, seen,
+		"each model's recommended worker, then the catalog's in order, and back")
 	assert.Contains(t, m.View(), "Worker llm-worker-rbee-cpu")
 	_, cmd := update(m, keyMsg("p"))
 	require.True(t, quits(cmd))

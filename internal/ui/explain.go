@@ -95,20 +95,14 @@ func (e *explainer) worker(it *item, name string, listed map[compat.Message]bool
 		e.line("  no workers in the catalog")
 		return
 	}
-	at := 0
-	for i, w := range order {
-		if w == name {
-			at = i
-		}
-	}
 	title := "Worker " + text.Sanitize(name)
 	if name == v.RecommendedWorker {
 		title += " (recommended)"
 	}
 	e.b.WriteString("\n")
 	head := e.st.Section.Render(ansi.Truncate(title, e.width, "…"))
-	// Where it is in the cycle, and how to move on, as far as the pane has room.
-	for _, pos := range []string{fmt.Sprintf("%d of %d · w next", at+1, len(order)), fmt.Sprintf("%d of %d", at+1, len(order))} {
+	// How to move on (w sets the whole list's worker), as far as the pane has room.
+	for _, pos := range []string{"w next worker", "w next"} {
 		if ansi.StringWidth(title)+2+ansi.StringWidth(pos) <= e.width {
 			head += e.st.Subtle.Render("  " + pos)
 			break

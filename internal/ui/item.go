@@ -167,17 +167,21 @@ func (it *item) workerOrder() []string {
 	return out
 }
 
-// shownWorker is the worker whose verdict is shown for this model: want
-// when the model has a result for it, else the first in workerOrder.
+// shownWorker is the worker whose verdict and fit are shown for this
+// model: the list's worker want, or with none chosen ("") the model's
+// recommended worker (the first in workerOrder).
 func (it *item) shownWorker(want string) string {
-	order := it.workerOrder()
-	for _, w := range order {
-		if w == want {
-			return w
-		}
+	if want != "" {
+		return want
 	}
-	if len(order) == 0 {
-		return ""
+	if order := it.workerOrder(); len(order) > 0 {
+		return order[0]
 	}
-	return order[0]
+	return ""
+}
+
+// loadsOn reports whether the verdict found the worker compatible.
+func (it *item) loadsOn(worker string) bool {
+	r, ok := it.judged.Verdict.WorkerResult(worker)
+	return ok && r.Compatible
 }

@@ -154,7 +154,7 @@ func (k *KeyMap) setState(s keyState) {
 		k.Focus.SetHelp("tab", "focus details")
 	}
 	k.Back.SetEnabled(browsing && s.detailOpen)
-	k.Worker.SetEnabled(browsing && s.detailShown && s.items)
+	k.Worker.SetEnabled(browsing && s.items)
 
 	k.Toggle.SetEnabled(browsing)
 	if s.compatOnly {

@@ -28,7 +28,12 @@ type listModel struct {
 	fitsOnly bool
 	unfit    map[*item]bool
 	sort     string // the search's order, which the last column shows
-	width    int
+	// worker is the list's worker ("" for each model's recommended one),
+	// and notHere the catalog's workers that cannot run on this machine:
+	// what the FIT column shows (worker.go).
+	worker  string
+	notHere map[string]bool
+	width   int
 	height   int
 	// beforeFilter is the model highlighted when the filter was opened,
 	// where cancelling it goes back to.
@@ -68,8 +73,19 @@ func newListModel(st *Styles, keys KeyMap) listModel {
 func (l *listModel) SetSize(w, h int) {
 	l.width, l.height = w, h
 	l.cols = layoutColumns(w, l.sort)
-	l.list.SetDelegate(rowDelegate{styles: l.styles, cols: l.cols})
+	l.list.SetDelegate(l.delegate())
 	l.list.SetSize(w, max(1, h-1))
+}
+
+func (l listModel) delegate() rowDelegate {
+	return rowDelegate{styles: l.styles, cols: l.cols, worker: l.worker, notHere: l.notHere}
+}
+
+// setWorker shows worker's fit in the FIT column ("" each model's
+// recommended worker).
+func (l *listModel) setWorker(worker string) {
+	l.worker = worker
+	l.list.SetDelegate(l.delegate())
 }
 
 // setSort names the order of the models to come, for the last column.
@@ -283,17 +299,31 @@ func (l listModel) hidden() int {
 	return len(l.all) - len(l.compat)
 }
 
-// hiddenUnfit is how many models fits-only hides beyond compatible-only's.
+// hiddenCounts is how many loaded models are hidden, in two kinds: those
+// the shown worker does not load (compatible-only's, and under fits-only
+// the ones the chosen worker does not load), and those that do not fit
+// this machine (fits-only's others: too big, unknown, not on this machine).
+func (l listModel) hiddenCounts() (incompatible, unfit int) {
+	for _, it := range l.all {
+		if !(l.compatOnly && !it.compatible() || l.fitsOnly && l.unfit[it]) {
+			continue
+		}
+		if w := it.shownWorker(l.worker); !it.compatible() || !it.loadsOn(w) {
+			incompatible++
+		} else {
+			unfit++
+		}
+	}
+	return incompatible, unfit
+}
+
+// hiddenUnfit is how many models fits-only hides as not fitting this
+// machine (the incompatible ones are counted apart: hiddenCounts).
 func (l listModel) hiddenUnfit() int {
 	if !l.fitsOnly {
 		return 0
 	}
-	n := 0
-	for it := range l.unfit {
-		if !l.compatOnly || it.compatible() {
-			n++
-		}
-	}
+	_, n := l.hiddenCounts()
 	return n
 }
 
@@ -309,8 +339,10 @@ func (l listModel) View(empty string) string {
 
 // rowDelegate draws one compact line per model.
 type rowDelegate struct {
-	styles *Styles
-	cols   columns
+	styles  *Styles
+	cols    columns
+	worker  string
+	notHere map[string]bool
 }
 
 func (d rowDelegate) Height() int                         { return 1 }
@@ -338,6 +370,6 @@ func (d rowDelegate) Render(w io.Writer, m list.Model, index int, li list.Item) 
 		b.WriteString(d.styles.Incompatible.Render(it.badge.symbol()))
 	}
 	b.WriteByte(' ')
-	b.WriteString(d.cols.row(it, d.styles, style))
+	b.WriteString(d.cols.row(it, d.worker, d.notHere, d.styles, style))
 	_, _ = io.WriteString(w, b.String())
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -144,6 +145,7 @@ func New(opt Options) Model {
 		tick:        tickAfter,
 	}
 	m.list = newListModel(m.styles, keys)
+	m.list.notHere = m.fitCfg.notHereSet()
 	m.list.setSort(q.Sort)
 	m.detail = newDetailModel(m.styles, m.fitCfg)
 	m.syncKeys()
@@ -291,6 +293,7 @@ func (m Model) updateKey(k tea.KeyMsg) (Model, tea.Cmd) {
 		cmd = m.followSelection()
 	case key.Matches(k, m.keys.Worker):
 		m.cycleWorker()
+		cmd = m.followSelection()
 	case key.Matches(k, m.keys.Toggle):
 		cmd = m.list.setCompatOnly(!m.list.compatOnly)
 		cmd = tea.Batch(cmd, m.followSelection())
@@ -365,24 +368,39 @@ func (m Model) pick() (Model, tea.Cmd) {
 	if m.detailOpen && m.focus == focusDetail && m.detail.showing(it.judged.Model.ID) {
 		chosen = m.detail.highlighted()
 	}
-	m.result = pickResult(it, w, chosen)
+	r := pickResult(it, w, chosen)
+	if r.Variant == nil && slices.Contains(it.judged.Verdict.Formats, compat.FormatGGUF) {
+		// A bare repo names no file of a GGUF repo: say why there is none.
+		m.footerErr = m.noPickWhy(it, w)
+		return m, nil
+	}
+	m.result = r
 	return m, tea.Quit
 }
 
+// noPickWhy says why a pick of a GGUF repo has no variant, and what to do.
+func (m Model) noPickWhy(it *item, w string) string {
+	sw := m.fitCfg.shortWorker(w)
+	switch {
+	case w == "" || !it.loadsOn(w):
+		return "no worker shown loads " + it.id + ": w picks another worker"
+	case m.fitCfg.notHere(w):
+		_, flag := m.fitCfg.needs(w)
+		return "no pick of " + it.id + ": " + sw + " is not on this machine; w picks another worker, or " + flag + " plans for it"
+	case it.factsState == factsFailed:
+		return "no pick of " + it.id + ": its files could not be read (enter shows why)"
+	case it.factsState != factsIn:
+		return "the files of " + it.id + " are still loading: p again in a moment"
+	}
+	return "no file of " + it.id + " fits " + sw + " at " + m.contextText() + ": highlight one in the detail (enter) and p picks it, or - lowers the context"
+}
+
+// cycleWorker moves the list's worker one step (worker.go): every row's
+// FIT, what m hides, the detail and p follow it.
 func (m *Model) cycleWorker() {
-	it := m.list.selected()
-	if it == nil {
-		return
-	}
-	order := it.workerOrder()
-	cur := it.shownWorker(m.worker)
-	for i, w := range order {
-		if w == cur {
-			m.worker = order[(i+1)%len(order)]
-			break
-		}
-	}
-	m.showDetail(it, m.inflight[it.judged.Model.ID])
+	m.worker = m.fitCfg.nextWorker(m.worker)
+	m.list.setWorker(m.worker)
+	m.fitDirty = true // what m hides follows the worker
 }
 
 // syncKeys enables the keys that work in the current state.

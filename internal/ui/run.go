@@ -79,6 +79,10 @@ type Result struct {
 	// Context is the context the pick was judged at (the shown worker's
 	// n_ctx), 0 when no fit was judged.
 	Context int64
+	// Level, Low and High are the picked variant's fit on Worker (nil
+	// when unknown or no variant was picked).
+	Level     *fit.Level
+	Low, High *uint64
 }
 
 // Run starts the TUI on opt.Output and blocks until the user picks a model

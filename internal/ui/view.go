@@ -73,6 +73,9 @@ func (m Model) headerView() string {
 	}
 	parts := []string{m.styles.AppName.Render("modelbrowser")}
 	info := []string{queryText(m.query), "by " + m.query.Sort}
+	if m.demo {
+		info = append([]string{"demo data"}, info...) // first: nothing here is the Hub's
+	}
 	if m.list.compatOnly {
 		info = append(info, "compatible only")
 	} else {
@@ -81,18 +84,18 @@ func (m Model) headerView() string {
 	if m.list.fitsOnly {
 		info = append(info, "fits only")
 	}
-	if m.demo {
-		info = append(info, "demo data")
-	}
 	if c := m.cache.text(m.now); c != "" {
 		info = append(info, c)
 	}
 	parts = append(parts, m.styles.Header.Render(strings.Join(info, " · ")))
 	left := strings.Join(parts, "  ")
-	// The machine and the context stay whole; the search's words give way.
-	right := machineText(m.fitCfg.machine) + " · " + contextText(m.context)
+	// The list's choices (worker, context) stay whole, the machine beside
+	// them while they take at most half the width; the search's words
+	// give way first.
+	choices := m.workerText() + " · " + m.contextText()
+	right := machineText(m.fitCfg.machine) + " · " + choices
 	if ansi.StringWidth(right) > m.width/2 {
-		right = contextText(m.context) // narrow: the name and query keep room
+		right = choices
 	}
 	if m.pageLoading && m.fatal == "" {
 		loading := m.spinner.View() + " searching"
@@ -143,8 +146,8 @@ func (m Model) emptyText() string {
 		return "  Searching the Hub for " + q + "…"
 	case len(m.list.all) == 0:
 		return "  No models found for " + q + ". s starts another search."
-	case m.list.fitsOnly && m.list.hiddenUnfit() > 0:
-		return fmt.Sprintf("  None of the models loaded so far fits this machine (%s). m shows them.", contextText(m.context))
+	case m.list.fitsOnly && m.list.hiddenUnfit() > 0 && m.list.hidden() < len(m.list.all):
+		return fmt.Sprintf("  None of the models loaded so far fits this machine (%s, %s). m shows them.", m.workerText(), m.contextText())
 	case m.list.compatOnly && len(m.list.all) == 1:
 		return "  The one model found is not compatible. c shows it."
 	case m.list.compatOnly:
@@ -183,13 +186,14 @@ func (m Model) statusView() string {
 	} else {
 		parts = append(parts, fmt.Sprintf("%d shown", shown))
 	}
-	if m.list.compatOnly {
-		parts = append(parts, fmt.Sprintf("%d hidden as incompatible", m.list.hidden()))
+	incompatible, unfit := m.list.hiddenCounts()
+	if m.list.compatOnly || m.list.fitsOnly {
+		parts = append(parts, fmt.Sprintf("%d hidden as incompatible", incompatible))
 	} else {
 		parts = append(parts, fmt.Sprintf("%d compatible", len(m.list.compat)))
 	}
 	if m.list.fitsOnly {
-		parts = append(parts, fmt.Sprintf("%d hidden as too big", m.list.hiddenUnfit()))
+		parts = append(parts, fmt.Sprintf("%d hidden as not fitting", unfit))
 	}
 	if m.cache.dropped > 0 {
 		parts = append(parts, fmt.Sprintf("%d unreadable left out", m.cache.dropped))
