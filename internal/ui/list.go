@@ -34,7 +34,7 @@ type listModel struct {
 	worker  string
 	notHere map[string]bool
 	width   int
-	height   int
+	height  int
 	// beforeFilter is the model highlighted when the filter was opened,
 	// where cancelling it goes back to.
 	beforeFilter *item

@@ -33,10 +33,22 @@ func (m *Model) layout() {
 // layout does not move under the user. The full help gives way on short
 // terminals.
 func (m Model) helpHeight() int {
-	if h := m.keys.fullHelpHeight(); m.help.ShowAll && m.height-2-h >= 5 {
+	if h := m.keys.fullHelpHeight() + 1; m.help.ShowAll && m.height-2-h >= 5 {
 		return h
 	}
 	return 1
+}
+
+// helpView is the help line, or the full help with the header's words
+// explained above it.
+func (m Model) helpView() string {
+	if m.helpHeight() == 1 {
+		return m.help.View(m.keys)
+	}
+	legend := m.styles.Subtle.Render(ansi.Truncate(
+		"ctx model (≤32k): each model's own context, up to the worker's limit; +/- set one · w: the list's worker",
+		m.width, "…"))
+	return legend + "\n" + m.help.View(m.keys)
 }
 
 // View draws the whole screen, exactly width × height.
@@ -60,7 +72,7 @@ func (m Model) View() string {
 	b.WriteByte('\n')
 	b.WriteString(m.statusView())
 	b.WriteByte('\n')
-	b.WriteString(fitBox(m.help.View(m.keys), m.width, m.helpHeight()))
+	b.WriteString(fitBox(m.helpView(), m.width, m.helpHeight()))
 	return fitBox(b.String(), m.width, m.height)
 }
 
