@@ -199,7 +199,14 @@ func TestOfflineWithNothingCached(t *testing.T) {
 	code, out, errOut := h.run("search", "llama")
 	assert.Equal(t, exitError, code)
 	assert.Empty(t, out)
-	assert.Contains(t, errOut, "offline")
+	assert.Contains(t, errOut, "HF_HUB_OFFLINE=1 sends none to the Hub", "names the variable the user set")
+	assert.NotContains(t, errOut, "hf:", "no package names")
+
+	delete(h.vars, "HF_HUB_OFFLINE")
+	code, _, errOut = h.run("search", "llama", "--offline")
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, errOut, "--offline sends none to the Hub", "names the flag the user passed")
+	assert.NotContains(t, errOut, "HF_HUB_OFFLINE")
 	assert.Empty(t, h.hub.Requests())
 }
 
@@ -273,4 +280,33 @@ func assertNotInDir(t *testing.T, dir, secret string) {
 		return nil
 	})
 	assert.Positive(t, n, "the cache holds files")
+}
+
+// TestDemoForSearchAndCheck: --demo answers search and check from the
+// built-in sample Hub, in process: no request to HF_ENDPOINT, nothing on
+// disk, the same words as online.
+func TestDemoForSearchAndCheck(t *testing.T) {
+	h := newHarness(t)
+	h.vars["HF_ENDPOINT"] = "http://" + closedPort(t) // nothing there: the demo needs no network
+	code, out, errOut := h.run("search", "qwen", "--demo")
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, out, "Qwen/Qwen2.5-0.5B-Instruct-GGUF")
+
+	code, out, errOut = h.run("search", "qwen", "--demo", "--fit", "--json", "--memory", "16GiB")
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, out, `"level":"fits"`)
+
+	code, out, errOut = h.run("check", "Qwen/Qwen2.5-0.5B-Instruct-GGUF", "--demo")
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, out, "✓ compatible")
+	assert.Contains(t, out, "Files and fit")
+
+	code, _, errOut = h.run("check", "nobody/nothing", "--demo")
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, errOut, "not found")
+	assert.NotContains(t, errOut, "hf:")
+
+	_, err := os.Stat(h.cache)
+	assert.True(t, os.IsNotExist(err), "--demo writes no cache: %v", err)
+	assert.Empty(t, h.hub.Requests())
 }

@@ -30,7 +30,6 @@ func newRootCmd(e *env) *cobra.Command {
 		author     string
 		filters    []string
 		pickFormat string
-		demo       bool
 	)
 	cmd := &cobra.Command{
 		Use:   "modelbrowser [QUERY]",
@@ -67,7 +66,7 @@ $(modelbrowser qwen) hands it to a script. Exit 0 picked, 1 nothing picked,
 				return fmt.Errorf("the interactive browser needs a terminal on stdin and stderr; in scripts use 'modelbrowser search' or 'modelbrowser check'")
 			}
 			ctx := cmd.Context()
-			sess, err := common.open(ctx, e, true, demo)
+			sess, err := common.open(ctx, e, true, false)
 			if err != nil {
 				return err
 			}
@@ -81,7 +80,8 @@ $(modelbrowser qwen) hands it to a script. Exit 0 picked, 1 nothing picked,
 				NoColor:    e.getenv("NO_COLOR") != "",
 				Machine:    sess.Machine.Fit,
 				Context:    sess.Overrides.Context,
-				Demo:       demo,
+				Demo:       common.demo,
+				NextStep:   app.NextStep,
 			})
 			if err != nil {
 				return err
@@ -109,7 +109,6 @@ $(modelbrowser qwen) hands it to a script. Exit 0 picked, 1 nothing picked,
 	fs.StringArrayVar(&filters, "filter", nil, "only models with this `TAG` (repeatable)")
 	fs.StringVar(&pickFormat, "pick-format", "id", "what a pick prints on stdout: id or json")
 	fixed(cmd, "pick-format", "id", "json")
-	fs.BoolVar(&demo, "demo", false, "browse the built-in sample Hub: no network, no token, nothing on disk")
 	fs.Bool("version", false, "print the version (as the version command)") // cobra answers it
 
 	cmd.Version = app.ReadBuildVersion(version).String()

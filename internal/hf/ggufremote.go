@@ -97,7 +97,11 @@ func (c *Client) GGUFInfo(ctx context.Context, id, sha, file string) (gguf.Info,
 		}
 	}
 	if c.cfg.Offline {
-		return gguf.Info{}, GGUFStats{}, newError(Offline, nil, "offline mode (HF_HUB_OFFLINE) and no GGUF header of %s cached", text.OneLine(file, 100))
+		by := "offline mode"
+		if c.cfg.OfflineBy != "" {
+			by = c.cfg.OfflineBy
+		}
+		return gguf.Info{}, GGUFStats{}, newError(Offline, nil, "no GGUF header of %s cached, and %s sends no request to the Hub", text.OneLine(file, 100), by)
 	}
 	var stats GGUFStats
 	ans, _, err := c.flight.do(ctx, key, func(ctx context.Context) (*answer, error) {

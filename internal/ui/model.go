@@ -61,6 +61,8 @@ type Model struct {
 	autoPages   int
 	cache       cacheState
 	fatal       string // the first search failed and there is nothing to show
+	fatalNext   string // what to do about it (Options.NextStep)
+	nextStep    func(error) string
 	footerErr   string // a recoverable error; cleared by the next key
 
 	list       listModel
@@ -141,6 +143,7 @@ func New(opt Options) Model {
 		fitCfg:      fitConfig{catalog: opt.Catalog, machine: opt.Machine},
 		context:     max(0, opt.Context),
 		demo:        opt.Demo,
+		nextStep:    opt.NextStep,
 		maxFacts:    defaultFactLookups,
 		tick:        tickAfter,
 	}

@@ -58,6 +58,10 @@ type Options struct {
 	Context int64
 	// Demo makes the header say "demo data".
 	Demo bool
+	// NextStep says what to do after an error, "" for nothing to add
+	// (app.NextStep); the error screen prints it under the error. Nil
+	// adds nothing.
+	NextStep func(error) string
 }
 
 // Result is how the TUI ended.

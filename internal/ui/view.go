@@ -176,6 +176,12 @@ func (m Model) fatalView() string {
 	for _, l := range strings.Split(ansi.Wrap(m.fatal, max(1, m.width-4), ""), "\n") {
 		b.WriteString("  " + l + "\n")
 	}
+	if m.fatalNext != "" {
+		b.WriteString("\n")
+		for _, l := range strings.Split(ansi.Wrap(m.fatalNext, max(1, m.width-4), ""), "\n") {
+			b.WriteString("  " + l + "\n")
+		}
+	}
 	return b.String()
 }
 
