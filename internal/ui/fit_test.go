@@ -224,7 +224,7 @@ func TestContextSteppingRecomputes(t *testing.T) {
 
 	m = press(t, m, "-", "s", "q", "w", "e", "n", "enter")
 	assert.Equal(t, int64(16384), m.context, "a new search keeps the context")
-	assert.Equal(t, "llmqwen", m.query.Text, "the prompt started from the last search")
+	assert.Equal(t, "qwen", m.query.Text, "typing replaced the last search, selected in the prompt")
 }
 
 func TestStepContextStops(t *testing.T) {

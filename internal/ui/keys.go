@@ -38,6 +38,7 @@ type KeyMap struct {
 
 	Submit key.Binding // the search prompt
 	Cancel key.Binding
+	Clear  key.Binding // the prompt's own ctrl+u, named in the help
 	Retry  key.Binding // the error screen
 
 	pickDesc string // Pick's description in the full help
@@ -97,6 +98,7 @@ func defaultKeyMap(pickFormat string) KeyMap {
 
 		Submit: nb([]string{"enter"}, "enter", "search"),
 		Cancel: nb([]string{"esc"}, "esc", "cancel"),
+		Clear:  nb([]string{"ctrl+u"}, "ctrl+u", "clears"),
 		Retry:  nb([]string{"r"}, "r", "retry"),
 	}
 }
@@ -193,6 +195,7 @@ func (k *KeyMap) setState(s keyState) {
 
 	k.Submit.SetEnabled(s.prompting)
 	k.Cancel.SetEnabled(s.prompting)
+	k.Clear.SetEnabled(s.prompting)
 	k.Retry.SetEnabled(s.fatal)
 }
 
@@ -208,7 +211,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 		down.SetEnabled(false)
 	}
 	return []key.Binding{
-		k.Retry, k.Submit, k.Cancel, k.AcceptFilter, k.CancelFilter,
+		k.Retry, k.Submit, k.Cancel, k.Clear, k.AcceptFilter, k.CancelFilter,
 		k.Open, k.Back, focus, k.Worker, k.Filter, k.ClearFilter, k.Pick, k.Help, k.Quit,
 		up, down, k.Toggle, k.FitsOnly, k.Search, k.Sort, k.Refresh,
 	}
@@ -226,7 +229,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Open, k.Focus, k.Back, k.Worker, k.Filter, k.ClearFilter},
 		{k.Toggle, k.FitsOnly, up, down, k.Search, k.Sort},
 		{k.Refresh, k.Retry, k.Pick, k.Help, k.Quit, k.ForceQuit},
-		{k.Submit, k.Cancel},
+		{k.Submit, k.Cancel, k.Clear},
 	}
 }
 

@@ -78,6 +78,10 @@ type Model struct {
 
 	prompting bool
 	prompt    textinput.Model
+	// promptFresh is true while the prompt holds the last query as it
+	// was: selected, so that typing replaces it; a cursor key keeps it
+	// for editing.
+	promptFresh bool
 
 	worker string // chosen with w; "" means each model's recommended worker
 	result Result
@@ -315,6 +319,7 @@ func (m Model) updateKey(k tea.KeyMsg) (Model, tea.Cmd) {
 		m.prompting = true
 		m.prompt.SetValue(m.query.Text)
 		m.prompt.CursorEnd()
+		m.setPromptFresh(m.query.Text != "")
 		cmd = m.prompt.Focus()
 	case key.Matches(k, m.keys.Sort):
 		q := m.query
@@ -343,9 +348,31 @@ func (m Model) promptKey(k tea.KeyMsg) (Model, tea.Cmd) {
 		m.prompt.Blur()
 		return m, nil
 	}
+	if m.promptFresh {
+		switch {
+		case k.Type == tea.KeyRunes || k.Type == tea.KeySpace:
+			m.prompt.SetValue("") // typing replaces the selected query
+		case k.Type == tea.KeyBackspace || k.Type == tea.KeyDelete || k.Type == tea.KeyCtrlU:
+			m.prompt.SetValue("")
+			m.setPromptFresh(false)
+			return m, nil
+		}
+		m.setPromptFresh(false) // typed over, or a cursor key: editing
+	}
 	var cmd tea.Cmd
 	m.prompt, cmd = m.prompt.Update(k)
 	return m, cmd
+}
+
+// setPromptFresh marks the prompt's text as the selected last query (on)
+// or as text being edited.
+func (m *Model) setPromptFresh(on bool) {
+	m.promptFresh = on
+	if on {
+		m.prompt.TextStyle = m.styles.Selection
+	} else {
+		m.prompt.TextStyle = lipgloss.NewStyle()
+	}
 }
 
 // updateList hands msg to the list, then lets the detail follow the
