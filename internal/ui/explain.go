@@ -75,14 +75,16 @@ func (e *explainer) findings(it *item) map[compat.Message]bool {
 }
 
 func (e *explainer) verdictLine(it *item) string {
+	// The same words as check's (compat.Mark), the warnings listed under it.
 	v := it.judged.Verdict
-	switch {
-	case !v.Compatible: // no confidence to speak of: "none" says nothing
-		return e.st.Incompatible.Render("✗ Not compatible")
-	case len(it.warnings()) > 0: // as listed under it
-		return e.st.Warning.Render("! Compatible, with warnings") + " · confidence " + string(v.Confidence)
+	switch mark := it.mark(); mark {
+	case compat.MarkIncompatible: // no confidence to speak of: "none" says nothing
+		return e.st.Incompatible.Render(mark.Words())
+	case compat.MarkWarnings:
+		return e.st.Warning.Render(mark.Words()) + " · confidence " + string(v.Confidence)
+	default:
+		return e.st.Compatible.Render(mark.Words()) + " · confidence " + string(v.Confidence)
 	}
-	return e.st.Compatible.Render("✓ Compatible") + " · confidence " + string(v.Confidence)
 }
 
 // worker explains the verdict for the worker `w` selected, but for what

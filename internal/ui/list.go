@@ -8,6 +8,8 @@ import (
 	"github.com/charmbracelet/bubbles/list"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/modelbrowser/modelbrowser/internal/compat"
 )
 
 // listModel is the results pane: every loaded model, the compatible-only
@@ -361,13 +363,13 @@ func (d rowDelegate) Render(w io.Writer, m list.Model, index int, li list.Item) 
 	var b strings.Builder
 	b.Grow(d.cols.width + 16)
 	b.WriteString(gutter)
-	switch it.badge {
-	case badgeCompatible:
-		b.WriteString(d.styles.Compatible.Render(it.badge.symbol()))
-	case badgeWarnings:
-		b.WriteString(d.styles.Warning.Render(it.badge.symbol()))
+	switch mark := it.mark(); mark {
+	case compat.MarkCompatible:
+		b.WriteString(d.styles.Compatible.Render(string(mark)))
+	case compat.MarkWarnings:
+		b.WriteString(d.styles.Warning.Render(string(mark)))
 	default:
-		b.WriteString(d.styles.Incompatible.Render(it.badge.symbol()))
+		b.WriteString(d.styles.Incompatible.Render(string(mark)))
 	}
 	b.WriteByte(' ')
 	b.WriteString(d.cols.row(it, d.worker, d.notHere, d.styles, style))

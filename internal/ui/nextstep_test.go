@@ -2,6 +2,8 @@ package ui
 
 import (
 	"fmt"
+	"net"
+	"syscall"
 	"strings"
 	"testing"
 
@@ -26,10 +28,15 @@ func TestErrorScreenSaysWhatToDoNext(t *testing.T) {
 		want []string
 		next bool
 	}{
-		"DNS failure": {err: &hf.Error{Kind: hf.Network, Message: "cannot resolve huggingface.co: no such host"},
+		"DNS failure": {err: &hf.Error{Kind: hf.Network, Message: "cannot resolve huggingface.co: no such host",
+			Err: &net.DNSError{Name: "huggingface.co", Err: "no such host", IsNotFound: true}},
 			want: []string{"cannot resolve huggingface.co: no such host"}, next: true},
-		"connection refused": {err: fmt.Errorf("page 1: %w", &hf.Error{Kind: hf.Network, Message: "cannot reach 127.0.0.1:1: connection refused"}),
+		"connection refused": {err: fmt.Errorf("page 1: %w", &hf.Error{Kind: hf.Network, Message: "cannot reach 127.0.0.1:1: connection refused",
+			Err: &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}}),
 			want: []string{"cannot reach 127.0.0.1:1"}, next: true},
+		"an answer that broke": {err: &hf.Error{Kind: hf.Network, Message: "the connection to huggingface.co broke while reading",
+			Err: &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}},
+			want: []string{"broke while reading"}},
 		"the Hub failed": {err: &hf.Error{Kind: hf.Unavailable, Status: 503, Message: "the Hub is unavailable"},
 			want: []string{"the Hub is unavailable (HTTP 503)"}},
 	}
