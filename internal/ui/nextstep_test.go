@@ -3,8 +3,8 @@ package ui
 import (
 	"fmt"
 	"net"
-	"syscall"
 	"strings"
+	"syscall"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
