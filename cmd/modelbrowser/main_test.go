@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -286,6 +287,7 @@ func assertNotInDir(t *testing.T, dir, secret string) {
 // built-in sample Hub, in process: no request to HF_ENDPOINT, nothing on
 // disk, the same words as online.
 func TestDemoForSearchAndCheck(t *testing.T) {
+	t.Cleanup(debug.FreeOSMemory) // the demo Hub renders GGUF headers in this process
 	h := newHarness(t)
 	h.vars["HF_ENDPOINT"] = "http://" + closedPort(t) // nothing there: the demo needs no network
 	code, out, errOut := h.run("search", "qwen", "--demo")
