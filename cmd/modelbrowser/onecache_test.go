@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"runtime/debug"
 	"testing"
 	"time"
 
@@ -23,11 +22,9 @@ import (
 // --offline` gives the same first page and `check MODEL --offline` the
 // model with its files' fit, without a request.
 func TestOneCacheForAllCommands(t *testing.T) {
-	// In process, the fake Hub renders the GGUF headers here: handed back
-	// to the OS after, so TestBinaryEndlessBody's RSS bound reads its child.
-	t.Cleanup(debug.FreeOSMemory)
 	const repo = "Qwen/Qwen2.5-0.5B-Instruct-GGUF"
 	h := newHarness(t)
+	freeHeadersAfter(t, h)
 
 	// Online: the search prints what the browser is about to show.
 	code, online, errOut := h.run("search", "Qwen2.5-0.5B", "--no-cache")
