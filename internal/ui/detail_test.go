@@ -89,7 +89,7 @@ func TestWCyclesWorkersRecommendedFirst(t *testing.T) {
 
 	var seen []string
 	for range 6 {
-		seen = append(seen, m.detail.worker+"/"+m.worker)
+		seen = append(seen, m.detail.worker+"/"+m.list.worker)
 		m = press(t, m, "w")
 	}
 	assert.Equal(t, []string{"llm-worker-rbee-cuda/", "llm-worker-rbee-cpu/llm-worker-rbee-cpu", "llm-worker-rbee-cuda/llm-worker-rbee-cuda",

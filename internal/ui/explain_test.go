@@ -50,7 +50,7 @@ func explained(t *testing.T, id string, w, h int) (string, int) {
 	it := m.list.selected()
 	require.True(t, it.detailed)
 	width := m.detail.contentWidth()
-	text, _ := explainWithFit(m.styles, it, it.shownWorker(m.worker), m.now, width, false, fitPane{cfg: m.fitCfg, cursor: m.detail.cursor})
+	text, _ := explainWithFit(m.styles, it, it.shownWorker(m.list.worker), m.now, width, false, fitPane{cfg: m.fitCfg, cursor: m.detail.cursor})
 	return ansi.Strip(text), width
 }
 

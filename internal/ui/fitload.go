@@ -87,7 +87,7 @@ func (m *Model) judgeFits() tea.Cmd {
 	if m.listVisible() {
 		for _, li := range m.list.onScreen() {
 			it := li.(*item)
-			m.fitCfg.judgeFit(it, m.context, it.shownWorker(m.worker))
+			m.fitCfg.judgeFit(it, m.context, it.shownWorker(m.list.worker))
 		}
 	}
 	if !m.fitDirty {
@@ -96,7 +96,7 @@ func (m *Model) judgeFits() tea.Cmd {
 	m.fitDirty = false
 	unfit := map[*item]bool{}
 	for _, it := range m.list.all {
-		if m.fitCfg.fitHidden(it, m.context, it.shownWorker(m.worker)) {
+		if m.fitCfg.fitHidden(it, m.context, it.shownWorker(m.list.worker)) {
 			unfit[it] = true
 		}
 	}
@@ -114,7 +114,7 @@ func (m *Model) showDetail(it *item, loading bool) {
 		m.detail.show(nil, "", false, m.now)
 		return
 	}
-	w := it.shownWorker(m.worker)
+	w := it.shownWorker(m.list.worker)
 	m.fitCfg.judgeFit(it, m.context, w)
 	m.detail.show(it, w, loading, m.now)
 }
@@ -126,7 +126,7 @@ func (m *Model) stepContext(dir int) {
 	if it == nil {
 		return
 	}
-	w := it.shownWorker(m.worker)
+	w := it.shownWorker(m.list.worker)
 	next := stepContext(m.context, m.fitCfg.defaultContext(it, w), m.fitCfg.workerLimit(w), dir)
 	if next == m.context {
 		return
@@ -202,7 +202,7 @@ func (m Model) canStepContext(dir int) bool {
 	if it == nil {
 		return false
 	}
-	w := it.shownWorker(m.worker)
+	w := it.shownWorker(m.list.worker)
 	for _, cw := range m.fitCfg.compatibleWorkers(it.judged.Verdict) {
 		if cw.Name == w {
 			return stepContext(m.context, m.fitCfg.defaultContext(it, w), cw.MaxContext, dir) != m.context

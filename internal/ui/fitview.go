@@ -249,7 +249,7 @@ func (m Model) contextText() string {
 		return "ctx " + text.HumanContext(m.context)
 	}
 	if it := m.list.selected(); it != nil {
-		if limit := m.fitCfg.workerLimit(it.shownWorker(m.worker)); limit > 0 {
+		if limit := m.fitCfg.workerLimit(it.shownWorker(m.list.worker)); limit > 0 {
 			return "ctx model (≤" + text.HumanContext(limit) + ")"
 		}
 	}

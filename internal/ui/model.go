@@ -83,7 +83,6 @@ type Model struct {
 	// for editing.
 	promptFresh bool
 
-	worker string // chosen with w; "" means each model's recommended worker
 	result Result
 
 	// The fit (fitview.go, fitload.go): what judgements weigh against,
@@ -392,7 +391,7 @@ func (m Model) pick() (Model, tea.Cmd) {
 	if it == nil {
 		return m, nil
 	}
-	w := it.shownWorker(m.worker)
+	w := it.shownWorker(m.list.worker)
 	m.fitCfg.judgeFit(it, m.context, w)
 	var chosen *fit.VariantFit
 	if m.detailOpen && m.focus == focusDetail && m.detail.showing(it.judged.Model.ID) {
@@ -428,8 +427,7 @@ func (m Model) noPickWhy(it *item, w string) string {
 // cycleWorker moves the list's worker one step (worker.go): every row's
 // FIT, what m hides, the detail and p follow it.
 func (m *Model) cycleWorker() {
-	m.worker = m.fitCfg.nextWorker(m.worker)
-	m.list.setWorker(m.worker)
+	m.list.setWorker(m.fitCfg.nextWorker(m.list.worker))
 	m.fitDirty = true // what m hides follows the worker
 }
 

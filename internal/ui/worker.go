@@ -170,7 +170,7 @@ func (c fitConfig) needs(name string) (what, flag string) {
 // (recommended)" for the highlighted model's recommended worker, "worker
 // cuda (not on this machine)", "worker metal (planning)".
 func (m Model) workerText() string {
-	name := m.worker
+	name := m.list.worker
 	it := m.list.selected()
 	if name == "" {
 		if it == nil || it.judged.Verdict.RecommendedWorker == "" {
@@ -180,7 +180,7 @@ func (m Model) workerText() string {
 	}
 	s := "worker " + m.fitCfg.shortWorker(name)
 	switch {
-	case m.worker == "":
+	case m.list.worker == "":
 		s += " (recommended)"
 	case m.fitCfg.notHere(name):
 		s += " (not on this machine)"

@@ -27,12 +27,12 @@ func TestWorkerIsTheListsChoice(t *testing.T) {
 	assert.Equal(t, "✓ Q8_0         7.5G", fitCellOf(t, m, ggufRepo))
 
 	m = press(t, m, "w")
-	assert.Equal(t, "llm-worker-rbee-cpu", m.worker)
+	assert.Equal(t, "llm-worker-rbee-cpu", m.list.worker)
 	assert.Contains(t, header(m), "worker cpu ·", "chosen: no longer 'recommended'")
 	assert.Equal(t, "✓ Q8_0         7.5G", fitCellOf(t, m, ggufRepo), "the same worker, the same cell")
 
 	m = press(t, m, "w")
-	require.Equal(t, "llm-worker-rbee-cuda", m.worker)
+	require.Equal(t, "llm-worker-rbee-cuda", m.list.worker)
 	assert.Contains(t, header(m), "worker cuda (not on this machine)")
 	for _, id := range []string{ggufRepo, phi3, "meta-llama/Llama-3.1-8B-Instruct"} {
 		assert.Equal(t, notHereCell, fitCellOf(t, m, id), "%s loads on cuda, which is not here", id)
@@ -41,7 +41,7 @@ func TestWorkerIsTheListsChoice(t *testing.T) {
 	assert.Equal(t, "-", fitCellOf(t, m, "openai-community/gpt2"), "- stays incompatible")
 
 	m = press(t, m, "w", "w", "w")
-	assert.Empty(t, m.worker, "and back to each model's recommended worker")
+	assert.Empty(t, m.list.worker, "and back to each model's recommended worker")
 	assert.Contains(t, header(m), "worker cpu (recommended)")
 	assert.Equal(t, "✓ Q8_0         7.5G", fitCellOf(t, m, ggufRepo))
 }
@@ -54,7 +54,7 @@ func TestWorkerNotHereDetailAndPick(t *testing.T) {
 	m := fitModel(t, newFake(fixtureModels(), 50), compat.DefaultCatalog(), testMachine(), 80, 40)
 	m = press(t, m, "j", "j", "w", "w")
 	require.Equal(t, ggufRepo, selectedID(m))
-	require.Equal(t, "llm-worker-rbee-cuda", m.worker)
+	require.Equal(t, "llm-worker-rbee-cuda", m.list.worker)
 
 	m, cmd := update(m, keyMsg("p"))
 	assert.False(t, quits(cmd), "no bare repo for a GGUF repo")
@@ -76,7 +76,7 @@ func TestWorkerNotHereDetailAndPick(t *testing.T) {
 func TestWorkerPlannedWithFigures(t *testing.T) {
 	m := fitModel(t, newFake(fixtureModels(), 50), compat.DefaultCatalog(), memory(16*fit.GiB), 80, 40)
 	m = press(t, m, "j", "j", "w", "w", "w")
-	require.Equal(t, "llm-worker-rbee-metal", m.worker)
+	require.Equal(t, "llm-worker-rbee-metal", m.list.worker)
 	assert.Contains(t, header(m), "worker metal (planning)")
 	cell := fitCellOf(t, m, ggufRepo)
 	assert.NotEqual(t, notHereCell, cell)
@@ -104,7 +104,7 @@ func TestWorkerPlansCUDAWithVRAM(t *testing.T) {
 	mach.GPUs = []fit.GPU{{Name: "--vram", Free: 24 * fit.GiB, Source: "--vram"}}
 	m := fitModel(t, newFake(fixtureModels(), 50), compat.DefaultCatalog(), mach, 120, 30)
 	m = press(t, m, "w", "w")
-	require.Equal(t, "llm-worker-rbee-cuda", m.worker)
+	require.Equal(t, "llm-worker-rbee-cuda", m.list.worker)
 	assert.Contains(t, header(m), "worker cuda (planning)", "cuda does not run on macOS: planned")
 	assert.Regexp(t, `^✓ \S+ +\d`, fitCellOf(t, m, ggufRepo))
 }
