@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -285,30 +284,30 @@ func assertNotInDir(t *testing.T, dir, secret string) {
 
 // TestDemoForSearchAndCheck: --demo answers search and check from the
 // built-in sample Hub, in process: no request to HF_ENDPOINT, nothing on
-// disk, the same words as online.
+// disk, the same words as online. (The binary: the demo Hub renders its
+// GGUF headers in its own process.)
 func TestDemoForSearchAndCheck(t *testing.T) {
-	t.Cleanup(debug.FreeOSMemory) // the demo Hub renders GGUF headers in this process
-	h := newHarness(t)
-	h.vars["HF_ENDPOINT"] = "http://" + closedPort(t) // nothing there: the demo needs no network
-	code, out, errOut := h.run("search", "qwen", "--demo")
-	require.Equal(t, exitOK, code, errOut)
-	assert.Contains(t, out, "Qwen/Qwen2.5-0.5B-Instruct-GGUF")
+	b := newBin(t)
+	b.vars["HF_ENDPOINT"] = "http://" + closedPort(t) // nothing there: the demo needs no network
+	r := b.run("search", "qwen", "--demo")
+	require.Equal(t, exitOK, r.code, "%s", r)
+	assert.Contains(t, r.stdout, "Qwen/Qwen2.5-0.5B-Instruct-GGUF")
 
-	code, out, errOut = h.run("search", "qwen", "--demo", "--fit", "--json", "--memory", "16GiB")
-	require.Equal(t, exitOK, code, errOut)
-	assert.Contains(t, out, `"level":"fits"`)
+	r = b.run("search", "qwen", "--demo", "--fit", "--json", "--memory", "16GiB")
+	require.Equal(t, exitOK, r.code, "%s", r)
+	assert.Contains(t, r.stdout, `"level":"fits"`)
 
-	code, out, errOut = h.run("check", "Qwen/Qwen2.5-0.5B-Instruct-GGUF", "--demo")
-	require.Equal(t, exitOK, code, errOut)
-	assert.Contains(t, out, "✓ compatible")
-	assert.Contains(t, out, "Files and fit")
+	r = b.run("check", "Qwen/Qwen2.5-0.5B-Instruct-GGUF", "--demo")
+	require.Equal(t, exitOK, r.code, "%s", r)
+	assert.Contains(t, r.stdout, "✓ compatible")
+	assert.Contains(t, r.stdout, "Files and fit")
 
-	code, _, errOut = h.run("check", "nobody/nothing", "--demo")
-	assert.Equal(t, exitError, code)
-	assert.Contains(t, errOut, "not found")
-	assert.NotContains(t, errOut, "hf:")
+	r = b.run("check", "nobody/nothing", "--demo")
+	assert.Equal(t, exitError, r.code)
+	assert.Contains(t, r.stderr, "not found")
+	assert.NotContains(t, r.stderr, "hf:")
 
-	_, err := os.Stat(h.cache)
+	_, err := os.Stat(b.cache)
 	assert.True(t, os.IsNotExist(err), "--demo writes no cache: %v", err)
-	assert.Empty(t, h.hub.Requests())
+	assert.Empty(t, b.hub.Requests())
 }

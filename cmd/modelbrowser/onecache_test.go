@@ -24,7 +24,7 @@ import (
 func TestOneCacheForAllCommands(t *testing.T) {
 	const repo = "Qwen/Qwen2.5-0.5B-Instruct-GGUF"
 	h := newHarness(t)
-	freeHeadersAfter(t, h)
+	freeHeadersAfter(t, h.hub)
 
 	// Online: the search prints what the browser is about to show.
 	code, online, errOut := h.run("search", "Qwen2.5-0.5B", "--no-cache")

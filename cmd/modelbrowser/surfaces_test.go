@@ -17,6 +17,7 @@ import (
 
 	"github.com/modelbrowser/modelbrowser/internal/app"
 	"github.com/modelbrowser/modelbrowser/internal/fit"
+	"github.com/modelbrowser/modelbrowser/internal/hf/hubtest"
 	"github.com/modelbrowser/modelbrowser/internal/query"
 	"github.com/modelbrowser/modelbrowser/internal/ui"
 )
@@ -36,16 +37,20 @@ func TestOneModelEverySurface(t *testing.T) {
 		"Qwen/Qwen3-8B-GGUF":              {"!", "✗"},
 		"Qwen/Qwen2-VL-7B-Instruct":       {"✗", "-"}, // no worker runs qwen2_vl
 	}
-	h := newHarness(t)
-	freeHeadersAfter(t, h)
+	// The commands run as the binary, so that what they read lives in
+	// their own processes, not in this one (see freeHeadersAfter).
+	b := newBin(t)
+	freeHeadersAfter(t, b.hub)
 	const mem = "8GiB"
-
-	code, plain, errOut := h.run("search", "--all", "--author", "Qwen")
-	require.Equal(t, exitOK, code, errOut)
-	code, withFit, errOut := h.run("search", "--all", "--author", "Qwen", "--fit", "--memory", mem)
-	require.Equal(t, exitOK, code, errOut)
-	code, js, errOut := h.run("search", "--all", "--author", "Qwen", "--fit", "--memory", mem, "--json")
-	require.Equal(t, exitOK, code, errOut)
+	run := func(args ...string) string {
+		t.Helper()
+		r := b.run(args...)
+		require.Equal(t, exitOK, r.code, "%s", r)
+		return r.stdout
+	}
+	plain := run("search", "--all", "--author", "Qwen")
+	withFit := run("search", "--all", "--author", "Qwen", "--fit", "--memory", mem)
+	js := run("search", "--all", "--author", "Qwen", "--fit", "--memory", mem, "--json")
 	var doc []struct {
 		ID         string       `json:"id"`
 		Compatible bool         `json:"compatible"`
@@ -56,7 +61,7 @@ func TestOneModelEverySurface(t *testing.T) {
 	for _, d := range doc {
 		levels[d.ID] = d.Fit
 	}
-	browser := browserRows(t, h, mem)
+	browser := browserRows(t, b.vars, mem)
 
 	for id, want := range models {
 		t.Run(id, func(t *testing.T) {
@@ -66,8 +71,9 @@ func TestOneModelEverySurface(t *testing.T) {
 			assert.Equal(t, want.mark, markFit, "search --fit: the same mark")
 			assert.True(t, strings.HasPrefix(cell, want.fitGlyph), "search --fit's FIT %q", cell)
 
-			code, out, errOut := h.run("check", id, "--memory", mem)
-			require.Contains(t, []int{exitOK, exitNegative}, code, errOut)
+			r := b.run("check", id, "--memory", mem)
+			require.Contains(t, []int{exitOK, exitNegative}, r.code, "%s", r)
+			out := r.stdout
 			words := strings.Fields(strings.SplitN(out, "\n", 3)[1])[0]
 			assert.Equal(t, want.mark, words, "check: %s", out)
 
@@ -95,9 +101,9 @@ func TestOneModelEverySurface(t *testing.T) {
 // counts the parent's pages): the testing package may keep the test's
 // cleanups, and the Server with them, so its header cache is dropped
 // (AddRepos of nothing empties it) before the memory is freed.
-func freeHeadersAfter(t *testing.T, h *harness) {
+func freeHeadersAfter(t *testing.T, hub *hubtest.Server) {
 	t.Cleanup(func() {
-		h.hub.AddRepos()
+		hub.AddRepos()
 		debug.FreeOSMemory()
 	})
 }
@@ -130,11 +136,11 @@ type browserRow struct{ mark, fit string }
 
 // browserRows are the browser's rows (all models shown) once every FIT
 // cell is in: mark and FIT cell with its spaces collapsed, by id.
-func browserRows(t *testing.T, h *harness, mem string) map[string]browserRow {
+func browserRows(t *testing.T, vars map[string]string, mem string) map[string]browserRow {
 	t.Helper()
 	over, err := app.ParseOverrides(mem, "", "")
 	require.NoError(t, err)
-	e := env{getenv: func(k string) string { return h.vars[k] }, stderr: &bytes.Buffer{}}
+	e := env{getenv: func(k string) string { return vars[k] }, stderr: &bytes.Buffer{}}
 	sess, err := app.Open(context.Background(), e.app(), app.Options{}, over, true, false)
 	require.NoError(t, err)
 	defer sess.Hub.Close()
