@@ -163,10 +163,12 @@ func (m Model) Init() tea.Cmd {
 	return tea.Batch(fetchPage(m.ctx, m.searcher, m.catalog, m.query, m.seq, "", m.refresh), m.spinner.Tick)
 }
 
-// Update reads the clock once, lets the message's owner handle it, then,
-// whatever the message was, asks for what the rows on screen lack: the
-// next page while the list does not fill the screen or the cursor nears
-// its end, and the contexts of the rows in view. Last, it re-enables the
+// Update reads the clock once and lets the message's owner handle it.
+// Then, when the message can change what is on screen (changesView), it
+// asks for what the rows in view lack: the next page while the list does
+// not fill the screen or the cursor nears its end, the contexts and fit
+// facts of the rows in view, and their judgements at the list's worker
+// and context. A spinner's tick asks for nothing. Last, it re-enables the
 // keys for the state it leaves.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if k, ok := msg.(tea.KeyMsg); ok && k.Type == tea.KeyRunes && len(k.Runes) > 1 && !k.Paste && !m.typing() {
@@ -174,13 +176,27 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	m.now = m.clock()
 	m, cmd := m.update(msg)
-	_, pressed := msg.(tea.KeyMsg)
-	more, look, facts, judged := m.maybeLoadMore(!pressed), m.lookUpContexts(), m.lookUpFacts(), m.judgeFits()
-	if more != nil || look != nil || facts != nil || judged != nil {
-		cmd = tea.Batch(cmd, more, look, facts, judged)
+	if changesView(msg) {
+		_, pressed := msg.(tea.KeyMsg)
+		more, look, facts, judged := m.maybeLoadMore(!pressed), m.lookUpContexts(), m.lookUpFacts(), m.judgeFits()
+		if more != nil || look != nil || facts != nil || judged != nil {
+			cmd = tea.Batch(cmd, more, look, facts, judged)
+		}
 	}
 	m.syncKeys()
 	return m, cmd
+}
+
+// changesView reports whether msg can change which rows are on screen or
+// what is known of them: results or answers arrived, a key, a new size,
+// the filter's matches, a rate-limit wait's second (its end lets the
+// requests go). Nothing else asks for anything.
+func changesView(msg tea.Msg) bool {
+	switch msg.(type) {
+	case tea.KeyMsg, tea.WindowSizeMsg, pageFetchedMsg, detailFetchedMsg, factsFetchedMsg, waitTickedMsg, list.FilterMatchesMsg:
+		return true
+	}
+	return false
 }
 
 // typing reports whether keys are text now: the search prompt or the

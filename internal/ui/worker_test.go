@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -154,4 +156,26 @@ func TestHelpExplainsTheContext(t *testing.T) {
 	assert.Contains(t, ansi.Strip(m.View()), "ctx model (≤32k): each model's own context, up to the worker's limit")
 	m = press(t, m, "?", "-")
 	assert.Contains(t, header(m), "ctx 16k", "a number once chosen")
+}
+
+// TestTicksAskForNothing: loading follows the messages that change what
+// is on screen; a spinner's tick, however many, asks the Hub for nothing,
+// while a new size does.
+func TestTicksAskForNothing(t *testing.T) {
+	f := newFake(fixtureModels(), 50)
+	m := newTestModel(f, 120, 30)
+	m.maxFacts, m.maxLookups = 0, 0 // nothing asked while the page comes in
+	pages := messagesOfType[pageFetchedMsg](m.Init())
+	require.Len(t, pages, 1)
+	m, _ = update(m, pages[0])
+	m.maxFacts, m.maxLookups = defaultFactLookups, defaultLookups
+
+	m, cmd := update(m, spinner.TickMsg{})
+	assert.Empty(t, messagesOfType[factsFetchedMsg](cmd), "a tick asks for no facts")
+	assert.Empty(t, messagesOfType[detailFetchedMsg](cmd), "nor details")
+	assert.Zero(t, m.factLookups)
+
+	m, cmd = update(m, tea.WindowSizeMsg{Width: 120, Height: 30})
+	assert.NotEmpty(t, messagesOfType[factsFetchedMsg](cmd), "the rows in view are asked for")
+	assert.Positive(t, m.factLookups)
 }
