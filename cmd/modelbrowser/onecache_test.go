@@ -18,22 +18,23 @@ import (
 
 // TestOneCacheForAllCommands: what the browser fetched answers the other
 // commands offline. Browse a query and open a model's detail online (the
-// real browser over the real Hub client and cache), then `search QUERY
-// --offline` gives the same first page and `check MODEL --offline` the
-// model with its files' fit, without a request.
+// real browser over the real Hub client and cache, in this process), then
+// the binary's `search QUERY --offline` gives the same first page as
+// online and `check MODEL --offline` the model with its files' fit,
+// without a request.
 func TestOneCacheForAllCommands(t *testing.T) {
 	const repo = "Qwen/Qwen2.5-0.5B-Instruct-GGUF"
-	h := newHarness(t)
-	freeHeadersAfter(t, h.hub)
+	b := newBin(t)
+	freeHeadersAfter(t, b.hub)
 
-	// Online: the search prints what the browser is about to show.
-	code, online, errOut := h.run("search", "Qwen2.5-0.5B", "--no-cache")
-	require.Equal(t, exitOK, code, errOut)
-	require.Contains(t, online, repo)
+	// Online, without touching the cache: what the browser is about to show.
+	r := b.run("search", "Qwen2.5-0.5B", "--no-cache")
+	require.Equal(t, exitOK, r.code, "%s", r)
+	require.Contains(t, r.stdout, repo)
+	online := r.stdout
 
-	e := env{getenv: func(k string) string { return h.vars[k] }, stderr: &bytes.Buffer{}}
-	ctx := context.Background()
-	sess, err := app.Open(ctx, e.app(), app.Options{}, app.Overrides{}, true, false)
+	e := env{getenv: func(k string) string { return b.vars[k] }, stderr: &bytes.Buffer{}}
+	sess, err := app.Open(context.Background(), e.app(), app.Options{}, app.Overrides{}, true, false)
 	require.NoError(t, err)
 	m := ui.New(ui.Options{Query: query.Query{Text: "Qwen2.5-0.5B", Sort: query.SortDownloads}, Catalog: sess.Catalog,
 		Searcher: sess.Hub.Browser(), PickFormat: "id", Machine: sess.Machine.Fit})
@@ -44,21 +45,21 @@ func TestOneCacheForAllCommands(t *testing.T) {
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 	sess.Hub.Close() // the write-behind cache is on disk now
-	asked := len(h.hub.Requests())
+	asked := len(b.hub.Requests())
 	require.Positive(t, asked)
 
-	code, offline, errOut := h.run("search", "Qwen2.5-0.5B", "--offline")
-	require.Equal(t, exitOK, code, errOut)
-	assert.Equal(t, online, offline, "the browser's first page answers search")
+	r = b.run("search", "Qwen2.5-0.5B", "--offline")
+	require.Equal(t, exitOK, r.code, "%s", r)
+	assert.Equal(t, online, r.stdout, "the browser's first page answers search")
 
-	code, out, errOut := h.run("check", repo, "--offline")
-	require.Equal(t, exitOK, code, errOut)
-	assert.Contains(t, out, "✓ compatible")
-	assert.Contains(t, out, "Files and fit")
-	assert.Contains(t, out, "Q2_K")
-	assert.NotContains(t, out+errOut, "nothing cached")
+	r = b.run("check", repo, "--offline")
+	require.Equal(t, exitOK, r.code, "%s", r)
+	assert.Contains(t, r.stdout, "✓ compatible")
+	assert.Contains(t, r.stdout, "Files and fit")
+	assert.Contains(t, r.stdout, "Q2_K")
+	assert.NotContains(t, r.stdout+r.stderr, "nothing cached")
 
-	assert.Len(t, h.hub.Requests(), asked, "offline: not one request")
+	assert.Len(t, b.hub.Requests(), asked, "offline: not one request")
 }
 
 func waitForText(t *testing.T, tm *teatest.TestModel, text string) {
