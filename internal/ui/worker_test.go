@@ -179,3 +179,30 @@ func TestTicksAskForNothing(t *testing.T) {
 	assert.NotEmpty(t, messagesOfType[factsFetchedMsg](cmd), "the rows in view are asked for")
 	assert.Positive(t, m.factLookups)
 }
+
+// TestShortWorker: the header names a worker without the prefix every
+// catalog worker shares, whole when that would leave two alike or nothing.
+func TestShortWorker(t *testing.T) {
+	cat := func(names ...string) fitConfig {
+		var c compat.Catalog
+		for _, n := range names {
+			c.Workers = append(c.Workers, compat.Worker{Name: n, Device: "cpu"})
+		}
+		return fitConfig{catalog: c}
+	}
+	tests := []struct {
+		cfg        fitConfig
+		name, want string
+	}{
+		{fitConfig{catalog: compat.DefaultCatalog()}, "llm-worker-rbee-cuda", "cuda"},
+		{cat("llm-cpu", "llm-cuda"), "llm-cuda", "cuda"}, // whole words: not "uda"
+		{cat("alone"), "alone", "alone"},
+		{cat("a", "b"), "b", "b"},
+		{cat("w-", "w-x"), "w-", "w-"}, // nothing would be left of one
+		{cat("x-1", "x-1-big"), "x-1-big", "1-big"},
+		{cat("k-\x1b[2Jz", "k-y"), "k-\x1b[2Jz", "z"}, // sanitized
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, tt.cfg.shortWorker(tt.name), "%q", tt.name)
+	}
+}
