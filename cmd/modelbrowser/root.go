@@ -94,7 +94,7 @@ $(modelbrowser qwen) hands it to a script. Exit 0 picked, 1 nothing picked,
 			// sanitised by the browser; written inert all the same.
 			pick := text.Sanitize(res.Pick)
 			if pickFormat == "json" {
-				return text.WriteJSON(e.stdout, report.Pick{Verdict: res.Judged.Verdict, Pick: pick, Variant: report.NewPickVariant(res.Variant),
+				return text.WriteJSON(e.stdout, report.Pick{Verdict: res.Judged.Verdict, Mark: res.Judged.Verdict.Mark(true).Word(), Pick: pick, Variant: report.NewPickVariant(res.Variant),
 					SHA: res.SHA, Worker: res.Worker, Context: res.Context, Level: res.Level, Low: res.Low, High: res.High})
 			}
 			_, err = fmt.Fprintln(e.stdout, pick)

@@ -25,8 +25,9 @@ import (
 // TestOneModelEverySurface renders each model's verdict and fit through
 // every surface with the same flags (--memory 8GiB) and compares the
 // words: search's mark, search --fit's mark and FIT cell, check's verdict
-// words and level, search --fit --json's level, and the browser's list
-// row (mark and FIT cell). One model, one mark, one FIT cell.
+// words and level, the JSON's mark (search and check) and level, and the
+// browser's list row (mark and FIT cell). One model, one mark, one FIT
+// cell.
 func TestOneModelEverySurface(t *testing.T) {
 	// One author's models keep the GGUF headers the fake Hub renders in
 	// this process few (see freeHeadersAfter).
@@ -52,15 +53,16 @@ func TestOneModelEverySurface(t *testing.T) {
 	withFit := run("search", "--all", "--author", "Qwen", "--fit", "--memory", mem)
 	js := run("search", "--all", "--author", "Qwen", "--fit", "--memory", mem, "--json")
 	var doc []struct {
-		ID         string       `json:"id"`
-		Compatible bool         `json:"compatible"`
-		Fit        *fit.Summary `json:"fit"`
+		ID   string       `json:"id"`
+		Mark string       `json:"mark"`
+		Fit  *fit.Summary `json:"fit"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(js), &doc))
-	levels := map[string]*fit.Summary{}
+	levels, jsonMarks := map[string]*fit.Summary{}, map[string]string{}
 	for _, d := range doc {
-		levels[d.ID] = d.Fit
+		levels[d.ID], jsonMarks[d.ID] = d.Fit, d.Mark
 	}
+	word := map[string]string{"✓": "compatible", "!": "warnings", "✗": "incompatible"}
 	browser := browserRows(t, b.vars, mem)
 
 	for id, want := range models {
@@ -76,6 +78,14 @@ func TestOneModelEverySurface(t *testing.T) {
 			out := r.stdout
 			words := strings.Fields(strings.SplitN(out, "\n", 3)[1])[0]
 			assert.Equal(t, want.mark, words, "check: %s", out)
+			assert.Equal(t, word[want.mark], jsonMarks[id], "search --json's mark")
+			r = b.run("check", id, "--memory", mem, "--json")
+			require.Contains(t, []int{exitOK, exitNegative}, r.code, "%s", r)
+			var chk struct {
+				Mark string `json:"mark"`
+			}
+			require.NoError(t, json.Unmarshal([]byte(r.stdout), &chk))
+			assert.Equal(t, word[want.mark], chk.Mark, "check --json's mark")
 
 			row, ok := browser[id]
 			require.True(t, ok, "%s in the browser", id)

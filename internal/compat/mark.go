@@ -52,6 +52,17 @@ func (m Mark) Words() string {
 	return "✗ incompatible"
 }
 
+// Word is the mark in JSON: "compatible", "warnings", "incompatible".
+func (m Mark) Word() string {
+	switch m {
+	case MarkCompatible:
+		return "compatible"
+	case MarkWarnings:
+		return "warnings"
+	}
+	return "incompatible"
+}
+
 // Short is the mark in a table's narrow column: "✓ ok", "! warn", "✗ no".
 func (m Mark) Short() string {
 	switch m {

@@ -12,8 +12,11 @@ import (
 // the popularity figures the list shows.
 type SearchElement struct {
 	compat.Verdict
-	Downloads int64 `json:"downloads"`
-	Likes     int64 `json:"likes"`
+	// Mark is the verdict's mark as a word (compat.Mark.Word), the same
+	// as the table's, check's and the browser's.
+	Mark      string `json:"mark"`
+	Downloads int64  `json:"downloads"`
+	Likes     int64  `json:"likes"`
 	// Fit is the short fit of search --fit: the context, the best file
 	// per worker and the largest context that fits.
 	Fit *fit.Summary `json:"fit,omitempty"`
@@ -33,7 +36,7 @@ func SearchJSON(w io.Writer, js []compat.Judged, fits []*fit.Result) error {
 			buf = append(buf, ',')
 		}
 		buf = append(buf, '\n')
-		el := SearchElement{Verdict: js[i].Verdict, Downloads: js[i].Model.Downloads, Likes: js[i].Model.Likes}
+		el := SearchElement{Verdict: js[i].Verdict, Mark: js[i].Verdict.Mark(true).Word(), Downloads: js[i].Model.Downloads, Likes: js[i].Model.Likes}
 		if i < len(fits) && fits[i] != nil {
 			sum := fits[i].Summary()
 			el.Fit = &sum
@@ -65,6 +68,7 @@ func SearchJSON(w io.Writer, js []compat.Judged, fits []*fit.Result) error {
 // (level, low, high; null when unknown).
 type Pick struct {
 	compat.Verdict
+	Mark    string       `json:"mark"`
 	Pick    string       `json:"pick"`
 	Variant *PickVariant `json:"variant"`
 	SHA     string       `json:"sha"`
@@ -121,5 +125,7 @@ func WorkersJSON(w io.Writer, c compat.Catalog, m fit.Machine) error {
 // its files could not be read).
 type Check struct {
 	compat.Verdict
-	Fit *fit.Result `json:"fit"`
+	// Mark is the verdict's mark as a word (compat.Mark.Word).
+	Mark string      `json:"mark"`
+	Fit  *fit.Result `json:"fit"`
 }
