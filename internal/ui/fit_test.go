@@ -203,7 +203,7 @@ func TestContextSteppingRecomputes(t *testing.T) {
 	assert.Contains(t, m.View(), "ctx model (≤32k)")
 
 	m = press(t, m, "-")
-	assert.Equal(t, int64(16384), m.context)
+	assert.Equal(t, int64(16384), m.list.context)
 	assert.Equal(t, int64(16384), it.fit.res.Context)
 	assert.Less(t, high(m, "Q8_0"), at32k, "half the KV cache")
 	assert.Equal(t, at32k-high(m, "Q8_0"), uint64(28*16384*4*256*2), "exactly the 16k tokens of cache given back")
@@ -212,18 +212,18 @@ func TestContextSteppingRecomputes(t *testing.T) {
 	assert.Contains(t, m.View(), "16k (16384) tokens")
 
 	m = press(t, m, "-", "-", "-", "-", "-")
-	assert.Equal(t, int64(2048), m.context, "clamped at 2048")
+	assert.Equal(t, int64(2048), m.list.context, "clamped at 2048")
 	assert.False(t, m.keys.CtxDown.Enabled(), "- does nothing more: the help says so")
 	assert.True(t, m.keys.CtxUp.Enabled())
 	m = press(t, m, "+", "+", "+", "+")
-	assert.Equal(t, int64(0), m.context, "32k is the model's default: back to it")
+	assert.Equal(t, int64(0), m.list.context, "32k is the model's default: back to it")
 	m = press(t, m, "+")
-	assert.Equal(t, int64(0), m.context, "the worker's limit (32k) is the top")
+	assert.Equal(t, int64(0), m.list.context, "the worker's limit (32k) is the top")
 	assert.False(t, m.keys.CtxUp.Enabled())
 	assert.Equal(t, at32k, high(m, "Q8_0"))
 
 	m = press(t, m, "-", "s", "q", "w", "e", "n", "enter")
-	assert.Equal(t, int64(16384), m.context, "a new search keeps the context")
+	assert.Equal(t, int64(16384), m.list.context, "a new search keeps the context")
 	assert.Equal(t, "qwen", m.query.Text, "typing replaced the last search, selected in the prompt")
 }
 

@@ -87,7 +87,7 @@ func (m *Model) judgeFits() tea.Cmd {
 	if m.listVisible() {
 		for _, li := range m.list.onScreen() {
 			it := li.(*item)
-			m.fitCfg.judgeFit(it, m.context, it.shownWorker(m.list.worker))
+			m.fitCfg.judgeFit(it, m.list.context, it.shownWorker(m.list.worker))
 		}
 	}
 	if !m.fitDirty {
@@ -96,7 +96,7 @@ func (m *Model) judgeFits() tea.Cmd {
 	m.fitDirty = false
 	unfit := map[*item]bool{}
 	for _, it := range m.list.all {
-		if m.fitCfg.fitHidden(it, m.context, it.shownWorker(m.list.worker)) {
+		if m.fitCfg.fitHidden(it, m.list.context, it.shownWorker(m.list.worker)) {
 			unfit[it] = true
 		}
 	}
@@ -115,7 +115,7 @@ func (m *Model) showDetail(it *item, loading bool) {
 		return
 	}
 	w := it.shownWorker(m.list.worker)
-	m.fitCfg.judgeFit(it, m.context, w)
+	m.fitCfg.judgeFit(it, m.list.context, w)
 	m.detail.show(it, w, loading, m.now)
 }
 
@@ -127,11 +127,11 @@ func (m *Model) stepContext(dir int) {
 		return
 	}
 	w := it.shownWorker(m.list.worker)
-	next := stepContext(m.context, m.fitCfg.defaultContext(it, w), m.fitCfg.workerLimit(w), dir)
-	if next == m.context {
+	next := stepContext(m.list.context, m.fitCfg.defaultContext(it, w), m.fitCfg.workerLimit(w), dir)
+	if next == m.list.context {
 		return
 	}
-	m.context = next
+	m.list.context = next
 	m.fitDirty = true
 	if m.detailVisible() {
 		m.showDetail(it, m.detail.loading)
@@ -205,7 +205,7 @@ func (m Model) canStepContext(dir int) bool {
 	w := it.shownWorker(m.list.worker)
 	for _, cw := range m.fitCfg.compatibleWorkers(it.judged.Verdict) {
 		if cw.Name == w {
-			return stepContext(m.context, m.fitCfg.defaultContext(it, w), cw.MaxContext, dir) != m.context
+			return stepContext(m.list.context, m.fitCfg.defaultContext(it, w), cw.MaxContext, dir) != m.list.context
 		}
 	}
 	return false

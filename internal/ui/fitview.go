@@ -244,12 +244,12 @@ func machineText(m fit.Machine) string {
 // contextText is the browser's context for the header: "ctx 16k", or
 // with none chosen "ctx model (≤32k)": each model's own, capped at the
 // limit of the highlighted model's shown worker (? help says so).
-func (m Model) contextText() string {
-	if m.context != 0 {
-		return "ctx " + text.HumanContext(m.context)
+func (m Model) contextText(c choices) string {
+	if c.context != 0 {
+		return "ctx " + text.HumanContext(c.context)
 	}
 	if it := m.list.selected(); it != nil {
-		if limit := m.fitCfg.workerLimit(it.shownWorker(m.list.worker)); limit > 0 {
+		if limit := m.fitCfg.workerLimit(it.shownWorker(c.worker)); limit > 0 {
 			return "ctx model (≤" + text.HumanContext(limit) + ")"
 		}
 	}

@@ -12,6 +12,16 @@ import (
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 )
 
+// choices are the list's choices, one value: the worker and context
+// every row is judged for and which rows show. The header renders them
+// (view.go); w, + and -, c and m change them.
+type choices struct {
+	worker     string // "" for each model's recommended worker
+	context    int64  // 0 for each model's own, up to the worker's limit
+	compatOnly bool
+	fitsOnly   bool
+}
+
 // listModel is the results pane: every loaded model, the compatible-only
 // view of them, and the bubbles list that draws the visible page.
 type listModel struct {
@@ -24,16 +34,13 @@ type listModel struct {
 	compat []list.Item // the compatible ones
 	byID   map[string]*item
 
-	compatOnly bool
-	// fitsOnly hides the models in unfit: those whose recommended worker
-	// has no best variant (the root decides, fitview.go).
-	fitsOnly bool
-	unfit    map[*item]bool
-	sort     string // the search's order, which the last column shows
-	// worker is the list's worker ("" for each model's recommended one),
-	// and notHere the catalog's workers that cannot run on this machine:
-	// what the FIT column shows (worker.go).
-	worker  string
+	choices
+	// unfit are the models fitsOnly hides: those whose shown worker has
+	// no best variant (the root decides, fitview.go).
+	unfit map[*item]bool
+	sort  string // the search's order, which the last column shows
+	// notHere are the catalog's workers that cannot run on this machine:
+	// their FIT cells say so (worker.go).
 	notHere map[string]bool
 	width   int
 	height  int
@@ -68,7 +75,7 @@ func newListModel(st *Styles, keys KeyMap) listModel {
 	l.SetStatusBarItemName("model", "models")
 	l.Styles.NoItems = st.Subtle.PaddingLeft(2)       // "No models." when a filter matches none
 	l.FilterInput.Cursor.SetMode(cursor.CursorStatic) // a blinking cursor redraws for nothing
-	return listModel{styles: st, list: l, byID: map[string]*item{}, compatOnly: true}
+	return listModel{styles: st, list: l, byID: map[string]*item{}, choices: choices{compatOnly: true}}
 }
 
 // SetSize gives the pane its size: one line of column titles, the rest rows.

@@ -86,10 +86,8 @@ type Model struct {
 	result Result
 
 	// The fit (fitview.go, fitload.go): what judgements weigh against,
-	// the browser's context (0: each model's default; + and - step it),
-	// and the Facts calls out.
+	// and the Facts calls out. (The context is among the list's choices.)
 	fitCfg      fitConfig
-	context     int64
 	demo        bool
 	factLookups int
 	maxFacts    int
@@ -144,7 +142,6 @@ func New(opt Options) Model {
 		maxLookups:  defaultLookups,
 		prompt:      pr,
 		fitCfg:      fitConfig{catalog: opt.Catalog, machine: opt.Machine},
-		context:     max(0, opt.Context),
 		demo:        opt.Demo,
 		nextStep:    opt.NextStep,
 		maxFacts:    defaultFactLookups,
@@ -152,6 +149,7 @@ func New(opt Options) Model {
 	}
 	m.list = newListModel(m.styles, keys)
 	m.list.notHere = m.fitCfg.notHereSet()
+	m.list.context = max(0, opt.Context)
 	m.list.setSort(q.Sort)
 	m.detail = newDetailModel(m.styles, m.fitCfg)
 	m.syncKeys()
@@ -408,7 +406,7 @@ func (m Model) pick() (Model, tea.Cmd) {
 		return m, nil
 	}
 	w := it.shownWorker(m.list.worker)
-	m.fitCfg.judgeFit(it, m.context, w)
+	m.fitCfg.judgeFit(it, m.list.context, w)
 	var chosen *fit.VariantFit
 	if m.detailOpen && m.focus == focusDetail && m.detail.showing(it.judged.Model.ID) {
 		chosen = m.detail.highlighted()
@@ -437,7 +435,7 @@ func (m Model) noPickWhy(it *item, w string) string {
 	case it.factsState != factsIn:
 		return "the files of " + it.id + " are still loading: p again in a moment"
 	}
-	return "no file of " + it.id + " fits " + sw + " at " + m.contextText() + ": highlight one in the detail (enter) and p picks it, or - lowers the context"
+	return "no file of " + it.id + " fits " + sw + " at " + m.contextText(m.list.choices) + ": highlight one in the detail (enter) and p picks it, or - lowers the context"
 }
 
 // cycleWorker moves the list's worker one step (worker.go): every row's

@@ -88,14 +88,8 @@ func (m Model) headerView() string {
 	if m.demo {
 		info = append([]string{"demo data"}, info...) // first: nothing here is the Hub's
 	}
-	if m.list.compatOnly {
-		info = append(info, "compatible only")
-	} else {
-		info = append(info, "showing all")
-	}
-	if m.list.fitsOnly {
-		info = append(info, "fits only")
-	}
+	c := m.list.choices // the list's choices, rendered here as one value
+	info = append(info, m.filtersText(c)...)
 	if c := m.cache.text(m.now); c != "" {
 		info = append(info, c)
 	}
@@ -104,10 +98,10 @@ func (m Model) headerView() string {
 	// The list's choices (worker, context) stay whole, the machine beside
 	// them while they take at most half the width; the search's words
 	// give way first.
-	choices := m.workerText() + " · " + m.contextText()
-	right := machineText(m.fitCfg.machine) + " · " + choices
+	judged := m.workerText(c) + " · " + m.contextText(c)
+	right := machineText(m.fitCfg.machine) + " · " + judged
 	if ansi.StringWidth(right) > m.width/2 {
-		right = choices
+		right = judged
 	}
 	if m.pageLoading && m.fatal == "" {
 		loading := m.spinner.View() + " searching"
@@ -117,6 +111,19 @@ func (m Model) headerView() string {
 		right = loading + " · " + right
 	}
 	return spread(left, right, m.width)
+}
+
+// filtersText is which rows the choices show: "compatible only" or
+// "showing all", and "fits only".
+func (m Model) filtersText(c choices) []string {
+	out := []string{"showing all"}
+	if c.compatOnly {
+		out[0] = "compatible only"
+	}
+	if c.fitsOnly {
+		out = append(out, "fits only")
+	}
+	return out
 }
 
 // queryText is the search as the header shows it: “qwen” from meta-llama
@@ -159,7 +166,7 @@ func (m Model) emptyText() string {
 	case len(m.list.all) == 0:
 		return "  No models found for " + q + ". s starts another search."
 	case m.list.fitsOnly && m.list.hiddenUnfit() > 0 && m.list.hidden() < len(m.list.all):
-		return fmt.Sprintf("  None of the models loaded so far fits this machine (%s, %s). m shows them.", m.workerText(), m.contextText())
+		return fmt.Sprintf("  None of the models loaded so far fits this machine (%s, %s). m shows them.", m.workerText(m.list.choices), m.contextText(m.list.choices))
 	case m.list.compatOnly && len(m.list.all) == 1:
 		return "  The one model found is not compatible. c shows it."
 	case m.list.compatOnly:

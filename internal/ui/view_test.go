@@ -81,7 +81,7 @@ func TestViewDetail(t *testing.T) {
 	t.Run("120x40 fit table at 8k", func(t *testing.T) {
 		m := started(t, newFake(fixtureModels(), 50), 120, 40)
 		m = press(t, m, "j", "j", "enter", "-", "-")
-		require.Equal(t, int64(8192), m.context)
+		require.Equal(t, int64(8192), m.list.context)
 		requireGolden(t, m)
 	})
 	t.Run("120x40 incompatible", func(t *testing.T) {

@@ -169,8 +169,8 @@ func (c fitConfig) needs(name string) (what, flag string) {
 // workerText is the list's worker for the header: "worker cpu
 // (recommended)" for the highlighted model's recommended worker, "worker
 // cuda (not on this machine)", "worker metal (planning)".
-func (m Model) workerText() string {
-	name := m.list.worker
+func (m Model) workerText(c choices) string {
+	name := c.worker
 	it := m.list.selected()
 	if name == "" {
 		if it == nil || it.judged.Verdict.RecommendedWorker == "" {
@@ -180,7 +180,7 @@ func (m Model) workerText() string {
 	}
 	s := "worker " + m.fitCfg.shortWorker(name)
 	switch {
-	case m.list.worker == "":
+	case c.worker == "":
 		s += " (recommended)"
 	case m.fitCfg.notHere(name):
 		s += " (not on this machine)"
