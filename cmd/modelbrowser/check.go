@@ -65,7 +65,7 @@ recommended worker), 2 error.`,
 				return silentExit(exitError) // nothing partial on stdout
 			}
 			if asJSON {
-				if err := text.WriteJSON(e.stdout, report.Check{Verdict: c.Verdict, URL: report.HubURL(c.Verdict.ID), Fit: c.Fit}); err != nil {
+				if err := text.WriteJSON(e.stdout, report.Check{Verdict: c.Verdict, URL: report.HubURL(c.Verdict.ID), Mark: c.Verdict.Mark(true).Word(), Fit: c.Fit}); err != nil {
 					return err
 				}
 			} else {

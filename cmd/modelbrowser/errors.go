@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/modelbrowser/modelbrowser/internal/app"
 	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
@@ -85,6 +86,9 @@ func (e *env) exit(cmd *cobra.Command, err error) int {
 		e.note(msg)
 	default:
 		e.note(err.Error())
+		if next := app.NextStep(err); next != "" {
+			e.note(next)
+		}
 	}
 	return exitError
 }

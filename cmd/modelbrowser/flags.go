@@ -19,6 +19,7 @@ type commonFlags struct {
 	offline     bool
 	refresh     bool
 	noCache     bool
+	demo        bool
 	fit         fitFlags
 	// speed: the command judges speed (FIT_POLICY.md section 7), so the
 	// CPU's bandwidth is probed and GGUF tensor infos are read.
@@ -31,6 +32,7 @@ func (c *commonFlags) register(cmd *cobra.Command) {
 	fs.BoolVar(&c.offline, "offline", false, "send no request; answer from the cache only (also HF_HUB_OFFLINE=1)")
 	fs.BoolVar(&c.refresh, "refresh", false, "revalidate cached answers with the Hub")
 	fs.BoolVar(&c.noCache, "no-cache", false, "neither read nor write the cache")
+	fs.BoolVar(&c.demo, "demo", false, "use the built-in sample Hub: no network, no token, nothing on disk")
 	c.fit.register(fs)
 }
 
@@ -40,8 +42,10 @@ func workersFlag(cmd *cobra.Command, file *string) {
 	_ = cmd.MarkFlagFilename("workers")
 }
 
-// open checks the flags and opens the session (see app.Open).
+// open checks the flags and opens the session (see app.Open): on the
+// built-in sample Hub with --demo (or demo).
 func (c *commonFlags) open(ctx context.Context, e *env, refreshable, demo bool) (*app.Session, error) {
+	demo = demo || c.demo
 	opts := app.Options{WorkersFile: c.workersFile, Offline: c.offline, Refresh: c.refresh, NoCache: c.noCache}
 	if err := opts.Validate(); err != nil {
 		return nil, usageError{err.Error()}

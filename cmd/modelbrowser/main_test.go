@@ -215,7 +215,14 @@ func TestOfflineWithNothingCached(t *testing.T) {
 	code, out, errOut := h.run("search", "llama")
 	assert.Equal(t, exitError, code)
 	assert.Empty(t, out)
-	assert.Contains(t, errOut, "offline")
+	assert.Contains(t, errOut, "HF_HUB_OFFLINE=1 sends none to the Hub", "names the variable the user set")
+	assert.NotContains(t, errOut, "hf:", "no package names")
+
+	delete(h.vars, "HF_HUB_OFFLINE")
+	code, _, errOut = h.run("search", "llama", "--offline")
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, errOut, "--offline sends none to the Hub", "names the flag the user passed")
+	assert.NotContains(t, errOut, "HF_HUB_OFFLINE")
 	assert.Empty(t, h.hub.Requests())
 }
 
@@ -289,4 +296,34 @@ func assertNotInDir(t *testing.T, dir, secret string) {
 		return nil
 	})
 	assert.Positive(t, n, "the cache holds files")
+}
+
+// TestDemoForSearchAndCheck: --demo answers search and check from the
+// built-in sample Hub, in process: no request to HF_ENDPOINT, nothing on
+// disk, the same words as online. (The binary: the demo Hub renders its
+// GGUF headers in its own process.)
+func TestDemoForSearchAndCheck(t *testing.T) {
+	b := newBin(t)
+	b.vars["HF_ENDPOINT"] = "http://" + closedPort(t) // nothing there: the demo needs no network
+	r := b.run("search", "qwen", "--demo")
+	require.Equal(t, exitOK, r.code, "%s", r)
+	assert.Contains(t, r.stdout, "Qwen/Qwen2.5-0.5B-Instruct-GGUF")
+
+	r = b.run("search", "qwen", "--demo", "--fit", "--json", "--memory", "16GiB")
+	require.Equal(t, exitOK, r.code, "%s", r)
+	assert.Contains(t, r.stdout, `"level":"fits"`)
+
+	r = b.run("check", "Qwen/Qwen2.5-0.5B-Instruct-GGUF", "--demo")
+	require.Equal(t, exitOK, r.code, "%s", r)
+	assert.Contains(t, r.stdout, "✓ compatible")
+	assert.Contains(t, r.stdout, "Files and fit")
+
+	r = b.run("check", "nobody/nothing", "--demo")
+	assert.Equal(t, exitError, r.code)
+	assert.Contains(t, r.stderr, "not found")
+	assert.NotContains(t, r.stderr, "hf:")
+
+	_, err := os.Stat(b.cache)
+	assert.True(t, os.IsNotExist(err), "--demo writes no cache: %v", err)
+	assert.Empty(t, b.hub.Requests())
 }

@@ -58,8 +58,13 @@ func closedPort(t *testing.T) string {
 	return addr
 }
 
+// noNetworkLine is the line after an error that says the Hub cannot be
+// reached (DNS failure, connection refused).
+const noNetworkLine = "modelbrowser: try --demo to see the program without a network, --offline for what is cached, or set HF_ENDPOINT for a mirror\n"
+
 // Every way the network fails gives one clear line and exit 2, within the
-// timeout and its retries, on a cold cache.
+// timeout and its retries, on a cold cache; a Hub that cannot be reached
+// adds a line saying what to do next.
 func TestBinaryNetworkFaults(t *testing.T) {
 	t.Parallel()
 	tests := map[string]struct {
@@ -126,7 +131,16 @@ func TestBinaryNetworkFaults(t *testing.T) {
 			b := newBin(t)
 			tc.setup(t, b)
 			r := b.run("check", "openai-community/gpt2")
+			if first, next, two := strings.Cut(r.stderr, "\n"+noNetworkLine); two {
+				// A Hub that cannot be reached: the error, then what to do.
+				require.Empty(t, next, "%s", r)
+				r.stderr = first + "\n"
+			} else {
+				assert.NotContains(t, []string{"connection refused"}, name, "refused says what to do next: %s", r)
+				assert.NotContains(t, r.stderr, "cannot resolve", "a DNS failure says what to do next: %s", r)
+			}
 			requireOneLineError(t, r)
+			assert.False(t, strings.HasPrefix(r.stderr, "modelbrowser: hf:"), "no package names: %s", r)
 			for _, m := range tc.msgs {
 				assert.Contains(t, r.stderr, m, "%s", r)
 			}

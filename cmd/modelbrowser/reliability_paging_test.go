@@ -38,15 +38,15 @@ func TestBinarySearchPaging(t *testing.T) {
 		msg    string
 	}{
 		"missing Link":      {noLink: true, models: 14, code: exitOK},
-		"garbage Link":      {fault: list(hubtest.Fault{Page: 2, GarbageLink: true}), models: 14, code: exitError, msg: "stopped after 14 models: hf: the Hub's next-page link does not parse"},
-		"self-looping Link": {fault: list(hubtest.Fault{Page: 2, LoopNext: true}), models: 14, code: exitError, msg: "stopped after 14 models: hf: the Hub's next-page link after page 2 points back to a page already read"},
+		"garbage Link":      {fault: list(hubtest.Fault{Page: 2, GarbageLink: true}), models: 14, code: exitError, msg: "stopped after 14 models: the Hub's next-page link does not parse"},
+		"self-looping Link": {fault: list(hubtest.Fault{Page: 2, LoopNext: true}), models: 14, code: exitError, msg: "stopped after 14 models: the Hub's next-page link after page 2 points back to a page already read"},
 		"Link back to page 1": {fault: func(front string) *hubtest.Fault {
 			return &hubtest.Fault{Route: hubtest.RouteList, Page: 3, NextLink: firstPage(front)}
-		}, models: 21, code: exitError, msg: "stopped after 21 models: hf: the Hub's next-page link after page 3 points back to a page already read"},
+		}, models: 21, code: exitError, msg: "stopped after 21 models: the Hub's next-page link after page 3 points back to a page already read"},
 		"Link to another host":  {fault: list(hubtest.Fault{Page: 2, NextLink: "http://evil.example/api/models?cursor=x"}), models: 14, code: exitError, msg: "refusing a next-page link to another host (evil.example)"},
-		"page 3 fails with 500": {fault: list(hubtest.Fault{Page: 3, Status: 500}), models: 14, code: exitError, msg: "stopped after 14 models: hf: the Hub is unavailable (Internal Server Error) (HTTP 500; request id "},
-		"page 3 malformed":      {fault: list(hubtest.Fault{Page: 3, Status: 200, Body: `[{"id": "x"}, {"id":`}), models: 14, code: exitError, msg: "stopped after 14 models: hf: model 1 of the list is empty or cut short"},
-		"page 3 rate limited":   {fault: list(hubtest.Fault{Page: 3, Status: 429, Header: map[string]string{"RateLimit": `"api";r=0;t=600`}}), models: 14, code: exitError, msg: "stopped after 14 models: hf: the Hub's rate limit is reached"},
+		"page 3 fails with 500": {fault: list(hubtest.Fault{Page: 3, Status: 500}), models: 14, code: exitError, msg: "stopped after 14 models: the Hub is unavailable (Internal Server Error) (HTTP 500; request id "},
+		"page 3 malformed":      {fault: list(hubtest.Fault{Page: 3, Status: 200, Body: `[{"id": "x"}, {"id":`}), models: 14, code: exitError, msg: "stopped after 14 models: model 1 of the list is empty or cut short"},
+		"page 3 rate limited":   {fault: list(hubtest.Fault{Page: 3, Status: 429, Header: map[string]string{"RateLimit": `"api";r=0;t=600`}}), models: 14, code: exitError, msg: "stopped after 14 models: the Hub's rate limit is reached"},
 	}
 	for name, tc := range tests {
 		for _, mode := range []string{"json", "text"} {

@@ -30,7 +30,6 @@ func newRootCmd(e *env) *cobra.Command {
 		author     string
 		filters    []string
 		pickFormat string
-		demo       bool
 	)
 	cmd := &cobra.Command{
 		Use:   "modelbrowser [QUERY]",
@@ -63,7 +62,7 @@ Exit 0 picked, 1 nothing picked, 2 error.`,
 			switch {
 			case pickFormat != "id" && pickFormat != "json" && pickFormat != "path":
 				return usagef("--pick-format must be id, json or path, got %q", pickFormat)
-			case pickFormat == "path" && demo:
+			case pickFormat == "path" && common.demo:
 				return usagef("--pick-format path downloads the pick, and --demo writes nothing to disk: use id or json with --demo")
 			case !ok || !sort.Browse:
 				return usagef("--sort must be one of %s, got %q", strings.Join(query.SortNames(true), ", "), sortBy)
@@ -73,13 +72,13 @@ Exit 0 picked, 1 nothing picked, 2 error.`,
 			}
 			ctx := cmd.Context()
 			common.speed = true
-			sess, err := common.open(ctx, e, true, demo)
+			sess, err := common.open(ctx, e, true, false)
 			if err != nil {
 				return err
 			}
 			defer sess.Hub.Close()
 			var downloader ui.Downloader
-			if !demo {
+			if !common.demo {
 				downloader = sess.Hub.Downloads()
 			}
 			res, err := ui.Run(ctx, ui.Options{
@@ -92,7 +91,8 @@ Exit 0 picked, 1 nothing picked, 2 error.`,
 				NoColor:    e.getenv("NO_COLOR") != "",
 				Machine:    sess.Machine.Fit,
 				Context:    sess.Overrides.Context,
-				Demo:       demo,
+				Demo:       common.demo,
+				NextStep:   app.NextStep,
 				Hyperlinks: termTakesOSC(e.getenv("TERM")),
 				Clipboard:  termTakesOSC(e.getenv("TERM")),
 			})
@@ -111,8 +111,8 @@ Exit 0 picked, 1 nothing picked, 2 error.`,
 				_, err = fmt.Fprintln(e.stdout, res.Path)
 				return err
 			case "json":
-				return text.WriteJSON(e.stdout, report.Pick{Verdict: res.Judged.Verdict, Pick: pick, Variant: report.NewPickVariant(res.Variant),
-					SHA: res.SHA, Worker: res.Worker, Context: res.Context})
+				return text.WriteJSON(e.stdout, report.Pick{Verdict: res.Judged.Verdict, Mark: res.Judged.Verdict.Mark(true).Word(), Pick: pick, Variant: report.NewPickVariant(res.Variant),
+					SHA: res.SHA, Worker: res.Worker, Context: res.Context, Level: res.Level, Low: res.Low, High: res.High})
 			}
 			_, err = fmt.Fprintln(e.stdout, pick)
 			return err
@@ -126,7 +126,6 @@ Exit 0 picked, 1 nothing picked, 2 error.`,
 	fs.StringArrayVar(&filters, "filter", nil, "only models with this `TAG` (repeatable)")
 	fs.StringVar(&pickFormat, "pick-format", "id", "what a pick prints on stdout: id, json, or path (fetch the file if missing, print its local path)")
 	fixed(cmd, "pick-format", "id", "json", "path")
-	fs.BoolVar(&demo, "demo", false, "browse the built-in sample Hub: no network, no token, nothing on disk")
 	fs.Bool("version", false, "print the version (as the version command)") // cobra answers it
 
 	cmd.Version = app.ReadBuildVersion(version).String()

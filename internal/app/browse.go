@@ -11,8 +11,13 @@ import (
 	"github.com/modelbrowser/modelbrowser/internal/query"
 )
 
+// PageSize is how many models every list request asks for, the
+// browser's and search's alike (whatever --limit), so that a page one
+// command fetched answers the other, offline too.
+const PageSize = 100
+
 // browsePageSize is how many models the browser asks for at a time.
-const browsePageSize = 50
+const browsePageSize = PageSize
 
 // Browser is what the interactive browser asks the Hub, through the
 // cache: internal/ui's Searcher.

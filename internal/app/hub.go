@@ -49,7 +49,9 @@ func OpenHub(env Env, opts Options, refreshable bool) (*Hub, error) {
 	}
 	cfg.Warn = func(msg string) { env.note("warning: " + msg) }
 	cfg.Version = env.Version
-	cfg.Offline = cfg.Offline || opts.Offline
+	if opts.Offline {
+		cfg.Offline, cfg.OfflineBy = true, "--offline" // what the user typed last wins
+	}
 	cfg.Refresh = opts.Refresh
 	cfg.NoCache = opts.NoCache
 	if opts.Wait != nil {

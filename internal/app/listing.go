@@ -51,15 +51,10 @@ type FitPlan struct {
 	WeighOnly bool
 }
 
-// pageSize is how many models one list request asks for: exactly what is
-// wanted when every model is printed, a full page when most may be
-// filtered out.
-func (l Limits) pageSize() int {
-	if l.All {
-		return min(l.Limit, 100)
-	}
-	return 100
-}
+// pageSize is how many models one list request asks for: PageSize,
+// the browser's, even when fewer are wanted, so that one cache answers
+// both.
+func (l Limits) pageSize() int { return PageSize }
 
 // pagesNeeded is how many pages a search reads for certain, unless the
 // listing ends first: a page holds at most pageSize models, so fewer pages

@@ -132,7 +132,7 @@ func (c *Client) get(ctx context.Context, u string, cl class, dec decoder, onHea
 				return ans, err
 			}
 		}
-		return nil, newError(Offline, nil, "offline mode (HF_HUB_OFFLINE) and nothing cached for this request")
+		return nil, c.offlineError()
 	}
 	if refusalLast && !c.cfg.Refresh && c.within(refusedAt, TTLRefusal) {
 		return nil, refused
@@ -365,4 +365,14 @@ func (f *flight) do(ctx context.Context, key string, fn func(context.Context) (*
 }
 func isCtxErr(err error) bool {
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// offlineError is the answer offline to a request nothing cached answers:
+// it names what turned offline mode on, as the user wrote it.
+func (c *Client) offlineError() error {
+	by := "offline mode"
+	if c.cfg.OfflineBy != "" {
+		by = c.cfg.OfflineBy
+	}
+	return newError(Offline, nil, "nothing cached for this request, and %s sends none to the Hub", by)
 }

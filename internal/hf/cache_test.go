@@ -239,10 +239,14 @@ func TestCacheOffline(t *testing.T) {
 	assert.True(t, IsKind(err, Offline), "%v", err)
 	_, err = offline.ListPage(context.Background(), ListOptions{Query: query.Query{Text: "x"}}, "")
 	assert.True(t, IsKind(err, Offline))
-	noCache, _ := newTestClient(t, hub.URL, func(c *Config) { c.Offline = true })
+	noCache, _ := newTestClient(t, hub.URL, func(c *Config) { c.Offline, c.OfflineBy = true, "HF_HUB_OFFLINE=1" })
 	_, _, err = noCache.ModelInfo(context.Background(), "Qwen/Qwen3-0.6B", "")
 	assert.True(t, IsKind(err, Offline))
-	assert.Contains(t, err.Error(), "HF_HUB_OFFLINE")
+	assert.Equal(t, "nothing cached for this request, and HF_HUB_OFFLINE=1 sends none to the Hub", err.Error(), "names what the user set")
+	byFlag, _ := newTestClient(t, hub.URL, func(c *Config) { c.Offline, c.OfflineBy = true, "--offline" })
+	_, _, err = byFlag.ModelInfo(context.Background(), "Qwen/Qwen3-0.6B", "")
+	assert.Contains(t, err.Error(), "--offline sends none")
+	assert.NotContains(t, err.Error(), "HF_HUB_OFFLINE")
 
 	assert.Equal(t, 0, hub.Count(hubtest.RouteAny), "offline makes no request")
 }

@@ -45,8 +45,10 @@ type Config struct {
 	Version string
 
 	// Offline makes no request at all: answers come from Cache or fail
-	// with Kind Offline.
-	Offline bool
+	// with Kind Offline. OfflineBy names what turned it on, for that
+	// error ("--offline", "HF_HUB_OFFLINE=1"); "" says "offline mode".
+	Offline   bool
+	OfflineBy string
 	// Refresh revalidates cached answers (If-None-Match) instead of
 	// serving them while fresh.
 	Refresh bool
@@ -128,6 +130,9 @@ func ConfigFromEnv(getenv func(string) string, readFile func(string) ([]byte, er
 		cfg.Timeout = time.Duration(secs * float64(time.Second))
 	}
 	cfg.Offline = isTrue(getenv("HF_HUB_OFFLINE"))
+	if cfg.Offline {
+		cfg.OfflineBy = "HF_HUB_OFFLINE=" + text.OneLine(strings.TrimSpace(getenv("HF_HUB_OFFLINE")), 10)
+	}
 	cfg.AllowHTTPToken = isTrue(getenv("MODELBROWSER_ALLOW_HTTP_TOKEN"))
 	return cfg, nil
 }

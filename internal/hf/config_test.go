@@ -208,7 +208,7 @@ func TestParseRateLimit(t *testing.T) {
 
 func TestErrorIsOneLineAndMatchesKind(t *testing.T) {
 	e := &Error{Kind: RateLimited, Status: 429, RequestID: "Root=1-abc", RetryAfter: 90 * time.Second, Message: "rate limited by the Hub"}
-	assert.Equal(t, "hf: rate limited by the Hub (HTTP 429; retry after 1m30s; request id Root=1-abc)", e.Error())
+	assert.Equal(t, "rate limited by the Hub (HTTP 429; retry after 1m30s; request id Root=1-abc)", e.Error())
 	wrapped := fmt.Errorf("search: %w", e)
 	assert.True(t, IsKind(wrapped, RateLimited))
 	assert.True(t, errors.Is(wrapped, &Error{Kind: RateLimited}))

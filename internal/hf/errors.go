@@ -80,10 +80,10 @@ type Error struct {
 	code string // the Hub's X-Error-Code, kept for the cache
 }
 
-// Error is one line: the message, then status, wait and request id.
+// Error is one line: the message, then status, wait and request id. It
+// names no package: the CLI and the browser print it as it is.
 func (e *Error) Error() string {
 	var b strings.Builder
-	b.WriteString("hf: ")
 	b.WriteString(e.Message)
 	var details []string
 	if e.Status != 0 {

@@ -38,6 +38,9 @@ func (c *Client) Files(ctx context.Context, id, sha string) ([]fit.File, error) 
 	if err != nil {
 		return nil, err
 	}
+	if !ans.meta.FromCache {
+		c.keepAsInfo(c.cfg.Cache != nil && !c.cfg.NoCache, ans.body, ans.meta.FetchedAt)
+	}
 	return ans.value.([]fit.File), nil
 }
 

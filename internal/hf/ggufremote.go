@@ -106,7 +106,11 @@ func (c *Client) GGUFInfoWith(ctx context.Context, id, sha, file string, o gguf.
 		}
 	}
 	if c.cfg.Offline {
-		return gguf.Info{}, GGUFStats{}, newError(Offline, nil, "offline mode (HF_HUB_OFFLINE) and no GGUF header of %s cached", text.OneLine(file, 100))
+		by := "offline mode"
+		if c.cfg.OfflineBy != "" {
+			by = c.cfg.OfflineBy
+		}
+		return gguf.Info{}, GGUFStats{}, newError(Offline, nil, "no GGUF header of %s cached, and %s sends no request to the Hub", text.OneLine(file, 100), by)
 	}
 	var stats GGUFStats
 	flightKey := key

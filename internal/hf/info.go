@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net/http"
 	"net/url"
 	"sync"
+	"time"
 
 	"github.com/go-json-experiment/json"
 
+	"github.com/modelbrowser/modelbrowser/internal/cache"
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 	"github.com/modelbrowser/modelbrowser/internal/text"
 )
@@ -25,15 +28,12 @@ func (c *Client) ModelInfo(ctx context.Context, id, revision string) (compat.Mod
 	if err := ValidateRepoID(id); err != nil {
 		return compat.Model{}, Meta{}, err
 	}
-	u := c.cfg.Endpoint + "/api/models/" + repoPath(id)
 	if revision != "" {
 		if err := validateRevision(revision); err != nil {
 			return compat.Model{}, Meta{}, err
 		}
-		u += "/revision/" + url.PathEscape(revision)
 	}
-	q := url.Values{"expand[]": ListExpand}
-	ans, err := c.get(ctx, u+"?"+q.Encode(), classInfo, decodeModel, nil)
+	ans, err := c.get(ctx, c.infoURL(id, revision), classInfo, decodeModel, nil)
 	if err != nil {
 		return compat.Model{}, Meta{}, err
 	}
@@ -41,6 +41,36 @@ func (c *Client) ModelInfo(ctx context.Context, id, revision string) (compat.Mod
 }
 
 func decodeModel(body []byte) (any, error) { return DecodeModel(body) }
+
+// infoURL is the model info's URL, with the list's expand[].
+func (c *Client) infoURL(id, revision string) string {
+	u := c.cfg.Endpoint + "/api/models/" + repoPath(id)
+	if revision != "" {
+		u += "/revision/" + url.PathEscape(revision)
+	}
+	q := url.Values{"expand[]": ListExpand}
+	return u + "?" + q.Encode()
+}
+
+// keepAsInfo stores a model info the Hub just sent with blobs=true (the
+// full object, every field of the list's expand[] among them) also as
+// the repository's plain model info, so that check finds offline what
+// the browser's fit read: one cache for every command. An answer that
+// does not decode, or one older than what is stored, is not kept.
+func (c *Client) keepAsInfo(useCache bool, body []byte, at time.Time) {
+	if !useCache {
+		return
+	}
+	m, err := DecodeModel(body)
+	if err != nil || ValidateRepoID(m.ID) != nil {
+		return
+	}
+	key := cache.Key(http.MethodGet, c.infoURL(m.ID, ""), cache.TokenFingerprint(c.cfg.Token))
+	if e, ok := c.cfg.Cache.Get(key); ok && !e.FetchedAt.Before(at) {
+		return
+	}
+	c.put(useCache, cache.Entry{Key: key, FetchedAt: at, Status: http.StatusOK, Body: body})
+}
 
 // decodeConfigJSON decodes a config.json as encoding/json did (numbers
 // become float64, which compat.ContextFromConfig reads by the number

@@ -12,8 +12,11 @@ import (
 // the popularity figures the list shows.
 type SearchElement struct {
 	compat.Verdict
-	Downloads int64 `json:"downloads"`
-	Likes     int64 `json:"likes"`
+	// Mark is the verdict's mark as a word (compat.Mark.Word), the same
+	// as the table's, check's and the browser's.
+	Mark      string `json:"mark"`
+	Downloads int64  `json:"downloads"`
+	Likes     int64  `json:"likes"`
 	// Fit is the short fit of search --fit: the context, the best file
 	// per worker and the largest context that fits.
 	Fit *fit.Summary `json:"fit,omitempty"`
@@ -22,7 +25,7 @@ type SearchElement struct {
 // Element is j as search --json prints it; f, when not nil, adds its
 // summary (search --fit).
 func Element(j compat.Judged, f *fit.Result) SearchElement {
-	el := SearchElement{Verdict: j.Verdict, Downloads: j.Model.Downloads, Likes: j.Model.Likes}
+	el := SearchElement{Verdict: j.Verdict, Mark: j.Verdict.Mark(true).Word(), Downloads: j.Model.Downloads, Likes: j.Model.Likes}
 	if f != nil {
 		sum := f.Summary()
 		el.Fit = &sum
@@ -101,15 +104,20 @@ func SearchJSON(w io.Writer, js []compat.Judged, fits []*fit.Result) error {
 
 // Pick is what the browser's `--pick-format json` prints: the check shape
 // plus what was picked: the variant (its files with sizes; null for a
-// repository without one), the commit, the worker the user chose and the
-// context the fit was judged at.
+// repository without one), the commit, the worker the user chose, the
+// context the fit was judged at, and the variant's fit on that worker
+// (level, low, high; null when unknown).
 type Pick struct {
 	compat.Verdict
+	Mark    string       `json:"mark"`
 	Pick    string       `json:"pick"`
 	Variant *PickVariant `json:"variant"`
 	SHA     string       `json:"sha"`
 	Worker  string       `json:"worker"`
 	Context int64        `json:"context"`
+	Level   *fit.Level   `json:"level"`
+	Low     *uint64      `json:"low"`
+	High    *uint64      `json:"high"`
 }
 
 // PickVariant is the picked variant: its name, format, files and size.
@@ -159,6 +167,8 @@ func WorkersJSON(w io.Writer, c compat.Catalog, m fit.Machine) error {
 type Check struct {
 	compat.Verdict
 	// URL is the model's page on the Hub.
-	URL string      `json:"url"`
-	Fit *fit.Result `json:"fit"`
+	URL string `json:"url"`
+	// Mark is the verdict's mark as a word (compat.Mark.Word).
+	Mark string      `json:"mark"`
+	Fit  *fit.Result `json:"fit"`
 }

@@ -92,6 +92,8 @@ func appendElement(b []byte, el SearchElement) ([]byte, error) {
 	}
 	b = append(b, `,"recommended_worker":`...)
 	b, _ = appendString(b, v.RecommendedWorker)
+	b = append(b, `,"mark":`...)
+	b, _ = appendString(b, el.Mark)
 	b = append(b, `,"downloads":`...)
 	b = strconv.AppendInt(b, el.Downloads, 10)
 	b = append(b, `,"likes":`...)

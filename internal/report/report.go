@@ -128,15 +128,9 @@ func unknownFits(w io.Writer, js []compat.Judged, fits []*fit.Result) {
 	}
 }
 
-func verdictWord(v compat.Verdict) string {
-	switch {
-	case !v.Compatible:
-		return "✗ no"
-	case v.HasWarnings():
-		return "! warn"
-	}
-	return "✓ ok"
-}
+// verdictWord is the verdict's mark in the table (compat.Verdict.Mark:
+// the same as check's and the browser's); the CLI looks contexts up.
+func verdictWord(v compat.Verdict) string { return v.Mark(true).Short() }
 
 // Explanation prints the whole verdict for a person: the answer, why,
 // the facts with their sources, every worker, warnings and what to do.
@@ -144,14 +138,7 @@ func Explanation(w io.Writer, m compat.Model, v compat.Verdict) {
 	s := text.Sanitize
 	fmt.Fprintln(w, s(v.ID))
 	fmt.Fprintln(w, "  "+HubURL(v.ID))
-	verdict := "✗ incompatible"
-	if v.Compatible {
-		verdict = "✓ compatible"
-		if v.HasWarnings() {
-			verdict = "! compatible, with warnings"
-		}
-	}
-	line := fmt.Sprintf("  %s · confidence %s", verdict, v.Confidence)
+	line := fmt.Sprintf("  %s · confidence %s", v.Mark(true).Words(), v.Confidence)
 	if v.RecommendedWorker != "" {
 		line += " · recommended worker " + s(v.RecommendedWorker)
 	}

@@ -88,11 +88,13 @@ func TestWCyclesWorkersRecommendedFirst(t *testing.T) {
 	require.Equal(t, "llm-worker-rbee-cuda", m.detail.worker, "the recommended worker first")
 
 	var seen []string
-	for range 5 {
-		seen = append(seen, m.detail.worker)
+	for range 6 {
+		seen = append(seen, m.detail.worker+"/"+m.list.worker)
 		m = press(t, m, "w")
 	}
-	assert.Equal(t, []string{"llm-worker-rbee-cuda", "llm-worker-rbee-cpu", "llm-worker-rbee-metal", "llm-worker-rbee-rocm", "llm-worker-rbee-cuda"}, seen)
+	assert.Equal(t, []string{"llm-worker-rbee-cuda/", "llm-worker-rbee-cpu/llm-worker-rbee-cpu", "llm-worker-rbee-cuda/llm-worker-rbee-cuda",
+		"llm-worker-rbee-metal/llm-worker-rbee-metal", "llm-worker-rbee-rocm/llm-worker-rbee-rocm", "llm-worker-rbee-cuda/"}, seen,
+		"each model's recommended worker, then the catalog's in order, and back")
 	assert.Contains(t, m.View(), "Worker llm-worker-rbee-cpu")
 	_, cmd := update(m, keyMsg("p"))
 	require.True(t, quits(cmd))
@@ -150,7 +152,7 @@ func TestBadgeIgnoresUnknownContext(t *testing.T) {
 	badges := func(m Model) map[string]string {
 		out := map[string]string{}
 		for _, it := range m.list.all {
-			out[it.judged.Model.ID] = it.badge.symbol() + " " + it.context
+			out[it.judged.Model.ID] = string(it.mark()) + " " + it.context
 		}
 		return out
 	}
@@ -191,7 +193,7 @@ func TestDetailListsUnknownContextOnceLookedUp(t *testing.T) {
 	assert.Empty(t, messagesOfType[detailFetchedMsg](cmd), "and is not asked twice")
 	loading := m.View()
 	assert.NotContains(t, loading, "CTX_UNKNOWN", "not a warning while the lookup runs")
-	assert.Contains(t, loading, "✓ Compatible · confidence")
+	assert.Contains(t, loading, "✓ compatible · confidence")
 	assert.Contains(t, loading, "not read yet (needs config.json)")
 
 	m = run(t, m, lookups)
@@ -199,9 +201,9 @@ func TestDetailListsUnknownContextOnceLookedUp(t *testing.T) {
 	assert.Empty(t, m.footerErr, "a lookup the list made by itself fails quietly")
 	done := m.View()
 	assert.Contains(t, done, "CTX_UNKNOWN", "config.json could not be read: a real warning")
-	assert.Contains(t, done, "! Compatible, with warnings")
+	assert.Contains(t, done, "! compatible, with warnings")
 	assert.Contains(t, done, "could not be read")
-	assert.Equal(t, badgeCompatible, m.list.selected().badge, "the list still does not count it")
+	assert.Equal(t, compat.MarkWarnings, m.list.selected().mark(), "looked up, the list counts it as the detail and check do")
 
 	m = press(t, m, "esc", "j", "j", "j", "enter") // Phi-3: its lookup failed; opening asks again
 	require.Equal(t, phi, m.detail.it.judged.Model.ID)

@@ -126,8 +126,8 @@ func (m Model) downloadKey() (Model, tea.Cmd) {
 // chosenVariant is what p would pick now: the highlighted variant when
 // the detail has focus on this model, else the best for the shown worker.
 func (m Model) chosenVariant(it *item) Result {
-	w := it.shownWorker(m.worker)
-	m.fitCfg.judgeFit(it, m.context, w)
+	w := it.shownWorker(m.list.worker)
+	m.fitCfg.judgeFit(it, m.list.context, w)
 	var chosen *fit.VariantFit
 	if m.detailOpen && m.focus == focusDetail && m.detail.showing(it.judged.Model.ID) {
 		chosen = m.detail.highlighted()

@@ -18,6 +18,7 @@ import (
 
 	"github.com/modelbrowser/modelbrowser/internal/app"
 	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/fit"
 	"github.com/modelbrowser/modelbrowser/internal/query"
 )
 
@@ -71,6 +72,13 @@ func TestE2EDemoPicksAHighlightedVariant(t *testing.T) {
 			assert.NotEmpty(t, fm.result.SHA)
 			assert.Equal(t, int64(32768), fm.result.Context)
 			assert.Equal(t, "llm-worker-rbee-cpu", fm.result.Worker)
+			// The picked file's fit, for --pick-format json: with 16 GiB every quant fits.
+			require.NotNil(t, fm.result.Level)
+			assert.Equal(t, fit.Fits, *fm.result.Level)
+			require.NotNil(t, fm.result.Low)
+			require.NotNil(t, fm.result.High)
+			assert.LessOrEqual(t, *fm.result.Low, *fm.result.High)
+			assert.Greater(t, *fm.result.Low, *fm.result.Variant.Files[0].Size, "the weights and more")
 		})
 	}
 }

@@ -75,14 +75,16 @@ func (e *explainer) findings(it *item) map[compat.Message]bool {
 }
 
 func (e *explainer) verdictLine(it *item) string {
+	// The same words as check's (compat.Mark), the warnings listed under it.
 	v := it.judged.Verdict
-	switch {
-	case !v.Compatible: // no confidence to speak of: "none" says nothing
-		return e.st.Incompatible.Render("✗ Not compatible")
-	case len(it.warnings()) > 0: // as listed under it
-		return e.st.Warning.Render("! Compatible, with warnings") + " · confidence " + string(v.Confidence)
+	switch mark := it.mark(); mark {
+	case compat.MarkIncompatible: // no confidence to speak of: "none" says nothing
+		return e.st.Incompatible.Render(mark.Words())
+	case compat.MarkWarnings:
+		return e.st.Warning.Render(mark.Words()) + " · confidence " + string(v.Confidence)
+	default:
+		return e.st.Compatible.Render(mark.Words()) + " · confidence " + string(v.Confidence)
 	}
-	return e.st.Compatible.Render("✓ Compatible") + " · confidence " + string(v.Confidence)
 }
 
 // worker explains the verdict for the worker `w` selected, but for what
@@ -95,20 +97,14 @@ func (e *explainer) worker(it *item, name string, listed map[compat.Message]bool
 		e.line("  no workers in the catalog")
 		return
 	}
-	at := 0
-	for i, w := range order {
-		if w == name {
-			at = i
-		}
-	}
 	title := "Worker " + text.Sanitize(name)
 	if name == v.RecommendedWorker {
 		title += " (recommended)"
 	}
 	e.b.WriteString("\n")
 	head := e.st.Section.Render(ansi.Truncate(title, e.width, "…"))
-	// Where it is in the cycle, and how to move on, as far as the pane has room.
-	for _, pos := range []string{fmt.Sprintf("%d of %d · w next", at+1, len(order)), fmt.Sprintf("%d of %d", at+1, len(order))} {
+	// How to move on (w sets the whole list's worker), as far as the pane has room.
+	for _, pos := range []string{"w next worker", "w next"} {
 		if ansi.StringWidth(title)+2+ansi.StringWidth(pos) <= e.width {
 			head += e.st.Subtle.Render("  " + pos)
 			break

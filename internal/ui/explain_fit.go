@@ -36,6 +36,14 @@ func (e *explainer) fitSection(it *item, worker string, fp fitPane) int {
 	case len(fp.cfg.compatibleWorkers(it.judged.Verdict)) == 0:
 		e.line(e.st.Subtle.Render("  no worker loads this model"))
 		return -1
+	case !it.loadsOn(worker):
+		e.wrapped(e.st.Subtle.Render("  "+text.Sanitize(worker)+" does not load this model: no fit for it. w shows another worker."), 4)
+		return -1
+	case fp.cfg.notHere(worker):
+		what, flag := fp.cfg.needs(worker)
+		e.wrapped("  "+text.Sanitize(worker)+": not on this machine (it needs "+what+"). "+
+			flag+" plans for one (e.g. "+strings.Replace(flag, "SIZE", "24G", 1)+"); w shows another worker.", 4)
+		return -1
 	case it.factsState != factsIn || fc == nil || fc.key.worker != worker:
 		e.line(e.st.Subtle.Render("  loading…"))
 		return -1
@@ -44,10 +52,14 @@ func (e *explainer) fitSection(it *item, worker string, fp fitPane) int {
 	nCtx, judged := res.Contexts[worker]
 	w, _ := fp.cfg.catalog.Worker(worker)
 	device := strings.ToLower(w.Device)
-	offer, offerOK := fp.cfg.machine.Offer(device)
+	mach, _ := fp.cfg.planMachine(worker) // this machine, or the one planned for
+	offer, offerOK := mach.Offer(device)
 	if !judged {
-		e.wrapped("  "+text.Sanitize(worker)+" cannot run on this machine (or does not load this model): no fit for it. w shows another worker.", 4)
+		e.wrapped("  "+text.Sanitize(worker)+" has no fit here. w shows another worker.", 4)
 		return -1
+	}
+	if fp.cfg.planning(worker) {
+		e.wrapped(e.st.Warning.Render("  planning: "+text.Sanitize(worker)+" cannot run on this machine; judged against the figures given"), 4)
 	}
 	offers := "unknown"
 	if offerOK {

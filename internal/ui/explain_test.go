@@ -50,7 +50,7 @@ func explained(t *testing.T, id string, w, h int) (string, int) {
 	it := m.list.selected()
 	require.True(t, it.detailed)
 	width := m.detail.contentWidth()
-	text, _ := explainWithFit(m.styles, it, it.shownWorker(m.worker), m.now, width, false, fitPane{cfg: m.fitCfg, cursor: m.detail.cursor})
+	text, _ := explainWithFit(m.styles, it, it.shownWorker(m.list.worker), m.now, width, false, fitPane{cfg: m.fitCfg, cursor: m.detail.cursor})
 	return ansi.Strip(text), width
 }
 
@@ -116,7 +116,7 @@ func TestExplainGGUFWithProjector(t *testing.T) {
 func TestExplainAWQ(t *testing.T) {
 	text, _ := explained(t, awqLlama, 110, 24)
 	flat := strings.Join(strings.Fields(text), " ")
-	assert.True(t, strings.HasPrefix(text, "✗ Not compatible\n"), "no confidence for a verdict that has none")
+	assert.True(t, strings.HasPrefix(text, "✗ incompatible\n"), "no confidence for a verdict that has none")
 	assert.Contains(t, flat, "✗ FORMAT_UNSUPPORTED Found safetensors-awq weights")
 	assert.Contains(t, flat, "formats safetensors-awq")
 	assert.Contains(t, flat, "Look for a SafeTensors or GGUF version of this model.")

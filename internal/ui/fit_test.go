@@ -82,13 +82,13 @@ func TestFitColumnStates(t *testing.T) {
 		want    string
 	}{
 		// 16 GiB: Q8_0 (7.5 GiB, 9.6 GiB with a 32k cache) is the largest that fits.
-		"fits": {machine: testMachine(), want: "✓ Q8_0       7.5G"},
+		"fits": {machine: testMachine(), want: "✓ Q8_0         7.5G"},
 		// 9600 MiB holds Q8_0's weights and cache (9515 MiB) but not its
 		// compute buffer as well (9826 MiB).
-		"tight":   {machine: memory(9_600 * fit.MiB), facts: ptrTo(only("Qwen2.5-7B-Instruct-Q8_0.gguf")), want: "~ Q8_0       7.5G"},
-		"offload": {machine: gpu, catalog: cudaCatalog, want: "↓ BF16      14.2G"},
+		"tight":   {machine: memory(9_600 * fit.MiB), facts: ptrTo(only("Qwen2.5-7B-Instruct-Q8_0.gguf")), want: "~ Q8_0         7.5G"},
+		"offload": {machine: gpu, catalog: cudaCatalog, want: "↓ BF16        14.2G"},
 		// Nothing holds in 2 GiB: the smallest file, too big.
-		"too big":                   {machine: memory(2 * fit.GiB), want: "✗ IQ3_XS     3.1G"},
+		"too big":                   {machine: memory(2 * fit.GiB), want: "✗ IQ3_XS       3.1G"},
 		"unknown: the facts failed": {machine: testMachine(), err: errors.New("could not list the files"), want: "?"},
 		"unknown: no sizes": {machine: testMachine(), facts: &fit.Facts{Listing: fit.Variants(fit.Repo{Files: []fit.File{{Path: "Qwen2.5-7B-Instruct-Q8_0.gguf"}}})},
 			want: "? Q8_0"},
@@ -155,7 +155,7 @@ func TestFitsOnlyToggleKeepsTheCursor(t *testing.T) {
 	m, _ = update(m, keyMsg("m"))
 	assert.True(t, m.list.fitsOnly)
 	assert.Equal(t, 6, m.list.visibleCount(), "loading models stay")
-	assert.Contains(t, lastStatus(m), "0 hidden as too big")
+	assert.Contains(t, lastStatus(m), "3 hidden as incompatible · 0 hidden as not fitting")
 
 	m = run(t, m, facts)
 	var want []string
@@ -168,13 +168,14 @@ func TestFitsOnlyToggleKeepsTheCursor(t *testing.T) {
 	assert.Equal(t, want, visibleIDs(m), "only those with a best variant for their recommended worker")
 	assert.NotContains(t, visibleIDs(m), "meta-llama/Llama-3.1-8B-Instruct", "15 GiB of weights in 8 GiB")
 	assert.Equal(t, ggufRepo, selectedID(m), "the cursor stays on its model")
-	assert.Contains(t, lastStatus(m), "hidden as too big")
 	hidden := m.list.hiddenUnfit()
 	assert.Equal(t, 6-len(want), hidden)
+	assert.Contains(t, lastStatus(m), fmt.Sprintf("3 hidden as incompatible · %d hidden as not fitting", hidden))
 
 	m = press(t, m, "c")
 	assert.Equal(t, want, visibleIDs(m), "showing all: the incompatible ones fit nowhere")
-	assert.Equal(t, 9-len(want), m.list.hiddenUnfit())
+	assert.Equal(t, 6-len(want), m.list.hiddenUnfit(), "the incompatible ones are counted apart")
+	assert.Contains(t, lastStatus(m), fmt.Sprintf("3 hidden as incompatible · %d hidden as not fitting", hidden), "counted apart, as such")
 
 	m = press(t, m, "c", "m")
 	assert.Equal(t, 6, m.list.visibleCount())
@@ -198,32 +199,32 @@ func TestContextSteppingRecomputes(t *testing.T) {
 	}
 	at32k := high(m, "Q8_0")
 	assert.Regexp(t, `Q4_K_M +4\.4 GiB +6\.1–6\.4 GiB +✓ fits +downloaded`, ansi.Strip(m.View()), "a file in the local cache is marked")
-	assert.Equal(t, "✓ Q8_0       7.5G", fitCellOf(t, m, ggufRepo))
-	assert.Contains(t, m.View(), "ctx default")
+	assert.Equal(t, "✓ Q8_0         7.5G", fitCellOf(t, m, ggufRepo))
+	assert.Contains(t, m.View(), "ctx model (≤32k)")
 
 	m = press(t, m, "-")
-	assert.Equal(t, int64(16384), m.context)
+	assert.Equal(t, int64(16384), m.list.context)
 	assert.Equal(t, int64(16384), it.fit.res.Context)
 	assert.Less(t, high(m, "Q8_0"), at32k, "half the KV cache")
 	assert.Equal(t, at32k-high(m, "Q8_0"), uint64(28*16384*4*256*2), "exactly the 16k tokens of cache given back")
-	assert.Equal(t, "✓ BF16      14.2G", fitCellOf(t, m, ggufRepo), "the FIT column follows: BF16 fits at 16k")
+	assert.Equal(t, "✓ BF16        14.2G", fitCellOf(t, m, ggufRepo), "the FIT column follows: BF16 fits at 16k")
 	assert.Contains(t, m.View(), "ctx 16k")
 	assert.Contains(t, m.View(), "16k (16384) tokens")
 
 	m = press(t, m, "-", "-", "-", "-", "-")
-	assert.Equal(t, int64(2048), m.context, "clamped at 2048")
+	assert.Equal(t, int64(2048), m.list.context, "clamped at 2048")
 	assert.False(t, m.keys.CtxDown.Enabled(), "- does nothing more: the help says so")
 	assert.True(t, m.keys.CtxUp.Enabled())
 	m = press(t, m, "+", "+", "+", "+")
-	assert.Equal(t, int64(0), m.context, "32k is the model's default: back to it")
+	assert.Equal(t, int64(0), m.list.context, "32k is the model's default: back to it")
 	m = press(t, m, "+")
-	assert.Equal(t, int64(0), m.context, "the worker's limit (32k) is the top")
+	assert.Equal(t, int64(0), m.list.context, "the worker's limit (32k) is the top")
 	assert.False(t, m.keys.CtxUp.Enabled())
 	assert.Equal(t, at32k, high(m, "Q8_0"))
 
 	m = press(t, m, "-", "s", "q", "w", "e", "n", "enter")
-	assert.Equal(t, int64(16384), m.context, "a new search keeps the context")
-	assert.Equal(t, "llmqwen", m.query.Text, "the prompt started from the last search")
+	assert.Equal(t, int64(16384), m.list.context, "a new search keeps the context")
+	assert.Equal(t, "qwen", m.query.Text, "typing replaced the last search, selected in the prompt")
 }
 
 func TestStepContextStops(t *testing.T) {
@@ -275,11 +276,16 @@ func TestPicks(t *testing.T) {
 		assert.Equal(t, ggufRepo+":BF16", m.result.Pick, "at 16k BF16 fits")
 		assert.Equal(t, int64(16384), m.result.Context)
 	})
-	t.Run("a GGUF repo nothing fits: the repo", func(t *testing.T) {
+	t.Run("a GGUF repo nothing fits: never the bare repo, but why", func(t *testing.T) {
 		m := fitModel(t, newFake(fixtureModels(), 50), compat.DefaultCatalog(), memory(2*fit.GiB), 80, 24)
-		m = press(t, m, "j", "j", "p")
-		assert.Equal(t, ggufRepo, m.result.Pick)
-		assert.Nil(t, m.result.Variant)
+		m = press(t, m, "j", "j")
+		m, cmd := update(m, keyMsg("p"))
+		assert.False(t, quits(cmd), "nothing to print: the browser stays")
+		assert.False(t, m.result.Picked)
+		assert.Contains(t, m.footerErr, "no file of "+ggufRepo+" fits cpu at ctx model (≤32k)")
+		assert.Contains(t, m.footerErr, "highlight one in the detail (enter) and p picks it")
+		m = press(t, m, "enter", "p")
+		assert.Equal(t, ggufRepo+":BF16", m.result.Pick, "the variant highlighted in the detail (the first, with no best) is picked even when too big")
 	})
 	t.Run("a safetensors repo: the bare repo", func(t *testing.T) {
 		m := fitModel(t, newFake(fixtureModels(), 50), compat.DefaultCatalog(), testMachine(), 80, 24)
@@ -385,7 +391,7 @@ func TestRateLimitCountsDown(t *testing.T) {
 		m = run(t, m, cmd)
 		assert.Greater(t, len(f.factsAsked()), asked)
 		assert.Equal(t, factsIn, it.factsState)
-		assert.Equal(t, "✓ Q8_0       7.5G", fitCellOf(t, m, ggufRepo))
+		assert.Equal(t, "✓ Q8_0         7.5G", fitCellOf(t, m, ggufRepo))
 	})
 }
 
@@ -445,8 +451,6 @@ func TestMachineInAFewWords(t *testing.T) {
 			assert.Equal(t, tt.want, machineText(tt.m))
 		})
 	}
-	assert.Equal(t, "ctx default", contextText(0))
-	assert.Equal(t, "ctx 16k", contextText(16384))
 }
 
 func TestRangeBytes(t *testing.T) {

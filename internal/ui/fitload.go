@@ -88,7 +88,7 @@ func (m *Model) judgeFits() tea.Cmd {
 	if m.listVisible() {
 		for _, li := range m.list.onScreen() {
 			it := li.(*item)
-			m.fitCfg.judgeFit(it, m.context, it.shownWorker(m.worker))
+			m.fitCfg.judgeFit(it, m.list.context, it.shownWorker(m.list.worker))
 		}
 	}
 	if !m.fitDirty {
@@ -101,7 +101,7 @@ func (m *Model) judgeFits() tea.Cmd {
 	}
 	unfit := map[*item]bool{}
 	for _, it := range m.list.all {
-		if m.fitCfg.fitHidden(it, m.context, it.shownWorker(m.worker)) {
+		if m.fitCfg.fitHidden(it, m.list.context, it.shownWorker(m.list.worker)) {
 			unfit[it] = true
 		}
 	}
@@ -119,8 +119,8 @@ func (m *Model) showDetail(it *item, loading bool) {
 		m.detail.show(nil, "", false, m.now)
 		return
 	}
-	w := it.shownWorker(m.worker)
-	m.fitCfg.judgeFit(it, m.context, w)
+	w := it.shownWorker(m.list.worker)
+	m.fitCfg.judgeFit(it, m.list.context, w)
 	m.detail.show(it, w, loading, m.now)
 }
 
@@ -131,12 +131,12 @@ func (m *Model) stepContext(dir int) {
 	if it == nil {
 		return
 	}
-	w := it.shownWorker(m.worker)
-	next := stepContext(m.context, m.fitCfg.defaultContext(it, w), m.fitCfg.workerLimit(w), dir)
-	if next == m.context {
+	w := it.shownWorker(m.list.worker)
+	next := stepContext(m.list.context, m.fitCfg.defaultContext(it, w), m.fitCfg.workerLimit(w), dir)
+	if next == m.list.context {
 		return
 	}
-	m.context = next
+	m.list.context = next
 	m.fitDirty = true
 	if m.detailVisible() {
 		m.showDetail(it, m.detail.loading)
@@ -207,10 +207,10 @@ func (m Model) canStepContext(dir int) bool {
 	if it == nil {
 		return false
 	}
-	w := it.shownWorker(m.worker)
+	w := it.shownWorker(m.list.worker)
 	for _, cw := range m.fitCfg.compatibleWorkers(it.judged.Verdict) {
 		if cw.Name == w {
-			return stepContext(m.context, m.fitCfg.defaultContext(it, w), cw.MaxContext, dir) != m.context
+			return stepContext(m.list.context, m.fitCfg.defaultContext(it, w), cw.MaxContext, dir) != m.list.context
 		}
 	}
 	return false

@@ -80,6 +80,9 @@ func (c fitConfig) judgeFit(it *item, ctx int64, worker string) *fitCache {
 	if it.fit != nil && it.fit.key == key {
 		return it.fit
 	}
+	// A worker that cannot run here is judged against the figures
+	// --vram/--memory gave, for planning; without them it has no fit.
+	mach, _ := c.planMachine(worker)
 	res := fit.Judge(fit.Input{
 		Repo:         it.id,
 		Listing:      it.facts.Listing,
@@ -89,7 +92,7 @@ func (c fitConfig) judgeFit(it *item, ctx int64, worker string) *fitCache {
 		Context:      ctx,
 		Workers:      c.compatibleWorkers(it.judged.Verdict),
 		Recommended:  worker,
-		Machine:      c.machine,
+		Machine:      mach,
 	})
 	fc := &fitCache{key: key, res: res}
 	fc.cell, fc.level = fitCell(res, worker)
@@ -122,14 +125,13 @@ func levelWords(l *fit.Level) string {
 	return l.Words()
 }
 
-// fitHidden reports whether "fits this machine only" hides the model: no
-// worker is recommended for it, or its facts are in (or failed) and its
-// recommended worker has no best variant at the context. A model whose
-// fit is loading stays.
+// fitHidden reports whether "fits this machine only" hides the model: the
+// shown worker does not load it or cannot run here (nor be planned for),
+// or its facts are in (or failed) and the worker has no best variant at
+// the context. A model whose fit is loading stays.
 func (c fitConfig) fitHidden(it *item, ctx int64, worker string) bool {
-	rec := it.judged.Verdict.RecommendedWorker
-	if rec == "" || !it.compatible() {
-		return true // nothing runs it: it fits nowhere
+	if worker == "" || !it.compatible() || !it.loadsOn(worker) || c.notHere(worker) {
+		return true // nothing here runs it: it fits nowhere
 	}
 	switch it.factsState {
 	case factsNone, factsLoading:
@@ -138,7 +140,7 @@ func (c fitConfig) fitHidden(it *item, ctx int64, worker string) bool {
 		return true
 	}
 	fc := c.judgeFit(it, ctx, worker)
-	return fc == nil || fc.res.Best[rec] == nil
+	return fc == nil || fc.res.Best[worker] == nil
 }
 
 // workerLimit is the context limit of the named worker, 0 when unknown.
@@ -198,6 +200,9 @@ func stepContext(cur, def, limit int64, dir int) int64 {
 	if limit > 0 {
 		next = min(next, limit)
 	}
+	if dir > 0 && next < at || dir < 0 && next > at {
+		return cur // never against the key's sign: stay
+	}
 	if next == def {
 		return 0
 	}
@@ -236,12 +241,19 @@ func machineText(m fit.Machine) string {
 	return strings.Join(parts, " · ")
 }
 
-// contextText is the browser's context for the header.
-func contextText(ctx int64) string {
-	if ctx == 0 {
-		return "ctx default"
+// contextText is the browser's context for the header: "ctx 16k", or
+// with none chosen "ctx model (≤32k)": each model's own, capped at the
+// limit of the highlighted model's shown worker (? help says so).
+func (m Model) contextText(c choices) string {
+	if c.context != 0 {
+		return "ctx " + text.HumanContext(c.context)
 	}
-	return "ctx " + text.HumanContext(ctx)
+	if it := m.list.selected(); it != nil {
+		if limit := m.fitCfg.workerLimit(it.shownWorker(c.worker)); limit > 0 {
+			return "ctx model (≤" + text.HumanContext(limit) + ")"
+		}
+	}
+	return "ctx model"
 }
 
 // rangeBytes is low to high as one figure: "8.1–9.0 GiB", "942 MiB–1.2 GiB",
@@ -292,26 +304,35 @@ func pickResult(it *item, worker string, chosen *fit.VariantFit) Result {
 	if v.Format == "gguf" {
 		r.Pick = it.id + ":" + text.Sanitize(v.Name)
 	}
+	for _, vf := range fc.res.Variants {
+		if vf.Name == v.Name {
+			r.Level, r.Low, r.High = vf.Fit[worker], vf.Memory.Low, vf.Memory.High
+		}
+	}
 	return r
 }
 
-// fitColumn is the list's FIT cell for the item as last judged: glyph,
-// label and size, and the level to colour it by. "…" while the facts load,
-// "?" when unknown, "-" when the shown worker cannot load the model.
-func (it *item) fitColumn() (glyph, text string, level fit.Level) {
+// fitColumn is the list's FIT cell for the item shown on worker, as last
+// judged: glyph, label and size, and the level to colour it by. "-" when
+// the worker does not load the model, notHereCell when it cannot run
+// here, "…" while the facts load, "?" when unknown.
+func (it *item) fitColumn(worker string, notHere bool) (glyph, text string, level fit.Level) {
+	if worker == "" || !it.compatible() || !it.loadsOn(worker) {
+		return "-", "", ""
+	}
+	if notHere {
+		return notHereCell, "", ""
+	}
 	switch it.factsState {
 	case factsFailed:
 		return "?", "", fit.Unknown
 	case factsIn:
 	default:
-		if it.judged.Verdict.RecommendedWorker == "" || !it.compatible() {
-			return "-", "", ""
-		}
 		return "…", "", ""
 	}
 	fc := it.fit
 	switch {
-	case fc == nil:
+	case fc == nil || fc.key.worker != worker:
 		return "…", "", ""
 	case fc.level == "":
 		return "-", "", ""

@@ -57,7 +57,7 @@ func TestContextColumnHoldsExactLengths(t *testing.T) {
 	for _, w := range []int{60, 80, 120} {
 		c := layoutColumns(w, query.SortDownloads)
 		if assert.Positive(t, c.context, "width %d keeps CTX", w) {
-			assert.Contains(t, c.row(it, &Styles{}, lipgloss.NewStyle()), " 1010000 ", "width %d", w)
+			assert.Contains(t, c.row(it, "", nil, &Styles{}, lipgloss.NewStyle()), " 1010000 ", "width %d", w)
 		}
 	}
 }

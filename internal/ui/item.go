@@ -9,25 +9,6 @@ import (
 	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
-// badge is a verdict as the list shows it.
-type badge int
-
-const (
-	badgeCompatible   badge = iota // ✓
-	badgeWarnings                  // !  compatible, with warnings
-	badgeIncompatible              // ✗
-)
-
-func (b badge) symbol() string {
-	switch b {
-	case badgeCompatible:
-		return "✓"
-	case badgeWarnings:
-		return "!"
-	}
-	return "✗"
-}
-
 // item is one loaded model: judged once when it arrives, with the text of its
 // row precomputed and sanitized, so that neither Update nor View judges or
 // formats anything per frame.
@@ -52,7 +33,6 @@ type itemState struct {
 	// when it is hidden.
 	pos int
 
-	badge     badge
 	id        string // sanitized
 	family    string
 	formats   string
@@ -75,14 +55,6 @@ func newItem(m compat.Model, cat compat.Catalog) *item {
 	it := &item{itemState: itemState{judged: compat.Judged{Model: m, Verdict: v}}}
 	it.id = text.Sanitize(m.ID)
 	it.filter = strings.ToLower(it.id)
-	switch {
-	case !v.Compatible:
-		it.badge = badgeIncompatible
-	case hasWarning(v.Warnings, compat.CodeCtxUnknown):
-		it.badge = badgeWarnings
-	default:
-		it.badge = badgeCompatible
-	}
 	switch {
 	case v.Family != "":
 		it.family = text.Sanitize(v.Family)
@@ -128,10 +100,13 @@ func hasWarning(ws []compat.Message, except ...string) bool {
 // (config.json unreadable or gated), not a question nobody asked yet.
 func (it *item) lookedUp() bool { return it.detailed || it.detailFailed }
 
+// mark is the verdict's mark (compat.Verdict.Mark, as the CLI's):
+// CTX_UNKNOWN counts once the context was looked up.
+func (it *item) mark() compat.Mark { return it.judged.Verdict.Mark(it.lookedUp()) }
+
 // warnings are the verdict's warnings as the detail pane lists them:
-// CTX_UNKNOWN only once the context was looked up. The list's badge
-// never counts CTX_UNKNOWN: before the lookup nearly every safetensors
-// model has it, and "!" on every row says nothing.
+// CTX_UNKNOWN only once the context was looked up (before the lookup
+// nearly every safetensors model has it, and it says nothing).
 func (it *item) warnings() []compat.Message {
 	ws := it.judged.Verdict.Warnings
 	if it.lookedUp() || !hasWarning(ws) {
@@ -167,17 +142,21 @@ func (it *item) workerOrder() []string {
 	return out
 }
 
-// shownWorker is the worker whose verdict is shown for this model: want
-// when the model has a result for it, else the first in workerOrder.
+// shownWorker is the worker whose verdict and fit are shown for this
+// model: the list's worker want, or with none chosen ("") the model's
+// recommended worker (the first in workerOrder).
 func (it *item) shownWorker(want string) string {
-	order := it.workerOrder()
-	for _, w := range order {
-		if w == want {
-			return w
-		}
+	if want != "" {
+		return want
 	}
-	if len(order) == 0 {
-		return ""
+	if order := it.workerOrder(); len(order) > 0 {
+		return order[0]
 	}
-	return order[0]
+	return ""
+}
+
+// loadsOn reports whether the verdict found the worker compatible.
+func (it *item) loadsOn(worker string) bool {
+	r, ok := it.judged.Verdict.WorkerResult(worker)
+	return ok && r.Compatible
 }

@@ -45,6 +45,7 @@ type KeyMap struct {
 
 	Submit key.Binding // the search prompt
 	Cancel key.Binding
+	Clear  key.Binding // the prompt's own ctrl+u, named in the help
 	Retry  key.Binding // the error screen
 
 	pickDesc string // Pick's description in the full help
@@ -88,7 +89,7 @@ func defaultKeyMap(pickFormat string) KeyMap {
 		Focus:  nb([]string{"tab"}, "tab", "switch pane"),
 		Back:   nb([]string{"esc"}, "esc", "back"),
 		Worker: nb([]string{"w"}, "w", "next worker"),
-		Card:   nb([]string{"i"}, "i", "model card"),
+		Card:   nb([]string{"i"}, "i", "card"),
 		HubURL: nb([]string{"u"}, "u", "Hub link"),
 
 		Toggle:   nb([]string{"c"}, "c", "show all"),
@@ -111,6 +112,7 @@ func defaultKeyMap(pickFormat string) KeyMap {
 
 		Submit: nb([]string{"enter"}, "enter", "search"),
 		Cancel: nb([]string{"esc"}, "esc", "cancel"),
+		Clear:  nb([]string{"ctrl+u"}, "ctrl+u", "clears"),
 		Retry:  nb([]string{"r"}, "r", "retry"),
 	}
 }
@@ -173,12 +175,12 @@ func (k *KeyMap) setState(s keyState) {
 		k.Focus.SetHelp("tab", "focus details")
 	}
 	k.Back.SetEnabled(browsing && s.detailOpen)
-	k.Worker.SetEnabled(browsing && s.detailShown && s.items && !s.cardMode)
+	k.Worker.SetEnabled(browsing && s.items && !(s.detailShown && s.cardMode))
 	k.Card.SetEnabled(browsing && s.items)
 	if s.detailShown && s.cardMode {
 		k.Card.SetHelp("i", "verdict & files")
 	} else {
-		k.Card.SetHelp("i", "model card")
+		k.Card.SetHelp("i", "card")
 	}
 	k.HubURL.SetEnabled(browsing && s.items)
 
@@ -228,6 +230,7 @@ func (k *KeyMap) setState(s keyState) {
 
 	k.Submit.SetEnabled(s.prompting)
 	k.Cancel.SetEnabled(s.prompting || s.confirming)
+	k.Clear.SetEnabled(s.prompting)
 	k.Retry.SetEnabled(s.fatal)
 }
 
@@ -243,9 +246,9 @@ func (k KeyMap) ShortHelp() []key.Binding {
 		down.SetEnabled(false)
 	}
 	return []key.Binding{
-		k.Retry, k.Submit, k.Confirm, k.Cancel, k.AcceptFilter, k.CancelFilter,
+		k.Retry, k.Submit, k.Confirm, k.Cancel, k.Clear, k.AcceptFilter, k.CancelFilter,
 		k.Open, k.Back, focus, k.Worker, k.Filter, k.ClearFilter, k.Pick, k.Download, k.CancelDownload, k.Help, k.Quit,
-		k.Card, up, down, k.HubURL, k.Toggle, k.FitsOnly, k.Search, k.Sort, k.Refresh,
+		k.Card, up, down, k.Toggle, k.FitsOnly, k.HubURL, k.Search, k.Sort, k.Refresh,
 	}
 }
 
@@ -261,7 +264,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Open, k.Focus, k.Back, k.Card, k.HubURL, k.Worker, k.Filter},
 		{k.ClearFilter, k.Toggle, k.FitsOnly, up, down, k.Search, k.Sort},
 		{k.Refresh, k.Retry, k.Pick, k.Help, k.Quit, k.ForceQuit},
-		{k.Submit, k.Cancel, k.Download, k.CancelDownload, k.Confirm},
+		{k.Submit, k.Cancel, k.Clear, k.Download, k.CancelDownload, k.Confirm},
 	}
 }
 

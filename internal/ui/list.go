@@ -8,7 +8,19 @@ import (
 	"github.com/charmbracelet/bubbles/list"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/modelbrowser/modelbrowser/internal/compat"
 )
+
+// choices are the list's choices, one value: the worker and context
+// every row is judged for and which rows show. The header renders them
+// (view.go); w, + and -, c and m change them.
+type choices struct {
+	worker     string // "" for each model's recommended worker
+	context    int64  // 0 for each model's own, up to the worker's limit
+	compatOnly bool
+	fitsOnly   bool
+}
 
 // listModel is the results pane: every loaded model, the compatible-only
 // view of them, and the bubbles list that draws the visible page.
@@ -22,14 +34,16 @@ type listModel struct {
 	compat []list.Item // the compatible ones
 	byID   map[string]*item
 
-	compatOnly bool
-	// fitsOnly hides the models in unfit: those whose recommended worker
-	// has no best variant (the root decides, fitview.go).
-	fitsOnly bool
-	unfit    map[*item]bool
-	sort     string // the search's order, which the last column shows
-	width    int
-	height   int
+	choices
+	// unfit are the models fitsOnly hides: those whose shown worker has
+	// no best variant (the root decides, fitview.go).
+	unfit map[*item]bool
+	sort  string // the search's order, which the last column shows
+	// notHere are the catalog's workers that cannot run on this machine:
+	// their FIT cells say so (worker.go).
+	notHere map[string]bool
+	width   int
+	height  int
 	// beforeFilter is the model highlighted when the filter was opened,
 	// where cancelling it goes back to.
 	beforeFilter *item
@@ -63,15 +77,26 @@ func newListModel(st *Styles, keys KeyMap) listModel {
 	l.SetStatusBarItemName("model", "models")
 	l.Styles.NoItems = st.Subtle.PaddingLeft(2)       // "No models." when a filter matches none
 	l.FilterInput.Cursor.SetMode(cursor.CursorStatic) // a blinking cursor redraws for nothing
-	return listModel{styles: st, list: l, byID: map[string]*item{}, compatOnly: true}
+	return listModel{styles: st, list: l, byID: map[string]*item{}, choices: choices{compatOnly: true}}
 }
 
 // SetSize gives the pane its size: one line of column titles, the rest rows.
 func (l *listModel) SetSize(w, h int) {
 	l.width, l.height = w, h
 	l.cols = layoutColumns(w, l.sort)
-	l.list.SetDelegate(rowDelegate{styles: l.styles, cols: l.cols})
+	l.list.SetDelegate(l.delegate())
 	l.list.SetSize(w, max(1, h-1))
+}
+
+func (l listModel) delegate() rowDelegate {
+	return rowDelegate{styles: l.styles, cols: l.cols, worker: l.worker, notHere: l.notHere}
+}
+
+// setWorker shows worker's fit in the FIT column ("" each model's
+// recommended worker).
+func (l *listModel) setWorker(worker string) {
+	l.worker = worker
+	l.list.SetDelegate(l.delegate())
 }
 
 // setSort names the order of the models to come, for the last column.
@@ -286,17 +311,31 @@ func (l listModel) hidden() int {
 	return len(l.all) - len(l.compat)
 }
 
-// hiddenUnfit is how many models fits-only hides beyond compatible-only's.
+// hiddenCounts is how many loaded models are hidden, in two kinds: those
+// the shown worker does not load (compatible-only's, and under fits-only
+// the ones the chosen worker does not load), and those that do not fit
+// this machine (fits-only's others: too big, unknown, not on this machine).
+func (l listModel) hiddenCounts() (incompatible, unfit int) {
+	for _, it := range l.all {
+		if !(l.compatOnly && !it.compatible() || l.fitsOnly && l.unfit[it]) {
+			continue
+		}
+		if w := it.shownWorker(l.worker); !it.compatible() || !it.loadsOn(w) {
+			incompatible++
+		} else {
+			unfit++
+		}
+	}
+	return incompatible, unfit
+}
+
+// hiddenUnfit is how many models fits-only hides as not fitting this
+// machine (the incompatible ones are counted apart: hiddenCounts).
 func (l listModel) hiddenUnfit() int {
 	if !l.fitsOnly {
 		return 0
 	}
-	n := 0
-	for it := range l.unfit {
-		if !l.compatOnly || it.compatible() {
-			n++
-		}
-	}
+	_, n := l.hiddenCounts()
 	return n
 }
 
@@ -312,8 +351,10 @@ func (l listModel) View(empty string) string {
 
 // rowDelegate draws one compact line per model.
 type rowDelegate struct {
-	styles *Styles
-	cols   columns
+	styles  *Styles
+	cols    columns
+	worker  string
+	notHere map[string]bool
 }
 
 func (d rowDelegate) Height() int                         { return 1 }
@@ -332,15 +373,15 @@ func (d rowDelegate) Render(w io.Writer, m list.Model, index int, li list.Item) 
 	var b strings.Builder
 	b.Grow(d.cols.width + 16)
 	b.WriteString(gutter)
-	switch it.badge {
-	case badgeCompatible:
-		b.WriteString(d.styles.Compatible.Render(it.badge.symbol()))
-	case badgeWarnings:
-		b.WriteString(d.styles.Warning.Render(it.badge.symbol()))
+	switch mark := it.mark(); mark {
+	case compat.MarkCompatible:
+		b.WriteString(d.styles.Compatible.Render(string(mark)))
+	case compat.MarkWarnings:
+		b.WriteString(d.styles.Warning.Render(string(mark)))
 	default:
-		b.WriteString(d.styles.Incompatible.Render(it.badge.symbol()))
+		b.WriteString(d.styles.Incompatible.Render(string(mark)))
 	}
 	b.WriteByte(' ')
-	b.WriteString(d.cols.row(it, d.styles, style))
+	b.WriteString(d.cols.row(it, d.worker, d.notHere, d.styles, style))
 	_, _ = io.WriteString(w, b.String())
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -61,6 +62,8 @@ type Model struct {
 	autoPages   int
 	cache       cacheState
 	fatal       string // the first search failed and there is nothing to show
+	fatalNext   string // what to do about it (Options.NextStep)
+	nextStep    func(error) string
 	footerErr   string // a recoverable error; cleared by the next key
 
 	list       listModel
@@ -76,8 +79,11 @@ type Model struct {
 
 	prompting bool
 	prompt    textinput.Model
+	// promptFresh is true while the prompt holds the last query as it
+	// was: selected, so that typing replaces it; a cursor key keeps it
+	// for editing.
+	promptFresh bool
 
-	worker string // chosen with w; "" means each model's recommended worker
 	result Result
 
 	// cards are the model cards fetched so far, by cardKey (card.go);
@@ -93,10 +99,8 @@ type Model struct {
 	clipboard io.Writer
 
 	// The fit (fitview.go, fitload.go): what judgements weigh against,
-	// the browser's context (0: each model's default; + and - step it),
-	// and the Facts calls out.
+	// and the Facts calls out. (The context is among the list's choices.)
 	fitCfg      fitConfig
-	context     int64
 	demo        bool
 	factLookups int
 	maxFacts    int
@@ -153,9 +157,9 @@ func New(opt Options) Model {
 		maxLookups:  defaultLookups,
 		prompt:      pr,
 		fitCfg:      fitConfig{catalog: opt.Catalog, machine: opt.Machine},
-		context:     max(0, opt.Context),
 		demo:        opt.Demo,
 		links:       opt.Hyperlinks,
+		nextStep:    opt.NextStep,
 		maxFacts:    defaultFactLookups,
 		tick:        tickAfter,
 		dl:          downloads{d: opt.Downloader, pickPath: opt.PickFormat == "path", pace: progressPace},
@@ -164,6 +168,8 @@ func New(opt Options) Model {
 		m.clipboard = opt.Output
 	}
 	m.list = newListModel(m.styles, keys)
+	m.list.notHere = m.fitCfg.notHereSet()
+	m.list.context = max(0, opt.Context)
 	m.list.setSort(q.Sort)
 	m.detail = newDetailModel(m.styles, m.fitCfg)
 	m.syncKeys()
@@ -175,10 +181,12 @@ func (m Model) Init() tea.Cmd {
 	return tea.Batch(fetchPage(m.ctx, m.searcher, m.catalog, m.query, m.seq, "", m.refresh), m.spinner.Tick)
 }
 
-// Update reads the clock once, lets the message's owner handle it, then,
-// whatever the message was, asks for what the rows on screen lack: the
-// next page while the list does not fill the screen or the cursor nears
-// its end, and the contexts of the rows in view. Last, it re-enables the
+// Update reads the clock once and lets the message's owner handle it.
+// Then, when the message can change what is on screen (changesView), it
+// asks for what the rows in view lack: the next page while the list does
+// not fill the screen or the cursor nears its end, the contexts and fit
+// facts of the rows in view, and their judgements at the list's worker
+// and context. A spinner's tick asks for nothing. Last, it re-enables the
 // keys for the state it leaves.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if k, ok := msg.(tea.KeyMsg); ok && k.Type == tea.KeyRunes && len(k.Runes) > 1 && !k.Paste && !m.typing() {
@@ -186,13 +194,27 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	m.now = m.clock()
 	m, cmd := m.update(msg)
-	_, pressed := msg.(tea.KeyMsg)
-	more, look, facts, judged := m.maybeLoadMore(!pressed), m.lookUpContexts(), m.lookUpFacts(), m.judgeFits()
-	if more != nil || look != nil || facts != nil || judged != nil {
-		cmd = tea.Batch(cmd, more, look, facts, judged)
+	if changesView(msg) {
+		_, pressed := msg.(tea.KeyMsg)
+		more, look, facts, judged := m.maybeLoadMore(!pressed), m.lookUpContexts(), m.lookUpFacts(), m.judgeFits()
+		if more != nil || look != nil || facts != nil || judged != nil {
+			cmd = tea.Batch(cmd, more, look, facts, judged)
+		}
 	}
 	m.syncKeys()
 	return m, cmd
+}
+
+// changesView reports whether msg can change which rows are on screen or
+// what is known of them: results or answers arrived, a key, a new size,
+// the filter's matches, a rate-limit wait's second (its end lets the
+// requests go). Nothing else asks for anything.
+func changesView(msg tea.Msg) bool {
+	switch msg.(type) {
+	case tea.KeyMsg, tea.WindowSizeMsg, pageFetchedMsg, detailFetchedMsg, factsFetchedMsg, waitTickedMsg, list.FilterMatchesMsg:
+		return true
+	}
+	return false
 }
 
 // typing reports whether keys are text now: the search prompt or the
@@ -333,6 +355,7 @@ func (m Model) updateKey(k tea.KeyMsg) (Model, tea.Cmd) {
 		return m.showHubURL()
 	case key.Matches(k, m.keys.Worker):
 		m.cycleWorker()
+		cmd = m.followSelection()
 	case key.Matches(k, m.keys.Toggle):
 		cmd = m.list.setCompatOnly(!m.list.compatOnly)
 		cmd = tea.Batch(cmd, m.followSelection())
@@ -351,6 +374,7 @@ func (m Model) updateKey(k tea.KeyMsg) (Model, tea.Cmd) {
 		m.prompting = true
 		m.prompt.SetValue(m.query.Text)
 		m.prompt.CursorEnd()
+		m.setPromptFresh(m.query.Text != "")
 		cmd = m.prompt.Focus()
 	case key.Matches(k, m.keys.Sort):
 		return m.cycleOrder()
@@ -377,9 +401,31 @@ func (m Model) promptKey(k tea.KeyMsg) (Model, tea.Cmd) {
 		m.prompt.Blur()
 		return m, nil
 	}
+	if m.promptFresh {
+		switch {
+		case k.Type == tea.KeyRunes || k.Type == tea.KeySpace:
+			m.prompt.SetValue("") // typing replaces the selected query
+		case k.Type == tea.KeyBackspace || k.Type == tea.KeyDelete || k.Type == tea.KeyCtrlU:
+			m.prompt.SetValue("")
+			m.setPromptFresh(false)
+			return m, nil
+		}
+		m.setPromptFresh(false) // typed over, or a cursor key: editing
+	}
 	var cmd tea.Cmd
 	m.prompt, cmd = m.prompt.Update(k)
 	return m, cmd
+}
+
+// setPromptFresh marks the prompt's text as the selected last query (on)
+// or as text being edited.
+func (m *Model) setPromptFresh(on bool) {
+	m.promptFresh = on
+	if on {
+		m.prompt.TextStyle = m.styles.Selection
+	} else {
+		m.prompt.TextStyle = lipgloss.NewStyle()
+	}
 }
 
 // updateList hands msg to the list, then lets the detail follow the
@@ -399,13 +445,19 @@ func (m Model) pick() (Model, tea.Cmd) {
 	if it == nil {
 		return m, nil
 	}
-	w := it.shownWorker(m.worker)
-	m.fitCfg.judgeFit(it, m.context, w)
+	w := it.shownWorker(m.list.worker)
+	m.fitCfg.judgeFit(it, m.list.context, w)
 	var chosen *fit.VariantFit
 	if m.detailOpen && m.focus == focusDetail && m.detail.showing(it.judged.Model.ID) {
 		chosen = m.detail.highlighted()
 	}
-	m.result = pickResult(it, w, chosen)
+	r := pickResult(it, w, chosen)
+	if r.Variant == nil && slices.Contains(it.judged.Verdict.Formats, compat.FormatGGUF) {
+		// A bare repo names no file of a GGUF repo: say why there is none.
+		m.footerErr = m.noPickWhy(it, w)
+		return m, nil
+	}
+	m.result = r
 	if m.dl.pickPath {
 		r := m.result
 		m.result = Result{}
@@ -414,20 +466,28 @@ func (m Model) pick() (Model, tea.Cmd) {
 	return m, tea.Quit
 }
 
+// noPickWhy says why a pick of a GGUF repo has no variant, and what to do.
+func (m Model) noPickWhy(it *item, w string) string {
+	sw := m.fitCfg.shortWorker(w)
+	switch {
+	case w == "" || !it.loadsOn(w):
+		return "no worker shown loads " + it.id + ": w picks another worker"
+	case m.fitCfg.notHere(w):
+		_, flag := m.fitCfg.needs(w)
+		return "no pick of " + it.id + ": " + sw + " is not on this machine; w picks another worker, or " + flag + " plans for it"
+	case it.factsState == factsFailed:
+		return "no pick of " + it.id + ": its files could not be read (enter shows why)"
+	case it.factsState != factsIn:
+		return "the files of " + it.id + " are still loading: p again in a moment"
+	}
+	return "no file of " + it.id + " fits " + sw + " at " + m.contextText(m.list.choices) + ": highlight one in the detail (enter) and p picks it, or - lowers the context"
+}
+
+// cycleWorker moves the list's worker one step (worker.go): every row's
+// FIT, what m hides, the detail and p follow it.
 func (m *Model) cycleWorker() {
-	it := m.list.selected()
-	if it == nil {
-		return
-	}
-	order := it.workerOrder()
-	cur := it.shownWorker(m.worker)
-	for i, w := range order {
-		if w == cur {
-			m.worker = order[(i+1)%len(order)]
-			break
-		}
-	}
-	m.showDetail(it, m.inflight[it.judged.Model.ID])
+	m.list.setWorker(m.fitCfg.nextWorker(m.list.worker))
+	m.fitDirty = true // what m hides follows the worker
 }
 
 // syncKeys enables the keys that work in the current state.

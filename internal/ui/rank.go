@@ -46,10 +46,10 @@ func (m *Model) reorder() tea.Cmd {
 	cmp := rank.Compare(m.rank)
 	if m.rank == query.SortFit || m.rank == query.SortSize {
 		for _, it := range m.list.all {
-			m.fitCfg.judgeFit(it, m.context, it.shownWorker(m.worker))
+			m.fitCfg.judgeFit(it, m.list.context, it.shownWorker(m.list.worker))
 		}
 	}
-	worker := m.worker
+	worker := m.list.worker
 	m.list.order = func(a, b *item) int { return cmp(a.rankEntry(worker), b.rankEntry(worker)) }
 	return m.list.reload(m.list.selected())
 }

@@ -47,7 +47,7 @@ func TestFitOrderInTheBrowser(t *testing.T) {
 	levels := []int{}
 	for _, id := range ids {
 		it := m.list.byID[id]
-		e := it.rankEntry(m.worker)
+		e := it.rankEntry(m.list.worker)
 		require.NotNil(t, e.Fit, id)
 		_, l, _ := e.Fit.Shown(e.Worker)
 		levels = append(levels, map[string]int{"fits": 0, "tight": 1, "offload": 2, "unknown": 3, "too_big": 4}[string(l)])

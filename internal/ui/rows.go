@@ -75,7 +75,8 @@ const (
 	// wantIDWidth is the room the id gets before FIT and the figures
 	// lose theirs: family and formats go first.
 	wantIDWidth = 36
-	fitWidth    = 17 // glyph, label (9), size (5)
+	fitWidth    = 19 // glyph, label (11), size (5); notHereCell fits whole
+	fitLabel    = fitWidth - 2 - 6
 	maxIDWidth  = 56 // wider ids are rare; the room goes to formats
 	maxFormats  = 28
 )
@@ -133,17 +134,21 @@ func (c columns) header() string {
 
 // row is everything right of the badge, exactly as wide as the columns,
 // in style, the FIT cell in its level's style.
-func (c columns) row(it *item, st *Styles, style lipgloss.Style) string {
+func (c columns) row(it *item, worker string, notHere map[string]bool, st *Styles, style lipgloss.Style) string {
 	var b strings.Builder
 	b.Grow(c.width + 32)
-	glyph, text, level := it.fitColumn()
+	w := it.shownWorker(worker)
+	glyph, text, level := it.fitColumn(w, notHere[w])
 	var fitStyle *lipgloss.Style
 	if c.fit > 0 {
 		s := st.level(level)
 		fitStyle = &s
 	}
 	fitCell := fitText(glyph, text)
-	if c.fit < fitWidth {
+	switch {
+	case c.fit < fitWidth && glyph == notHereCell:
+		fitCell = notHereMark
+	case c.fit < fitWidth:
 		fitCell = glyph
 	}
 	c.cells(&b, it.id, it.family, it.formats, it.params, it.context, fitCell, c.statOf.of(it), &style)
@@ -167,7 +172,7 @@ func fitText(glyph, text string) string {
 	label, size, _ := strings.Cut(text, " ")
 	var b strings.Builder
 	b.WriteString(glyph + " ")
-	cell(&b, label, fitWidth-2-6, false)
+	cell(&b, label, fitLabel, false)
 	b.WriteByte(' ')
 	cell(&b, size, 5, true)
 	return b.String()

@@ -72,6 +72,10 @@ type Options struct {
 	// The caller decides from the terminal (TERM) whether it takes them.
 	Hyperlinks bool
 	Clipboard  bool
+	// NextStep says what to do after an error, "" for nothing to add
+	// (app.NextStep); the error screen prints it under the error. Nil
+	// adds nothing.
+	NextStep func(error) string
 }
 
 // Result is how the TUI ended.
@@ -96,6 +100,10 @@ type Result struct {
 	// Path is the picked variant's local path, with PickFormat "path":
 	// what a worker loads. Not sanitized: a local path to print as is.
 	Path string
+	// Level, Low and High are the picked variant's fit on Worker (nil
+	// when unknown or no variant was picked).
+	Level     *fit.Level
+	Low, High *uint64
 }
 
 // Run starts the TUI on opt.Output and blocks until the user picks a model

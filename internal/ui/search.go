@@ -20,7 +20,7 @@ func (m Model) search(q query.Query, refresh bool) (Model, tea.Cmd) {
 	m.next = ""
 	m.pageLoading, m.pageFailed = true, false
 	m.cache = cacheState{}
-	m.fatal = ""
+	m.fatal, m.fatalNext = "", ""
 	m.inflight = nil
 	m.retryPage = false
 	m.fitDirty = true
@@ -115,6 +115,9 @@ func (m Model) pageFetched(msg pageFetchedMsg) (Model, tea.Cmd) {
 		text := text.Sanitize(msg.err.Error())
 		if len(m.list.all) == 0 && msg.next == "" {
 			m.fatal = text
+			if m.nextStep != nil {
+				m.fatalNext = m.nextStep(msg.err)
+			}
 			return m, nil
 		}
 		m.footerErr = "could not load more results: " + text

@@ -23,6 +23,7 @@ type Styles struct {
 	ErrorBar  lipgloss.Style // a recoverable error, in the footer
 	Spinner   lipgloss.Style
 	Prompt    lipgloss.Style // the search and filter prompts
+	Selection lipgloss.Style // the search prompt's last query, which typing replaces
 	Divider   lipgloss.Style // the line between list and detail
 
 	PaneTitle        lipgloss.Style // the title of a pane without focus
@@ -83,6 +84,7 @@ func defaultStyles(r *lipgloss.Renderer, noColor bool) Styles {
 		ErrorBar:  ns().Bold(true).Foreground(c(colIncompatible)).Background(c(colErrorBg)),
 		Spinner:   ns().Foreground(c(colAccent)),
 		Prompt:    ns().Bold(true).Foreground(c(colAccent)),
+		Selection: ns().Reverse(true),
 		Divider:   ns().Foreground(c(colSubtle)),
 
 		PaneTitle:        ns().Foreground(c(colSubtle)).Bold(true),

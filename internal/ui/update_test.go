@@ -443,3 +443,37 @@ func messagesOfType[T tea.Msg](cmd tea.Cmd) []T {
 }
 
 func lastLine(s string) string { return s[strings.LastIndexByte(s, '\n')+1:] }
+
+// TestSearchPromptSelectsTheLastQuery: s opens the prompt with the last
+// query selected: typing replaces it ("gemma" after "llm" searches
+// "gemma", not "llmgemma"), a cursor key keeps it for editing, ctrl+u
+// clears it, and the help says so.
+func TestSearchPromptSelectsTheLastQuery(t *testing.T) {
+	f := newFake(fixtureModels(), 50)
+	m := started(t, f, 80, 24)
+	m = press(t, m, "s")
+	require.True(t, m.promptFresh)
+	assert.Contains(t, ansi.Strip(m.View()), "ctrl+u clears")
+	m = press(t, m, "g", "e", "m", "m", "a", "enter")
+	searches, _ := f.calls()
+	require.Len(t, searches, 2)
+	assert.Equal(t, "gemma", searches[1].q.Text, "typing replaced the selection")
+
+	m = press(t, m, "s", "left", "x", "enter")
+	searches, _ = f.calls()
+	require.Len(t, searches, 3)
+	assert.Equal(t, "gemmxa", searches[2].q.Text, "a cursor key keeps the query for editing")
+
+	m = press(t, m, "s", "end", "s", "enter")
+	searches, _ = f.calls()
+	assert.Equal(t, "gemmxas", searches[3].q.Text)
+
+	m = press(t, m, "s", "ctrl+u")
+	assert.Empty(t, m.prompt.Value(), "ctrl+u clears")
+	m = press(t, m, "q", "w", "e", "n")
+	assert.Equal(t, "qwen", m.prompt.Value())
+
+	m = press(t, m, "esc", "s")
+	m, _ = update(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("phi"), Paste: true})
+	assert.Equal(t, "phi", m.prompt.Value(), "a paste replaces the selection too")
+}

@@ -33,10 +33,22 @@ func (m *Model) layout() {
 // layout does not move under the user. The full help gives way on short
 // terminals.
 func (m Model) helpHeight() int {
-	if h := m.keys.fullHelpHeight(); m.help.ShowAll && m.height-2-h >= 5 {
+	if h := m.keys.fullHelpHeight() + 1; m.help.ShowAll && m.height-2-h >= 5 {
 		return h
 	}
 	return 1
+}
+
+// helpView is the help line, or the full help with the header's words
+// explained above it.
+func (m Model) helpView() string {
+	if m.helpHeight() == 1 {
+		return m.help.View(m.keys)
+	}
+	legend := m.styles.Subtle.Render(ansi.Truncate(
+		"ctx model (≤32k): each model's own context, up to the worker's limit; +/- set one · w: the list's worker",
+		m.width, "…"))
+	return legend + "\n" + m.help.View(m.keys)
 }
 
 // View draws the whole screen, exactly width × height.
@@ -60,7 +72,7 @@ func (m Model) View() string {
 	b.WriteByte('\n')
 	b.WriteString(m.statusView())
 	b.WriteByte('\n')
-	b.WriteString(fitBox(m.help.View(m.keys), m.width, m.helpHeight()))
+	b.WriteString(fitBox(m.helpView(), m.width, m.helpHeight()))
 	return fitBox(b.String(), m.width, m.height)
 }
 
@@ -73,26 +85,23 @@ func (m Model) headerView() string {
 	}
 	parts := []string{m.styles.AppName.Render("modelbrowser")}
 	info := []string{queryText(m.query), m.orderText()}
-	if m.list.compatOnly {
-		info = append(info, "compatible only")
-	} else {
-		info = append(info, "showing all")
-	}
-	if m.list.fitsOnly {
-		info = append(info, "fits only")
-	}
 	if m.demo {
-		info = append(info, "demo data")
+		info = append([]string{"demo data"}, info...) // first: nothing here is the Hub's
 	}
+	c := m.list.choices // the list's choices, rendered here as one value
+	info = append(info, m.filtersText(c)...)
 	if c := m.cache.text(m.now); c != "" {
 		info = append(info, c)
 	}
 	parts = append(parts, m.styles.Header.Render(strings.Join(info, " · ")))
 	left := strings.Join(parts, "  ")
-	// The machine and the context stay whole; the search's words give way.
-	right := machineText(m.fitCfg.machine) + " · " + contextText(m.context)
+	// The list's choices (worker, context) stay whole, the machine beside
+	// them while they take at most half the width; the search's words
+	// give way first.
+	judged := m.workerText(c) + " · " + m.contextText(c)
+	right := machineText(m.fitCfg.machine) + " · " + judged
 	if ansi.StringWidth(right) > m.width/2 {
-		right = contextText(m.context) // narrow: the name and query keep room
+		right = judged
 	}
 	if m.pageLoading && m.fatal == "" {
 		loading := m.spinner.View() + " searching"
@@ -102,6 +111,19 @@ func (m Model) headerView() string {
 		right = loading + " · " + right
 	}
 	return spread(left, right, m.width)
+}
+
+// filtersText is which rows the choices show: "compatible only" or
+// "showing all", and "fits only".
+func (m Model) filtersText(c choices) []string {
+	out := []string{"showing all"}
+	if c.compatOnly {
+		out[0] = "compatible only"
+	}
+	if c.fitsOnly {
+		out = append(out, "fits only")
+	}
+	return out
 }
 
 // queryText is the search as the header shows it: “qwen” from meta-llama
@@ -143,8 +165,8 @@ func (m Model) emptyText() string {
 		return "  Searching the Hub for " + q + "…"
 	case len(m.list.all) == 0:
 		return "  No models found for " + q + ". s starts another search."
-	case m.list.fitsOnly && m.list.hiddenUnfit() > 0:
-		return fmt.Sprintf("  None of the models loaded so far fits this machine (%s). m shows them.", contextText(m.context))
+	case m.list.fitsOnly && m.list.hiddenUnfit() > 0 && m.list.hidden() < len(m.list.all):
+		return fmt.Sprintf("  None of the models loaded so far fits this machine (%s, %s). m shows them.", m.workerText(m.list.choices), m.contextText(m.list.choices))
 	case m.list.compatOnly && len(m.list.all) == 1:
 		return "  The one model found is not compatible. c shows it."
 	case m.list.compatOnly:
@@ -160,6 +182,12 @@ func (m Model) fatalView() string {
 	b.WriteString("\n  " + m.styles.Fatal.Render("Could not search the Hub") + "\n\n")
 	for _, l := range strings.Split(ansi.Wrap(m.fatal, max(1, m.width-4), ""), "\n") {
 		b.WriteString("  " + l + "\n")
+	}
+	if m.fatalNext != "" {
+		b.WriteString("\n")
+		for _, l := range strings.Split(ansi.Wrap(m.fatalNext, max(1, m.width-4), ""), "\n") {
+			b.WriteString("  " + l + "\n")
+		}
 	}
 	return b.String()
 }
@@ -195,13 +223,14 @@ func (m Model) statusView() string {
 	} else {
 		parts = append(parts, fmt.Sprintf("%d shown", shown))
 	}
-	if m.list.compatOnly {
-		parts = append(parts, fmt.Sprintf("%d hidden as incompatible", m.list.hidden()))
+	incompatible, unfit := m.list.hiddenCounts()
+	if m.list.compatOnly || m.list.fitsOnly {
+		parts = append(parts, fmt.Sprintf("%d hidden as incompatible", incompatible))
 	} else {
 		parts = append(parts, fmt.Sprintf("%d compatible", len(m.list.compat)))
 	}
 	if m.list.fitsOnly {
-		parts = append(parts, fmt.Sprintf("%d hidden as too big", m.list.hiddenUnfit()))
+		parts = append(parts, fmt.Sprintf("%d hidden as not fitting", unfit))
 	}
 	if m.cache.dropped > 0 {
 		parts = append(parts, fmt.Sprintf("%d unreadable left out", m.cache.dropped))

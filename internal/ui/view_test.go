@@ -81,7 +81,7 @@ func TestViewDetail(t *testing.T) {
 	t.Run("120x40 fit table at 8k", func(t *testing.T) {
 		m := started(t, newFake(fixtureModels(), 50), 120, 40)
 		m = press(t, m, "j", "j", "enter", "-", "-")
-		require.Equal(t, int64(8192), m.context)
+		require.Equal(t, int64(8192), m.list.context)
 		requireGolden(t, m)
 	})
 	t.Run("120x40 incompatible", func(t *testing.T) {
@@ -178,13 +178,17 @@ func TestHeaderNamesQueryAndFilter(t *testing.T) {
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
 			m := New(Options{Query: tt.q, Catalog: compatCatalog(), Searcher: newFake(fixtureModels(), 50), Now: clock})
-			m, _ = update(m, tea.WindowSizeMsg{Width: 120, Height: 30})
+			m, _ = update(m, tea.WindowSizeMsg{Width: 160, Height: 30})
 			m = run(t, m, m.Init())
 			m = press(t, m, tt.keys...)
 			head := strings.TrimRight(strings.SplitN(ansi.Strip(m.View()), "\n", 2)[0], " ")
 			left, right, _ := strings.Cut(head, "   ")
 			assert.Equal(t, tt.want, left)
-			assert.Equal(t, "RAM unknown · no GPU · ctx default", strings.TrimSpace(right), "the machine and context, on the right")
+			assert.Equal(t, "RAM unknown · no GPU · worker cpu (recommended) · ctx model (≤32k)", strings.TrimSpace(right),
+				"the machine, the list's worker and its context, on the right")
+			m, _ = update(m, tea.WindowSizeMsg{Width: 100, Height: 30})
+			head = strings.TrimRight(strings.SplitN(ansi.Strip(m.View()), "\n", 2)[0], " ")
+			assert.True(t, strings.HasSuffix(head, " worker cpu (recommended) · ctx model (≤32k)"), "narrower, the choices stay whole: %q", head)
 			assert.LessOrEqual(t, strings.Count(head, "models"), 1, "never \"all models\" twice")
 		})
 	}
