@@ -27,6 +27,7 @@ type KeyMap struct {
 
 	Toggle   key.Binding // compatible-only on/off
 	FitsOnly key.Binding // fits-this-machine-only on/off
+	Facets   key.Binding // open the facet bar (facets.go)
 	CtxUp    key.Binding // the browser's context one stop up
 	CtxDown  key.Binding // the browser's context one stop down
 	Search   key.Binding // a new Hub search
@@ -41,6 +42,14 @@ type KeyMap struct {
 	Submit key.Binding // the search prompt
 	Cancel key.Binding
 	Retry  key.Binding // the error screen
+
+	// The facet bar (facets.go).
+	FacetNext      key.Binding // the next field
+	FacetPrev      key.Binding // the field before
+	FacetValue     key.Binding // the field's next value
+	FacetValueBack key.Binding // the field's value before
+	FacetClear     key.Binding // every facet off
+	FacetDone      key.Binding // close the bar, the facets stay
 
 	pickDesc string // Pick's description in the full help
 	// focusShort puts Focus in the short help: only while the detail is
@@ -88,6 +97,7 @@ func defaultKeyMap(pickFormat string) KeyMap {
 
 		Toggle:   nb([]string{"c"}, "c", "show all"),
 		FitsOnly: nb([]string{"m"}, "m", "fits this machine only"),
+		Facets:   nb([]string{"F"}, "F", "facets"),
 		CtxUp:    nb([]string{"+", "="}, "+", "more context"),
 		CtxDown:  nb([]string{"-", "_"}, "-", "less context"),
 		Search:   nb([]string{"s"}, "s", "search"),
@@ -102,6 +112,13 @@ func defaultKeyMap(pickFormat string) KeyMap {
 		Submit: nb([]string{"enter"}, "enter", "search"),
 		Cancel: nb([]string{"esc"}, "esc", "cancel"),
 		Retry:  nb([]string{"r"}, "r", "retry"),
+
+		FacetNext:      nb([]string{"tab"}, "tab", "next facet"),
+		FacetPrev:      nb([]string{"shift+tab"}, "shift+tab", "facet before"),
+		FacetValue:     nb([]string{"right", "l", " "}, "→/space", "change"),
+		FacetValueBack: nb([]string{"left", "h"}, "←", "change back"),
+		FacetClear:     nb([]string{"ctrl+x"}, "ctrl+x", "clear facets"),
+		FacetDone:      nb([]string{"enter", "esc"}, "enter", "done"),
 	}
 }
 
@@ -122,11 +139,13 @@ type keyState struct {
 	ctxUp         bool // + would move the highlighted model's context
 	ctxDown       bool // - would
 	cardMode      bool // the detail shows the model card
+	facetBar      bool // the facet bar is open
+	facetText     bool // its quant field has focus: keys are text
 }
 
 // setState enables exactly the bindings that work in s.
 func (k *KeyMap) setState(s keyState) {
-	browsing := !s.fatal && !s.prompting && !s.filtering
+	browsing := !s.fatal && !s.prompting && !s.filtering && !s.facetBar
 	onList := browsing && !s.detailFocus
 	onDetail := browsing && s.detailFocus
 
@@ -175,6 +194,8 @@ func (k *KeyMap) setState(s keyState) {
 		k.Toggle.SetHelp("c", "compatible only")
 	}
 	k.FitsOnly.SetEnabled(browsing)
+	k.Facets.SetEnabled(browsing)
+	k.setFacetState(s)
 	if s.fitsOnly {
 		k.FitsOnly.SetHelp("m", "show too big too")
 	} else {
@@ -200,7 +221,7 @@ func (k *KeyMap) setState(s keyState) {
 			k.Pick.SetHelp("p", "pick variant")
 		}
 	}
-	k.Quit.SetEnabled(!s.prompting && !s.filtering)
+	k.Quit.SetEnabled(!s.prompting && !s.filtering && !s.facetBar)
 	k.ForceQuit.SetEnabled(true)
 
 	k.Submit.SetEnabled(s.prompting)
@@ -221,8 +242,9 @@ func (k KeyMap) ShortHelp() []key.Binding {
 	}
 	return []key.Binding{
 		k.Retry, k.Submit, k.Cancel, k.AcceptFilter, k.CancelFilter,
+		k.FacetNext, k.FacetValue, k.FacetValueBack, k.FacetClear, k.FacetDone,
 		k.Open, k.Back, focus, k.Worker, k.Filter, k.ClearFilter, k.Pick, k.Help, k.Quit,
-		k.Card, up, down, k.HubURL, k.Toggle, k.FitsOnly, k.Search, k.Sort, k.Refresh,
+		k.Card, up, down, k.HubURL, k.Toggle, k.FitsOnly, k.Search, k.Sort, k.Facets, k.Refresh,
 	}
 }
 
@@ -237,8 +259,9 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
 		{k.Open, k.Focus, k.Back, k.Card, k.HubURL, k.Worker, k.Filter},
 		{k.ClearFilter, k.Toggle, k.FitsOnly, up, down, k.Search, k.Sort},
-		{k.Refresh, k.Retry, k.Pick, k.Help, k.Quit, k.ForceQuit},
+		{k.Facets, k.Refresh, k.Retry, k.Pick, k.Help, k.Quit, k.ForceQuit},
 		{k.Submit, k.Cancel},
+		{k.FacetNext, k.FacetPrev, k.FacetValue, k.FacetValueBack, k.FacetClear, k.FacetDone},
 	}
 }
 

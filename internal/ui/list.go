@@ -8,6 +8,8 @@ import (
 	"github.com/charmbracelet/bubbles/list"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/modelbrowser/modelbrowser/internal/rank"
 )
 
 // listModel is the results pane: every loaded model, the compatible-only
@@ -35,6 +37,10 @@ type listModel struct {
 	beforeFilter *item
 	// order is the local order the rows are in (rank.go); nil: load order.
 	order func(a, b *item) int
+	// facets narrow the rows (facets.go); facetOut names, for each row
+	// that compatible-only shows and they hide, the facet that hides it.
+	facets   rank.Facets
+	facetOut map[*item]string
 }
 
 func newListModel(st *Styles, keys KeyMap) listModel {
@@ -109,7 +115,7 @@ func (l listModel) Update(msg tea.Msg) (listModel, tea.Cmd) {
 // reset forgets every model, for a new search.
 func (l *listModel) reset() {
 	l.all, l.every, l.compat = nil, nil, nil
-	l.unfit = nil
+	l.unfit, l.facetOut = nil, nil
 	l.byID = map[string]*item{}
 	l.beforeFilter = nil
 	l.list.ResetFilter()
@@ -201,6 +207,7 @@ func (l *listModel) reload(sel *item) tea.Cmd {
 	if l.compatOnly {
 		items = l.compat
 	}
+	items = l.narrow(items)
 	if l.fitsOnly && len(l.unfit) > 0 {
 		kept := make([]list.Item, 0, len(items))
 		for _, x := range items {
@@ -293,7 +300,7 @@ func (l listModel) hiddenUnfit() int {
 	}
 	n := 0
 	for it := range l.unfit {
-		if !l.compatOnly || it.compatible() {
+		if (!l.compatOnly || it.compatible()) && l.facetOut[it] == "" {
 			n++
 		}
 	}

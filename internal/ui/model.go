@@ -76,6 +76,7 @@ type Model struct {
 
 	prompting bool
 	prompt    textinput.Model
+	bar       facetBar // the facets F opens (facets.go)
 
 	worker string // chosen with w; "" means each model's recommended worker
 	result Result
@@ -160,6 +161,7 @@ func New(opt Options) Model {
 	if opt.Clipboard {
 		m.clipboard = opt.Output
 	}
+	m.bar = newFacetBar(m.styles)
 	m.list = newListModel(m.styles, keys)
 	m.list.setSort(q.Sort)
 	m.detail = newDetailModel(m.styles, m.fitCfg)
@@ -194,7 +196,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // typing reports whether keys are text now: the search prompt or the
 // filter is being typed.
-func (m Model) typing() bool { return m.prompting || m.list.filtering() }
+func (m Model) typing() bool { return m.prompting || m.list.filtering() || m.bar.typing() }
 
 // updateRunes handles keys that arrived together (Bubble Tea v1 delivers
 // "jj" read at once as one key of two runes, which no binding matches) as
@@ -278,6 +280,8 @@ func (m Model) updateKey(k tea.KeyMsg) (Model, tea.Cmd) {
 		return m, nil
 	case m.prompting:
 		return m.promptKey(k)
+	case m.bar.open:
+		return m.facetKey(k)
 	case m.list.filtering():
 		return m.updateList(k) // every key is text for the filter
 	}
@@ -326,6 +330,8 @@ func (m Model) updateKey(k tea.KeyMsg) (Model, tea.Cmd) {
 		_ = m.judgeFits()
 		cmd = m.list.setFitsOnly(!m.list.fitsOnly)
 		cmd = tea.Batch(cmd, m.followSelection())
+	case key.Matches(k, m.keys.Facets):
+		return m.openFacets()
 	case key.Matches(k, m.keys.CtxUp):
 		m.stepContext(+1)
 	case key.Matches(k, m.keys.CtxDown):
@@ -426,6 +432,8 @@ func (m *Model) syncKeys() {
 		ctxUp:         m.canStepContext(+1),
 		ctxDown:       m.canStepContext(-1),
 		cardMode:      m.detail.cardMode,
+		facetBar:      m.bar.open,
+		facetText:     m.bar.typing(),
 	})
 }
 

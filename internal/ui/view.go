@@ -70,6 +70,8 @@ func (m Model) headerView() string {
 		return m.prompt.View()
 	case m.list.filtering():
 		return m.list.list.FilterInput.View()
+	case m.bar.open:
+		return m.facetBarView()
 	}
 	parts := []string{m.styles.AppName.Render("modelbrowser")}
 	info := []string{queryText(m.query), m.orderText()}
@@ -80,6 +82,9 @@ func (m Model) headerView() string {
 	}
 	if m.list.fitsOnly {
 		info = append(info, "fits only")
+	}
+	if d := m.list.facets.Describe(); d != "" {
+		info = append(info, "facets: "+d)
 	}
 	if m.demo {
 		info = append(info, "demo data")
@@ -143,6 +148,8 @@ func (m Model) emptyText() string {
 		return "  Searching the Hub for " + q + "…"
 	case len(m.list.all) == 0:
 		return "  No models found for " + q + ". s starts another search."
+	case len(m.list.facetOut) > 0:
+		return "  None of the models loaded so far matches the facets (" + m.list.facets.Describe() + "). F changes them."
 	case m.list.fitsOnly && m.list.hiddenUnfit() > 0:
 		return fmt.Sprintf("  None of the models loaded so far fits this machine (%s). m shows them.", contextText(m.context))
 	case m.list.compatOnly && len(m.list.all) == 1:
@@ -190,6 +197,9 @@ func (m Model) statusView() string {
 		parts = append(parts, fmt.Sprintf("%d hidden as incompatible", m.list.hidden()))
 	} else {
 		parts = append(parts, fmt.Sprintf("%d compatible", len(m.list.compat)))
+	}
+	if f := m.list.facetStatus(); f != "" {
+		parts = append(parts, f)
 	}
 	if m.list.fitsOnly {
 		parts = append(parts, fmt.Sprintf("%d hidden as too big", m.list.hiddenUnfit()))
