@@ -65,7 +65,9 @@ func TestEachFacetNarrowsTheLoadedResults(t *testing.T) {
 			keys: func(t *testing.T, m Model) Model {
 				return press(t, pressMsg(t, m, tea.KeyTab, tea.KeyTab), "q4_k_m") // case and the paste aside
 			},
-			keeps:  func(m compat.Model) bool { return slices.ContainsFunc(m.Files, func(f string) bool { return strings.Contains(f, "Q4_K_M") }) },
+			keeps: func(m compat.Model) bool {
+				return slices.ContainsFunc(m.Files, func(f string) bool { return strings.Contains(f, "Q4_K_M") })
+			},
 			status: "8 hidden by quant",
 			header: "facets: q4_k_m",
 			want:   []string{"bartowski/Qwen2.5-7B-Instruct-GGUF"},
@@ -281,7 +283,7 @@ func TestFacetBarKeys(t *testing.T) {
 	m := started(t, newFake(fixtureModels(), 50), 120, 30)
 	m = press(t, m, "F")
 	help := lastLine(ansi.Strip(m.View()))
-	for _, want := range []string{"tab next facet", "→/space change", "ctrl+x clear facets", "enter done"} {
+	for _, want := range []string{"tab next facet", "→/space next value", "ctrl+x clear facets", "enter close facets"} {
 		assert.Contains(t, help, want)
 	}
 	assert.NotContains(t, help, "q quit")
@@ -290,7 +292,7 @@ func TestFacetBarKeys(t *testing.T) {
 	m, cmd = update(m, keyMsg("q"))
 	assert.False(t, quits(cmd), "q is text in the quant field")
 	assert.Equal(t, "q", m.list.facets.Quant)
-	assert.NotContains(t, lastLine(ansi.Strip(m.View())), "→/space change", "no values to cycle in a text field")
+	assert.NotContains(t, lastLine(ansi.Strip(m.View())), "→/space next value", "no values to cycle in a text field")
 	m = press(t, m, "esc")
 	assert.False(t, m.bar.open)
 	assert.Equal(t, "q", m.list.facets.Quant, "esc closes the bar, the facets stay")

@@ -114,11 +114,11 @@ func defaultKeyMap(pickFormat string) KeyMap {
 		Retry:  nb([]string{"r"}, "r", "retry"),
 
 		FacetNext:      nb([]string{"tab"}, "tab", "next facet"),
-		FacetPrev:      nb([]string{"shift+tab"}, "shift+tab", "facet before"),
-		FacetValue:     nb([]string{"right", "l", " "}, "→/space", "change"),
-		FacetValueBack: nb([]string{"left", "h"}, "←", "change back"),
+		FacetPrev:      nb([]string{"shift+tab"}, "⇧tab", "facet before"),
+		FacetValue:     nb([]string{"right", "l", " "}, "→/space", "next value"),
+		FacetValueBack: nb([]string{"left", "h"}, "←/h", "value before"),
 		FacetClear:     nb([]string{"ctrl+x"}, "ctrl+x", "clear facets"),
-		FacetDone:      nb([]string{"enter", "esc"}, "enter", "done"),
+		FacetDone:      nb([]string{"enter", "esc"}, "enter", "close facets"),
 	}
 }
 
