@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
-	"github.com/modelbrowser/modelbrowser/internal/query"
 	"github.com/modelbrowser/modelbrowser/internal/rank"
 )
 
@@ -318,15 +317,20 @@ func TestViewFacetBar(t *testing.T) {
 	}
 }
 
-// The header and the search prompt name facets as text: a quant label
-// typed with escapes is shown sanitized.
+// A quant label is text: typed control characters do not reach it, and
+// one that holds escapes anyway is drawn sanitized, in the header and in
+// the bar.
 func TestFacetQuantIsSanitized(t *testing.T) {
 	m := started(t, newFake(fixtureModels(), 50), 120, 30)
-	m, _ = update(m, keyMsg("F"))
-	m = press(t, m, "tab", "tab")
+	m = press(t, m, "F", "tab", "tab")
 	m, _ = update(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("Q4\x1b[2J"), Paste: true})
-	m = press(t, m, "enter")
-	view := m.View()
-	assert.NotContains(t, view, "\x1b[2J")
-	assert.Equal(t, query.SortDownloads, m.query.SortName())
+	assert.Equal(t, "Q4[2J", m.list.facets.Quant)
+
+	m = press(t, m, "esc")
+	m, _ = m.applyFacets(rank.Facets{Quant: "Q4\x1b]0;pwned\x07\u009b2J"})
+	for name, view := range map[string]string{"header": m.View(), "bar": press(t, m, "F").View()} {
+		assert.NotContains(t, view, "\x1b]0;", name)
+		assert.NotContains(t, view, "\u009b", name)
+		assert.Contains(t, view, "Q4", name)
+	}
 }
