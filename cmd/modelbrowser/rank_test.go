@@ -19,8 +19,9 @@ type searchRow struct {
 	ContextLength *int64   `json:"context_length"`
 	Parameters    *int64   `json:"parameters"`
 	Fit           *struct {
-		Level *string `json:"level"`
-		Size  *uint64 `json:"size"`
+		Level  *string  `json:"level"`
+		Size   *uint64  `json:"size"`
+		Decode *float64 `json:"decode"`
 	} `json:"fit"`
 }
 
@@ -139,6 +140,24 @@ func TestSearchLocalSorts(t *testing.T) {
 		}
 		assert.True(t, slices.IsSorted(sizes), "%v", sizes)
 		assert.Greater(t, len(sizes), 5)
+	})
+	t.Run("speed", func(t *testing.T) {
+		// The binary's CPU bandwidth is fixed (20 GB/s): the figures do not
+		// depend on the machine running the test.
+		rows := binSearchRows(t, "--sort", "speed", "--memory", "8GiB", "--limit", "100")
+		var speeds []float64
+		for i, r := range rows {
+			if r.Fit == nil || r.Fit.Decode == nil {
+				for _, rest := range rows[i:] {
+					assert.True(t, rest.Fit == nil || rest.Fit.Decode == nil, "%s: unknown speeds last", rest.ID)
+				}
+				break
+			}
+			speeds = append(speeds, -*r.Fit.Decode)
+		}
+		assert.True(t, slices.IsSorted(speeds), "fastest first: %v", speeds)
+		assert.Greater(t, len(speeds), 3)
+		assert.Less(t, len(speeds), len(rows), "some have no speed: too big at 8 GiB")
 	})
 }
 

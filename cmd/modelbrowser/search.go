@@ -47,8 +47,9 @@ only). --sort fit, size, params and context order the kept results here, after
 the scan (the Hub lists them by downloads): fit puts the models that fit first
 (fits, tight, offload, unknown, too big; then the larger best file), size the
 smallest best file, params the fewest parameters, context the largest
-context. fit and size weigh each model's files like --fit, without leaving
-any out.
+context, speed the fastest best file (its decode speed here at an empty
+context; unknown last). fit, size and speed weigh each model's files like
+--fit, without leaving any out.
 
 Exit 0, or 2 on error (what was read before a
 failure is still printed).`,
@@ -88,7 +89,10 @@ failure is still printed).`,
 				return err
 			}
 			defer cancel()
-			common.speed = withFit
+			weigh := rank.Weighs(sort.Name)
+			// --sort speed needs the CPU's bandwidth and the tensor infos
+			// as much as --fit does.
+			common.speed = withFit || sort.Name == query.SortSpeed
 			s, err := common.open(ctx, e, false, false)
 			if err != nil {
 				return err
@@ -96,7 +100,6 @@ failure is still printed).`,
 			hub, cat := s.Hub, s.Catalog
 			defer hub.Close()
 			lim := app.Limits{Limit: limit, Scan: scan, All: all, Facets: facets}
-			weigh := sort.Name == query.SortFit || sort.Name == query.SortSize
 			if withFit || weigh {
 				lim.Fit = &app.FitPlan{Machine: s.Machine.Fit, Context: s.Overrides.Context, WeighOnly: !withFit}
 			}

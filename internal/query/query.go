@@ -59,6 +59,7 @@ const (
 	SortSize    = "size"
 	SortParams  = "params"
 	SortContext = "context"
+	SortSpeed   = "speed"
 )
 
 // Sort is one order the Hub can list models in (always descending).
@@ -95,6 +96,7 @@ var Sorts = []Sort{
 	{Name: SortSize, Local: true},
 	{Name: SortParams, Local: true},
 	{Name: SortContext, Local: true},
+	{Name: SortSpeed, Local: true},
 }
 
 // LookupSort finds a sort order by its name or the Hub's own parameter

@@ -34,12 +34,12 @@ func TestLookupSort(t *testing.T) {
 func TestNextSortCyclesTheBrowserOrders(t *testing.T) {
 	seen := []string{}
 	s := SortDownloads
-	for range 8 {
+	for range 9 {
 		seen = append(seen, s)
 		s = NextSort(s)
 	}
 	// The Hub's orders, then the local ones over what is loaded.
-	assert.Equal(t, []string{"downloads", "likes", "trending", "updated", "fit", "size", "params", "context"}, seen)
+	assert.Equal(t, []string{"downloads", "likes", "trending", "updated", "fit", "size", "params", "context", "speed"}, seen)
 	assert.Equal(t, SortDownloads, s, "the cycle closes")
 	assert.Equal(t, SortDownloads, NextSort("created"), "an order the browser does not cycle restarts it")
 	assert.NotContains(t, SortNames(true), SortCreated)

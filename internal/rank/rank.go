@@ -29,17 +29,35 @@ type Entry struct {
 	Worker string
 }
 
+// worker is the worker whose fit counts: the shown one, else the
+// recommended one.
+func (e Entry) worker() string {
+	if e.Worker != "" {
+		return e.Worker
+	}
+	return e.Judged.Verdict.RecommendedWorker
+}
+
+// decode is the best file's decode speed on the worker (tok/s, empty
+// context, the band's mid), 0 when unknown: no fit, no best file, or its
+// speed not calibrated here.
+func (e Entry) decode() float64 {
+	if e.Fit == nil {
+		return 0
+	}
+	if d := e.Fit.Decode(e.worker()); d != nil && *d > 0 {
+		return *d
+	}
+	return 0
+}
+
 // level is the entry's fit level for ranking: the shown variant's, or
 // Unknown when there is no fit.
 func (e Entry) level() (fit.Level, uint64) {
 	if e.Fit == nil {
 		return fit.Unknown, 0
 	}
-	w := e.Worker
-	if w == "" {
-		w = e.Judged.Verdict.RecommendedWorker
-	}
-	v, l, ok := e.Fit.Shown(w)
+	v, l, ok := e.Fit.Shown(e.worker())
 	if !ok {
 		return fit.Unknown, 0
 	}
@@ -84,6 +102,9 @@ func (e Entry) contextLength() int64 {
 //   - size: the smallest shown file first; unknown sizes last.
 //   - params: the fewest parameters first; unknown last.
 //   - context: the largest context first; unknown last.
+//   - speed: the best file's decode speed (empty context, the band's
+//     mid) fastest first; unknown last (no file fits, or its speed is
+//     not calibrated on this machine).
 func Compare(name string) func(a, b Entry) int {
 	switch name {
 	case query.SortFit:
@@ -105,13 +126,21 @@ func Compare(name string) func(a, b Entry) int {
 		return func(a, b Entry) int { return unknownLast(a.Params(), b.Params(), false) }
 	case query.SortContext:
 		return func(a, b Entry) int { return unknownLast(a.contextLength(), b.contextLength(), true) }
+	case query.SortSpeed:
+		return func(a, b Entry) int { return unknownLast(a.decode(), b.decode(), true) }
 	}
 	return nil
 }
 
+// Weighs reports whether the local order named name needs each model's
+// fit (its files weighed on this machine): fit, size and speed.
+func Weighs(name string) bool {
+	return name == query.SortFit || name == query.SortSize || name == query.SortSpeed
+}
+
 // unknownLast compares known values (ascending, or descending with desc)
 // and puts zero, unknown, after them.
-func unknownLast[T int64 | uint64](a, b T, desc bool) int {
+func unknownLast[T int64 | uint64 | float64](a, b T, desc bool) int {
 	switch {
 	case a == 0 && b == 0:
 		return 0

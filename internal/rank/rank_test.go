@@ -65,6 +65,42 @@ func TestCompare(t *testing.T) {
 	assert.Nil(t, Compare(query.SortDownloads), "a Hub order is not local")
 }
 
+// withDecode gives the entry's best file a decode speed (tok/s at an
+// empty context, the band's mid).
+func withDecode(e Entry, mid float64) Entry {
+	d := fit.Decode{Empty: fit.NewBand(mid), Full: fit.NewBand(mid / 2)}
+	e.Fit.Variants[0].Speed = map[string]*fit.Speed{"w": {Decode: &d}}
+	return e
+}
+
+// The speed order: the best file's decode speed, fastest first; a model
+// without a best file (too big), without a fit, or whose speed is unknown
+// goes last, in the Hub's order.
+func TestCompareSpeed(t *testing.T) {
+	unknown := entry("fits-speed-unknown", 1e9, 0, fit.Fits, 1<<30)
+	unknown.Fit.Variants[0].Speed = map[string]*fit.Speed{"w": {Reason: fit.SpeedCPUNotMeasured}}
+	es := []Entry{
+		withDecode(entry("toobig", 70e9, 0, fit.TooBig, 40<<30), 90), // no best file: its speed does not count
+		entry("nofit", 0, 0, "", 0),
+		withDecode(entry("slow", 8e9, 0, fit.Tight, 7<<30), 4.2),
+		unknown,
+		withDecode(entry("fast", 1e9, 0, fit.Fits, 1<<30), 38.5),
+		withDecode(entry("mid", 4e9, 0, fit.Offload, 3<<30), 11),
+	}
+	slices.SortStableFunc(es, Compare(query.SortSpeed))
+	assert.Equal(t, []string{"fast", "mid", "slow", "toobig", "nofit", "fits-speed-unknown"}, ids(es))
+
+	// The shown worker's speed counts, not the recommended one's.
+	a, b := withDecode(entry("a", 1e9, 0, fit.Fits, 1<<30), 10), withDecode(entry("b", 1e9, 0, fit.Fits, 1<<30), 20)
+	d := fit.Decode{Empty: fit.NewBand(50)}
+	a.Fit.Variants[0].Speed["x"] = &fit.Speed{Decode: &d}
+	a.Fit.Best["x"], a.Fit.Contexts["x"] = a.Fit.Best["w"], 4096
+	a.Worker, b.Worker = "x", "x"
+	got := []Entry{b, a}
+	slices.SortStableFunc(got, Compare(query.SortSpeed))
+	assert.Equal(t, []string{"a", "b"}, ids(got), "a is faster on x; b has no speed on x")
+}
+
 func TestParseRange(t *testing.T) {
 	for in, want := range map[string]Range{
 		"1B-9B":     {Min: 1e9, Max: 9e9},

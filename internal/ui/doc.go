@@ -12,7 +12,8 @@
 // explain_tables.go the detail pane; fitview.go the fit as shown (the FIT
 // cell, context steps, picks: pure, over fit.Judge), fitload.go the Facts
 // lookups and the rate-limit wait, explain_fit.go the "Files and fit"
-// section; keys.go the keymap; styles.go the
+// section; rank.go the local orders (o) and facets.go the facet bar (F)
+// over the loaded results; keys.go the keymap; styles.go the
 // styles; messages.go every message; commands.go every command that does
 // I/O; format.go sanitizing and formatting Hub data for display, for the
 // TUI and the CLI.

@@ -8,7 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/list"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/modelbrowser/modelbrowser/internal/query"
+	"github.com/modelbrowser/modelbrowser/internal/rank"
 	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
@@ -96,7 +96,7 @@ func (m *Model) judgeFits() tea.Cmd {
 	}
 	m.fitDirty = false
 	var reordered tea.Cmd
-	if m.rank == query.SortFit || m.rank == query.SortSize {
+	if rank.Weighs(m.rank) {
 		reordered = m.reorder() // fits came in: the order by them moves
 	}
 	unfit := map[*item]bool{}

@@ -88,6 +88,7 @@ func (c fitConfig) judgeFit(it *item, ctx int64, worker string) *fitCache {
 		Listing:      it.facts.Listing,
 		Shape:        it.facts.Shape,
 		ShapeUnknown: it.facts.ShapeUnknown,
+		Tensors:      it.facts.Tensors,
 		ModelContext: key.modelCtx,
 		Context:      ctx,
 		Workers:      c.compatibleWorkers(it.judged.Verdict),

@@ -27,6 +27,7 @@ type KeyMap struct {
 
 	Toggle   key.Binding // compatible-only on/off
 	FitsOnly key.Binding // fits-this-machine-only on/off
+	Facets   key.Binding // open the facet bar (facets.go)
 	CtxUp    key.Binding // the browser's context one stop up
 	CtxDown  key.Binding // the browser's context one stop down
 	Search   key.Binding // a new Hub search
@@ -47,6 +48,14 @@ type KeyMap struct {
 	Cancel key.Binding
 	Clear  key.Binding // the prompt's own ctrl+u, named in the help
 	Retry  key.Binding // the error screen
+
+	// The facet bar (facets.go).
+	FacetNext      key.Binding // the next field
+	FacetPrev      key.Binding // the field before
+	FacetValue     key.Binding // the field's next value
+	FacetValueBack key.Binding // the field's value before
+	FacetClear     key.Binding // every facet off
+	FacetDone      key.Binding // close the bar, the facets stay
 
 	pickDesc string // Pick's description in the full help
 	// focusShort puts Focus in the short help: only while the detail is
@@ -94,6 +103,7 @@ func defaultKeyMap(pickFormat string) KeyMap {
 
 		Toggle:   nb([]string{"c"}, "c", "show all"),
 		FitsOnly: nb([]string{"m"}, "m", "fits this machine only"),
+		Facets:   nb([]string{"F"}, "F", "facets"),
 		CtxUp:    nb([]string{"+", "="}, "+", "more context"),
 		CtxDown:  nb([]string{"-", "_"}, "-", "less context"),
 		Search:   nb([]string{"s"}, "s", "search"),
@@ -114,6 +124,13 @@ func defaultKeyMap(pickFormat string) KeyMap {
 		Cancel: nb([]string{"esc"}, "esc", "cancel"),
 		Clear:  nb([]string{"ctrl+u"}, "ctrl+u", "clears"),
 		Retry:  nb([]string{"r"}, "r", "retry"),
+
+		FacetNext:      nb([]string{"tab"}, "tab", "next facet"),
+		FacetPrev:      nb([]string{"shift+tab"}, "⇧tab", "facet before"),
+		FacetValue:     nb([]string{"right", "l", " "}, "→/space", "next value"),
+		FacetValueBack: nb([]string{"left", "h"}, "←/h", "value before"),
+		FacetClear:     nb([]string{"ctrl+x"}, "ctrl+x", "clear facets"),
+		FacetDone:      nb([]string{"enter", "esc"}, "enter", "close facets"),
 	}
 }
 
@@ -138,11 +155,13 @@ type keyState struct {
 	downloads   bool // a Downloader is there
 	downloading bool // a download runs
 	confirming  bool // the confirmation line asks
+	facetBar    bool // the facet bar is open
+	facetText   bool // its quant field has focus: keys are text
 }
 
 // setState enables exactly the bindings that work in s.
 func (k *KeyMap) setState(s keyState) {
-	browsing := !s.fatal && !s.prompting && !s.filtering && !s.confirming
+	browsing := !s.fatal && !s.prompting && !s.filtering && !s.confirming && !s.facetBar
 	onList := browsing && !s.detailFocus
 	onDetail := browsing && s.detailFocus
 
@@ -191,6 +210,8 @@ func (k *KeyMap) setState(s keyState) {
 		k.Toggle.SetHelp("c", "compatible only")
 	}
 	k.FitsOnly.SetEnabled(browsing)
+	k.Facets.SetEnabled(browsing)
+	k.setFacetState(s)
 	if s.fitsOnly {
 		k.FitsOnly.SetHelp("m", "show too big too")
 	} else {
@@ -216,7 +237,7 @@ func (k *KeyMap) setState(s keyState) {
 			k.Pick.SetHelp("p", "pick variant")
 		}
 	}
-	k.Quit.SetEnabled(!s.prompting && !s.filtering && !s.confirming)
+	k.Quit.SetEnabled(!s.prompting && !s.filtering && !s.confirming && !s.facetBar)
 	k.ForceQuit.SetEnabled(true)
 
 	k.Download.SetEnabled(browsing && s.items && s.downloads)
@@ -247,8 +268,9 @@ func (k KeyMap) ShortHelp() []key.Binding {
 	}
 	return []key.Binding{
 		k.Retry, k.Submit, k.Confirm, k.Cancel, k.Clear, k.AcceptFilter, k.CancelFilter,
+		k.FacetNext, k.FacetValue, k.FacetValueBack, k.FacetClear, k.FacetDone,
 		k.Open, k.Back, focus, k.Worker, k.Filter, k.ClearFilter, k.Pick, k.Download, k.CancelDownload, k.Help, k.Quit,
-		k.Card, up, down, k.Toggle, k.FitsOnly, k.HubURL, k.Search, k.Sort, k.Refresh,
+		k.Card, up, down, k.Toggle, k.FitsOnly, k.HubURL, k.Search, k.Sort, k.Facets, k.Refresh,
 	}
 }
 
@@ -263,8 +285,9 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
 		{k.Open, k.Focus, k.Back, k.Card, k.HubURL, k.Worker, k.Filter},
 		{k.ClearFilter, k.Toggle, k.FitsOnly, up, down, k.Search, k.Sort},
-		{k.Refresh, k.Retry, k.Pick, k.Help, k.Quit, k.ForceQuit},
+		{k.Facets, k.Refresh, k.Retry, k.Pick, k.Help, k.Quit, k.ForceQuit},
 		{k.Submit, k.Cancel, k.Clear, k.Download, k.CancelDownload, k.Confirm},
+		{k.FacetNext, k.FacetPrev, k.FacetValue, k.FacetValueBack, k.FacetClear, k.FacetDone},
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/rank"
 )
 
 // choices are the list's choices, one value: the worker and context
@@ -49,6 +50,10 @@ type listModel struct {
 	beforeFilter *item
 	// order is the local order the rows are in (rank.go); nil: load order.
 	order func(a, b *item) int
+	// facets narrow the rows (facets.go); facetOut names, for each row
+	// that compatible-only shows and they hide, the facet that hides it.
+	facets   rank.Facets
+	facetOut map[*item]string
 }
 
 func newListModel(st *Styles, keys KeyMap) listModel {
@@ -134,7 +139,7 @@ func (l listModel) Update(msg tea.Msg) (listModel, tea.Cmd) {
 // reset forgets every model, for a new search.
 func (l *listModel) reset() {
 	l.all, l.every, l.compat = nil, nil, nil
-	l.unfit = nil
+	l.unfit, l.facetOut = nil, nil
 	l.byID = map[string]*item{}
 	l.beforeFilter = nil
 	l.list.ResetFilter()
@@ -226,6 +231,7 @@ func (l *listModel) reload(sel *item) tea.Cmd {
 	if l.compatOnly {
 		items = l.compat
 	}
+	items = l.narrow(items)
 	if l.fitsOnly && len(l.unfit) > 0 {
 		kept := make([]list.Item, 0, len(items))
 		for _, x := range items {
@@ -317,7 +323,8 @@ func (l listModel) hidden() int {
 // this machine (fits-only's others: too big, unknown, not on this machine).
 func (l listModel) hiddenCounts() (incompatible, unfit int) {
 	for _, it := range l.all {
-		if !(l.compatOnly && !it.compatible() || l.fitsOnly && l.unfit[it]) {
+		// A row the facets hide counts under its facet, not as unfit.
+		if !(l.compatOnly && !it.compatible() || l.fitsOnly && l.unfit[it] && l.facetOut[it] == "") {
 			continue
 		}
 		if w := it.shownWorker(l.worker); !it.compatible() || !it.loadsOn(w) {

@@ -83,6 +83,7 @@ type Model struct {
 	// was: selected, so that typing replaces it; a cursor key keeps it
 	// for editing.
 	promptFresh bool
+	bar         facetBar // the facets F opens (facets.go)
 
 	result Result
 
@@ -167,6 +168,7 @@ func New(opt Options) Model {
 	if opt.Clipboard {
 		m.clipboard = opt.Output
 	}
+	m.bar = newFacetBar(m.styles)
 	m.list = newListModel(m.styles, keys)
 	m.list.notHere = m.fitCfg.notHereSet()
 	m.list.context = max(0, opt.Context)
@@ -219,7 +221,7 @@ func changesView(msg tea.Msg) bool {
 
 // typing reports whether keys are text now: the search prompt or the
 // filter is being typed.
-func (m Model) typing() bool { return m.prompting || m.list.filtering() }
+func (m Model) typing() bool { return m.prompting || m.list.filtering() || m.bar.typing() }
 
 // updateRunes handles keys that arrived together (Bubble Tea v1 delivers
 // "jj" read at once as one key of two runes, which no binding matches) as
@@ -311,6 +313,8 @@ func (m Model) updateKey(k tea.KeyMsg) (Model, tea.Cmd) {
 		return m, nil
 	case m.prompting:
 		return m.promptKey(k)
+	case m.bar.open:
+		return m.facetKey(k)
 	case m.list.filtering():
 		return m.updateList(k) // every key is text for the filter
 	case m.dl.confirm != nil:
@@ -366,6 +370,8 @@ func (m Model) updateKey(k tea.KeyMsg) (Model, tea.Cmd) {
 		_ = m.judgeFits()
 		cmd = m.list.setFitsOnly(!m.list.fitsOnly)
 		cmd = tea.Batch(cmd, m.followSelection())
+	case key.Matches(k, m.keys.Facets):
+		return m.openFacets()
 	case key.Matches(k, m.keys.CtxUp):
 		m.stepContext(+1)
 	case key.Matches(k, m.keys.CtxDown):
@@ -511,6 +517,8 @@ func (m *Model) syncKeys() {
 		downloads:     m.dl.d != nil,
 		downloading:   m.dl.running != nil,
 		confirming:    m.dl.confirm != nil,
+		facetBar:      m.bar.open,
+		facetText:     m.bar.typing(),
 	})
 }
 

@@ -44,7 +44,7 @@ func (m *Model) reorder() tea.Cmd {
 		return nil
 	}
 	cmp := rank.Compare(m.rank)
-	if m.rank == query.SortFit || m.rank == query.SortSize {
+	if rank.Weighs(m.rank) {
 		for _, it := range m.list.all {
 			m.fitCfg.judgeFit(it, m.list.context, it.shownWorker(m.list.worker))
 		}

@@ -1,12 +1,14 @@
 package ui
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/modelbrowser/modelbrowser/internal/fit"
 	"github.com/modelbrowser/modelbrowser/internal/query"
 )
 
@@ -76,4 +78,39 @@ func TestLocalOrderMergesNewPages(t *testing.T) {
 		assert.GreaterOrEqual(t, p, prev, id)
 		prev = p
 	}
+}
+
+// The speed order: the best file's decode speed here, fastest first;
+// those without one (too big, not weighed, not calibrated) last. The
+// cursor stays on its model.
+func TestSpeedOrderInTheBrowser(t *testing.T) {
+	m := newTestModelWith(newFake(fixtureModels(), 50), 120, 30, func(o *Options) {
+		o.Machine.CPUSpeed = &fit.CPUSpeed{Class: fit.CPUAVX512, Threads: 4, Bandwidth: 40e9}
+	})
+	m = run(t, m, m.Init())
+	m = press(t, m, "c", "o", "o", "o", "o") // likes, trending, updated, fit
+	m = press(t, m, "j", "j")
+	sel := selectedID(m)
+	m = press(t, m, "o", "o", "o", "o") // size, params, context, speed
+	require.Equal(t, query.SortSpeed, m.rank)
+	assert.Equal(t, sel, selectedID(m), "the cursor stays on its model")
+	assert.Contains(t, ansi.Strip(m.View()), "by speed (loaded results)")
+	var speeds []float64
+	unknown := false
+	for _, id := range visibleIDs(m) {
+		e := m.list.byID[id].rankEntry(m.list.worker)
+		var d *float64
+		if e.Fit != nil {
+			d = e.Fit.Decode(e.Worker)
+		}
+		if d == nil {
+			unknown = true
+			continue
+		}
+		require.False(t, unknown, "%s: a known speed after an unknown one", id)
+		speeds = append(speeds, -*d)
+	}
+	assert.True(t, slices.IsSorted(speeds), "fastest first: %v", speeds)
+	assert.GreaterOrEqual(t, len(speeds), 2, "some speeds are known")
+	assert.True(t, unknown, "some are not (too big, incompatible)")
 }

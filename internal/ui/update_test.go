@@ -309,13 +309,13 @@ func TestSortCyclesAndRefreshBypassesCache(t *testing.T) {
 	f := newFake(fixtureModels(), 50)
 	m := started(t, f, 80, 24)
 	// The Hub's orders search again; the local ones (fit, size, params,
-	// context) order what is loaded and ask the Hub nothing.
+	// context, speed) order what is loaded and ask the Hub nothing.
 	var ranks []string
-	for range 8 {
+	for range 9 {
 		m = press(t, m, "o")
 		ranks = append(ranks, m.rank)
 	}
-	assert.Equal(t, []string{"", "", "", query.SortFit, query.SortSize, query.SortParams, query.SortContext, ""}, ranks)
+	assert.Equal(t, []string{"", "", "", query.SortFit, query.SortSize, query.SortParams, query.SortContext, query.SortSpeed, ""}, ranks)
 	m = press(t, m, "r")
 	searches, _ := f.calls()
 	var sorts []string

@@ -82,9 +82,14 @@ func (m Model) headerView() string {
 		return m.prompt.View()
 	case m.list.filtering():
 		return m.list.list.FilterInput.View()
+	case m.bar.open:
+		return m.facetBarView()
 	}
 	parts := []string{m.styles.AppName.Render("modelbrowser")}
 	info := []string{queryText(m.query), m.orderText()}
+	if d := m.list.facets.Describe(); d != "" {
+		info = append(info, "facets: "+d)
+	}
 	if m.demo {
 		info = append([]string{"demo data"}, info...) // first: nothing here is the Hub's
 	}
@@ -165,6 +170,8 @@ func (m Model) emptyText() string {
 		return "  Searching the Hub for " + q + "…"
 	case len(m.list.all) == 0:
 		return "  No models found for " + q + ". s starts another search."
+	case len(m.list.facetOut) > 0:
+		return "  None of the models loaded so far matches the facets (" + m.list.facets.Describe() + "). F changes them."
 	case m.list.fitsOnly && m.list.hiddenUnfit() > 0 && m.list.hidden() < len(m.list.all):
 		return fmt.Sprintf("  None of the models loaded so far fits this machine (%s, %s). m shows them.", m.workerText(m.list.choices), m.contextText(m.list.choices))
 	case m.list.compatOnly && len(m.list.all) == 1:
@@ -228,6 +235,9 @@ func (m Model) statusView() string {
 		parts = append(parts, fmt.Sprintf("%d hidden as incompatible", incompatible))
 	} else {
 		parts = append(parts, fmt.Sprintf("%d compatible", len(m.list.compat)))
+	}
+	if f := m.list.facetStatus(); f != "" {
+		parts = append(parts, f)
 	}
 	if m.list.fitsOnly {
 		parts = append(parts, fmt.Sprintf("%d hidden as not fitting", unfit))
