@@ -76,7 +76,10 @@ func TestOneModelEverySurface(t *testing.T) {
 			r := b.run("check", id, "--memory", mem)
 			require.Contains(t, []int{exitOK, exitNegative}, r.code, "%s", r)
 			out := r.stdout
-			words := strings.Fields(strings.SplitN(out, "\n", 3)[1])[0]
+			lines := strings.SplitN(out, "\n", 4)
+			require.Len(t, lines, 4, "%s", out)
+			assert.Equal(t, "  https://huggingface.co/"+id, lines[1], "check: the Hub page under the id")
+			words := strings.Fields(lines[2])[0]
 			assert.Equal(t, want.mark, words, "check: %s", out)
 			assert.Equal(t, word[want.mark], jsonMarks[id], "search --json's mark")
 			r = b.run("check", id, "--memory", mem, "--json")
