@@ -71,7 +71,7 @@ recommended worker), 2 error.`,
 			} else {
 				report.Explanation(e.stdout, c.Model, c.Verdict)
 				if c.Fit != nil {
-					report.Fit(e.stdout, *c.Fit, c.Listing, c.Verdict.RecommendedWorker, label)
+					report.Fit(e.stdout, *c.Fit, c.Listing, c.Verdict.RecommendedWorker, c.Label)
 				}
 			}
 			if !c.Verdict.Compatible || (requireFit && !c.FitsRecommended()) {

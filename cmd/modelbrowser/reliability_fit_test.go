@@ -484,6 +484,18 @@ func TestBinaryFitRepoLabel(t *testing.T) {
 	}
 	assert.Equal(t, []string{"Q4_K_M"}, marked)
 
+	// As people paste it: hf.co/, a label in lower case (FIT_POLICY 6).
+	pasted := b.run("check", "hf.co/"+qwenGGUF+":q4_k_m", "--memory", "16GiB")
+	require.Equal(t, exitOK, pasted.code, "%s", pasted)
+	_, _, rows = fitTable(t, pasted.stdout)
+	marked = nil
+	for _, row := range rows {
+		if row.marked {
+			marked = append(marked, row.label)
+		}
+	}
+	assert.Equal(t, []string{"Q4_K_M"}, marked, "q4_k_m names Q4_K_M")
+
 	bad := b.run("check", qwenGGUF+":NOPE", "--memory", "16GiB")
 	requireOneLineError(t, bad)
 	assert.Contains(t, bad.stderr, `"NOPE"`)

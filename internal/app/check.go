@@ -19,6 +19,9 @@ type Checked struct {
 	Fit *fit.Result
 	// Listing is the repository's variants and extra files.
 	Listing fit.Listing
+	// Label is the variant a REPO:LABEL named, as the repository labels
+	// it ("" for none).
+	Label string
 }
 
 // Check judges the repository id (at revision, "" for main) against the
@@ -43,9 +46,11 @@ func (h *Hub) Check(ctx context.Context, id, label, revision string, cat compat.
 	}
 	c.Listing = facts.Listing
 	if label != "" {
-		if _, ok := c.Listing.Variant(label); !ok {
+		v, ok := c.Listing.Find(label)
+		if !ok {
 			return c, fmt.Errorf("%s has no variant %q (it has %s)", id, label, variantNames(c.Listing))
 		}
+		c.Label = v.Name
 	}
 	if r, ok := fit.ForVerdict(facts, m, c.Verdict, cat, mach, context); ok {
 		c.Fit = &r

@@ -140,18 +140,7 @@ func listingOf(s hf.Snapshot) fit.Listing {
 // pickLabel finds the variant labelled label: exactly, else ignoring case
 // when that names one.
 func pickLabel(id string, l fit.Listing, label string) (fit.Variant, error) {
-	v, ok := l.Variant(label)
-	if !ok {
-		var found []fit.Variant
-		for _, x := range l.Variants {
-			if strings.EqualFold(x.Name, label) {
-				found = append(found, x)
-			}
-		}
-		if len(found) == 1 {
-			v, ok = found[0], true
-		}
-	}
+	v, ok := l.Find(label)
 	if !ok {
 		return v, fmt.Errorf("%s has no variant %q (it has %s)", id, text.OneLine(label, 80), variantNames(l))
 	}

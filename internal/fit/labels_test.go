@@ -209,3 +209,22 @@ func BenchmarkVariantsHostileSplits(b *testing.B) {
 		Variants(Repo{Files: fs})
 	}
 }
+
+// A label a user types matches without regard to case (FIT_POLICY
+// section 6), unless that is ambiguous.
+func TestFindLabelIgnoringCase(t *testing.T) {
+	l := Variants(Repo{Files: files("m-Q4_K_M.gguf", 300, "m-fp16.gguf", 600, "m-F16.gguf", 500)})
+	v, ok := l.Find("q4_k_m")
+	require.True(t, ok)
+	assert.Equal(t, "Q4_K_M", v.Name)
+	v, ok = l.Find("FP16")
+	require.True(t, ok)
+	assert.Equal(t, "FP16", v.Name)
+	_, ok = l.Find("q8_0")
+	assert.False(t, ok)
+	twins := Listing{Variants: []Variant{{Name: "ab"}, {Name: "AB"}}}
+	_, ok = twins.Find("Ab")
+	assert.False(t, ok, "two labels match ignoring case: neither is chosen")
+	v, ok = twins.Find("AB")
+	assert.True(t, ok && v.Name == "AB", "an exact match wins")
+}

@@ -71,6 +71,25 @@ type Listing struct {
 	Extras   []Extra
 }
 
+// Find returns the variant a user's label names (FIT_POLICY section 6):
+// the one labelled exactly so, else the one whose label matches ignoring
+// case when only one does (REPO:q4_k_m picks Q4_K_M).
+func (l Listing) Find(label string) (Variant, bool) {
+	if v, ok := l.Variant(label); ok {
+		return v, true
+	}
+	var found []Variant
+	for _, v := range l.Variants {
+		if strings.EqualFold(v.Name, label) {
+			found = append(found, v)
+		}
+	}
+	if len(found) == 1 {
+		return found[0], true
+	}
+	return Variant{}, false
+}
+
 // Variant returns the variant labelled name.
 func (l Listing) Variant(name string) (Variant, bool) {
 	for _, v := range l.Variants {
