@@ -82,7 +82,7 @@ Exit 0 picked, 1 nothing picked, 2 error.`,
 				downloader = sess.Hub.Downloads()
 			}
 			res, err := ui.Run(ctx, ui.Options{
-				Query:      query.Query{Text: strings.Join(args, " "), Author: author, Filters: filters, Sort: sort.Name},
+				Query:      query.Query{Text: app.BrowseQuery(args), Author: author, Filters: filters, Sort: sort.Name},
 				Catalog:    sess.Catalog,
 				Searcher:   sess.Hub.Browser(),
 				PickFormat: pickFormat,

@@ -96,6 +96,19 @@ func SplitPick(arg string) (id, label string) {
 	return id, label
 }
 
+// BrowseQuery is the Hub search the browser's QUERY words ask for: a repo
+// id as people paste it (hf.co/REPO:LABEL, a Hub page URL, REPO:LABEL)
+// searches for the repository's id, which the Hub's search finds; other
+// words are searched as they are.
+func BrowseQuery(args []string) string {
+	if len(args) == 1 {
+		if id, _ := SplitPick(args[0]); id != args[0] {
+			return id
+		}
+	}
+	return strings.Join(args, " ")
+}
+
 // hubHosts are the hosts whose page addresses name a repository.
 var hubHosts = []string{"hf.co/", "huggingface.co/", "www.huggingface.co/"}
 

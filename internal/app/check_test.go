@@ -58,3 +58,20 @@ func TestParseOverrides(t *testing.T) {
 	_, err = ParseOverrides("16", "", "")
 	assert.Contains(t, err.Error(), "--memory")
 }
+
+// The browser's QUERY, when it is a repo id as people paste it, searches
+// for that repository (issue 20 item 7).
+func TestBrowseQuery(t *testing.T) {
+	for in, want := range map[string]string{
+		"hf.co/Qwen/Qwen2.5-0.5B-Instruct-GGUF:q4_k_m":   "Qwen/Qwen2.5-0.5B-Instruct-GGUF",
+		"https://huggingface.co/Qwen/Qwen3-8B/tree/main": "Qwen/Qwen3-8B",
+		"huggingface.co/google/gemma-3-1b-it":            "google/gemma-3-1b-it",
+		"Qwen/Qwen2.5-0.5B-Instruct-GGUF:Q4_K_M":         "Qwen/Qwen2.5-0.5B-Instruct-GGUF",
+		"qwen":                                           "qwen",
+		"meta-llama/Llama-3.1-8B-Instruct":               "meta-llama/Llama-3.1-8B-Instruct",
+	} {
+		assert.Equal(t, want, BrowseQuery([]string{in}), in)
+	}
+	assert.Equal(t, "small qwen", BrowseQuery([]string{"small", "qwen"}))
+	assert.Equal(t, "", BrowseQuery(nil))
+}
