@@ -9,6 +9,7 @@ import (
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 	"github.com/modelbrowser/modelbrowser/internal/fit"
 	"github.com/modelbrowser/modelbrowser/internal/gguf"
+	"github.com/modelbrowser/modelbrowser/internal/hf"
 	"github.com/modelbrowser/modelbrowser/internal/hfcache"
 )
 
@@ -86,25 +87,18 @@ func localRows(r hfcache.CachedRepo, s hfcache.CachedSnapshot, cat compat.Catalo
 		files = append(files, fit.File{Path: f.Path, Size: &n})
 		names = append(names, f.Path)
 	}
-	raw := compat.Raw{ID: r.ID, HasSiblings: true, Siblings: names, SHA: s.SHA}
+	// The facts come from the snapshot as the Hub's model answer would
+	// give them: the file names as siblings and config.json as the config
+	// object, read by the one extraction (hf.Extract), so a local repo is
+	// judged by the same rules as a listed one (quantization without
+	// quant_method, MLX, class names).
+	cfgBody, cfgErr := readSmall(filepath.Join(s.Dir, "config.json"))
 	var cfg map[string]any
-	if b, err := readSmall(filepath.Join(s.Dir, "config.json")); err == nil && json.Unmarshal(b, &cfg) == nil {
-		if mt, ok := cfg["model_type"].(string); ok {
-			raw.ConfigModelType = mt
-		}
-		if as, ok := cfg["architectures"].([]any); ok {
-			for _, a := range as {
-				if a, ok := a.(string); ok {
-					raw.ConfigArchitectures = append(raw.ConfigArchitectures, a)
-				}
-			}
-		}
-		if q, ok := cfg["quantization_config"].(map[string]any); ok {
-			raw.HasQuantConfig = true
-			raw.QuantMethod, _ = q["quant_method"].(string)
-		}
+	if cfgErr == nil && json.Unmarshal(cfgBody, &cfg) != nil {
+		cfg = nil
 	}
-	l := fit.Variants(fit.Repo{Files: files, QuantMethod: raw.QuantMethod})
+	raw := localRaw(r.ID, s.SHA, names, cfg)
+	l := fit.Variants(fit.Repo{Files: files, QuantMethod: compat.Derive(raw).QuantMethod})
 	var shape *fit.Shape
 	var why *fit.ShapeUnknown
 	for _, v := range l.Variants {
@@ -159,6 +153,26 @@ func localRows(r hfcache.CachedRepo, s hfcache.CachedSnapshot, cat compat.Catalo
 		rows = append(rows, row)
 	}
 	return rows
+}
+
+// localRaw is what the Hub's model answer would say of a snapshot: its
+// files and, when there is one, its config.json as the config object.
+// Whatever the extraction cannot use is left out, never failing the row.
+func localRaw(id, sha string, names []string, cfg map[string]any) compat.Raw {
+	sib := make([]map[string]string, len(names))
+	for i, n := range names {
+		sib[i] = map[string]string{"rfilename": n}
+	}
+	doc := map[string]any{"id": id, "sha": sha, "siblings": sib}
+	if cfg != nil {
+		doc["config"] = cfg
+	}
+	if body, err := json.Marshal(doc); err == nil {
+		if raw, _, err := hf.Extract(body); err == nil {
+			return raw
+		}
+	}
+	return compat.Raw{ID: id, HasSiblings: true, Siblings: names, SHA: sha}
 }
 
 // readGGUFHeader reads a GGUF header from disk (at most
