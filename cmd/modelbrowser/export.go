@@ -93,7 +93,7 @@ saved: run the command again to go on), 130 on Ctrl-C.`,
 				Progress: p.page,
 				Started: func(st app.ExportState) {
 					if st.Pages > 0 {
-						e.note(fmt.Sprintf("export: resuming at page %d (%s kept so far)", st.Pages+1, count(st.Kept)))
+						e.note(fmt.Sprintf("export: resuming at page %d (%s kept so far)", st.Pages+1, text.Thousands(st.Kept)))
 					}
 					p.start(st)
 				},
@@ -104,7 +104,7 @@ saved: run the command again to go on), 130 on Ctrl-C.`,
 			case errors.As(err, &refused):
 				return usageError{refused.Msg}
 			case res.AlreadyComplete:
-				e.note(fmt.Sprintf("export: %s is complete already (%s kept of %s scanned); nothing to do (--restart starts over)", name, count(res.State.Kept), count(res.State.Scanned)))
+				e.note(fmt.Sprintf("export: %s is complete already (%s kept of %s scanned); nothing to do (--restart starts over)", name, text.Thousands(res.State.Kept), text.Thousands(res.State.Scanned)))
 				return nil
 			}
 			if res.State.Dropped > 0 {
@@ -225,7 +225,7 @@ func (p *exportProgress) wait(why string) func(ctx context.Context, d time.Durat
 func (p *exportProgress) status() string {
 	st := p.st
 	el := time.Since(p.began)
-	s := fmt.Sprintf("page %d: %s scanned, %s kept (%s), %s", st.Pages, count(st.Scanned), count(st.Kept), share(st.Kept, st.Scanned), plural(p.requests(), "request"))
+	s := fmt.Sprintf("page %d: %s scanned, %s kept (%s), %s", st.Pages, text.Thousands(st.Scanned), text.Thousands(st.Kept), share(st.Kept, st.Scanned), plural(p.requests(), "request"))
 	if done := st.Pages - p.first; done > 0 && el > 0 {
 		s += fmt.Sprintf(", %.1f pages/s", float64(done)/el.Seconds())
 	}
@@ -262,21 +262,10 @@ func (p *exportProgress) finish(st app.ExportState) {
 	defer p.mu.Unlock()
 	p.clear()
 	p.e.note(fmt.Sprintf("export: %s scanned, %s kept (%s), %s, %s, %s",
-		count(st.Scanned), count(st.Kept), share(st.Kept, st.Scanned), plural(st.Pages, "page"),
+		text.Thousands(st.Scanned), text.Thousands(st.Kept), share(st.Kept, st.Scanned), plural(st.Pages, "page"),
 		plural(p.requests(), "request"), time.Since(p.began).Round(time.Millisecond)))
 }
 
-// count is n with thousands separators.
-func count(n int64) string {
-	s := fmt.Sprint(n)
-	if n < 0 {
-		return s
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
 
 func share(part, whole int64) string {
 	if whole == 0 {

@@ -2,10 +2,10 @@ package fit
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
 // Level is how well one variant fits one worker's device (policy section 4).
@@ -355,12 +355,12 @@ func Judge(in Input) Result {
 	if capped {
 		res.Warnings = append(res.Warnings, compat.Message{Code: CodeCtxRequestCapped, Message: fmt.Sprintf(
 			"The requested context of %s tokens exceeds %s's limit of %s; judged at %s.",
-			Thousands(in.Context), rec.Name, Thousands(rec.MaxContext), Thousands(res.Context))})
+			text.Thousands(in.Context), rec.Name, text.Thousands(rec.MaxContext), text.Thousands(res.Context))})
 	}
 	if in.Context > 0 && in.ModelContext > 0 && res.Context > in.ModelContext {
 		res.Warnings = append(res.Warnings, compat.Message{Code: CodeCtxOverModel, Message: fmt.Sprintf(
 			"%s was trained for %s tokens; at %s its answers degrade.",
-			repoName(in.Repo), Thousands(in.ModelContext), Thousands(res.Context))})
+			repoName(in.Repo), text.Thousands(in.ModelContext), text.Thousands(res.Context))})
 	}
 	return res
 }
@@ -376,23 +376,6 @@ func repoName(id string) string {
 	return id
 }
 
-// Thousands writes n with a comma every three digits (32,768).
-func Thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
 
 // levelAt is a complete variant's level on a worker at nCtx tokens.
 func levelAt(v Variant, s *Shape, nCtx int64, w compat.Worker, m Machine) Level {

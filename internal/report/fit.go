@@ -226,7 +226,7 @@ func speedNotes(w io.Writer, r fit.Result, workers []string) {
 			if b := r.Best[n]; b != nil {
 				for _, v := range r.Variants {
 					if sp := v.Speed[n]; v.Name == *b && sp.Known() {
-						line += fmt.Sprintf("; %s at %s tokens: %s", cutName(v.Name, 30), fit.Thousands(r.Contexts[n]), sp.Decode.Full)
+						line += fmt.Sprintf("; %s at %s tokens: %s", cutName(v.Name, 30), text.Thousands(r.Contexts[n]), sp.Decode.Full)
 						if sp.Prompt != nil {
 							line += fmt.Sprintf(", prompt %s", sp.Prompt)
 						}

@@ -35,6 +35,25 @@ func Ago(now, t time.Time) string {
 	return plural(int(d/(365*24*time.Hour)), "year")
 }
 
+// Thousands writes n whole with a comma every three digits (32,768), as
+// sentences give token counts and tallies.
+func Thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
 // HumanCount shortens a count the way the Hub shows it: 999, 12.3k, 1.2M,
 // 3.4B; "?" for a negative count.
 func HumanCount(n int64) string {

@@ -76,3 +76,11 @@ func TestBytes(t *testing.T) {
 		assert.Equal(t, want[1], BytesShort(n), "BytesShort(%d)", n)
 	}
 }
+
+func TestThousands(t *testing.T) {
+	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 32768: "32,768", 1000000: "1,000,000", -2048: "-2,048"} {
+		if got := Thousands(n); got != want {
+			t.Errorf("Thousands(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
