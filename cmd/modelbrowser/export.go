@@ -266,7 +266,6 @@ func (p *exportProgress) finish(st app.ExportState) {
 		plural(p.requests(), "request"), time.Since(p.began).Round(time.Millisecond)))
 }
 
-
 func share(part, whole int64) string {
 	if whole == 0 {
 		return "0%"

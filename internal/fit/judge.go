@@ -376,7 +376,6 @@ func repoName(id string) string {
 	return id
 }
 
-
 // levelAt is a complete variant's level on a worker at nCtx tokens.
 func levelAt(v Variant, s *Shape, nCtx int64, w compat.Worker, m Machine) Level {
 	return LevelOf(NewEstimate(v.Weights(), s, nCtx, w.Device), w.Device, m)
