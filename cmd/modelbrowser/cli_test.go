@@ -122,19 +122,27 @@ func TestBinaryUsageErrorsOfEveryCommand(t *testing.T) {
 		if path != "" {
 			prefix += path + ": "
 		}
+		unknown := map[string]string{"--bogus": "--bogus", "-x": "-x", "--bogus=1": "--bogus", "-q=1": "-q"}
+		for flag, typed := range unknown {
+			// The whole line: the flag as typed, the command once, its help.
+			r := b.run(append(append([]string{}, words...), flag)...)
+			requireOneLineError(t, r)
+			assert.Equal(t, prefix+"unknown flag "+typed+" "+see+"\n", r.stderr, "%s", r)
+		}
 		for _, args := range [][]string{append(append([]string{}, words...), "--bogus"), append(append([]string{}, words...), tc.args...)} {
 			r := b.run(args...)
 			requireOneLineError(t, r)
 			requireInert(t, "stderr", r.stderr)
 			assert.True(t, strings.HasPrefix(r.stderr, prefix), "%s", r)
-			assert.Contains(t, r.stderr, strings.TrimSpace(see), "%s", r)
+			assert.True(t, strings.HasSuffix(r.stderr, " "+see+"\n"), "%s", r)
+			assert.Equal(t, 1, strings.Count(r.stderr, "(see '"), "%s", r)
 			assert.NotContains(t, r.stderr, "modelbrowser: modelbrowser", "%s", r)
 			if path != "" {
 				assert.NotContains(t, r.stderr, words[0]+": "+words[0]+":", "%s", r)
 			}
 			assert.NotContains(t, r.stderr, "Usage:", "no usage dump: %s", r)
 			if args[len(args)-1] == "--bogus" {
-				assert.Contains(t, r.stderr, "flag provided but not defined: -bogus", "%s", r)
+				assert.Equal(t, prefix+"unknown flag --bogus "+see+"\n", r.stderr, "%s", r)
 			} else {
 				assert.Contains(t, r.stderr, tc.msg, "%s", r)
 			}

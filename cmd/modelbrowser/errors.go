@@ -28,9 +28,10 @@ type silentExit int
 
 func (s silentExit) Error() string { return "exit " + strconv.Itoa(int(s)) }
 
-// flagError turns pflag's parse errors into one line in the words of
-// the standard flag package, which scripts and the tests know.
-func flagError(_ *cobra.Command, err error) error {
+// flagError turns pflag's parse errors into one line: an unknown flag
+// as the user typed it, the others in the words of the standard flag
+// package, which scripts and the tests know.
+func flagError(cmd *cobra.Command, err error) error {
 	var (
 		notExist *pflag.NotExistError
 		required *pflag.ValueRequiredError
@@ -38,14 +39,17 @@ func flagError(_ *cobra.Command, err error) error {
 	)
 	switch {
 	case errors.As(err, &notExist):
-		name := notExist.GetSpecifiedName()
+		// The name as it was typed: --name, or -x (the group of shorthands
+		// it came in, since -json is one dash short of --json).
+		typed := "--" + notExist.GetSpecifiedName()
 		if sh := notExist.GetSpecifiedShortnames(); sh != "" {
-			name = sh
-			if len(sh) > 1 {
-				return usagef("flag provided but not defined: -%s (long flags take two dashes: --%s)", sh, sh)
+			sh, _, _ = strings.Cut(sh, "=") // -x=value
+			typed = "-" + sh
+			if len(sh) > 1 && cmd.Flags().Lookup(sh) != nil {
+				return usagef("unknown flag %s (long flags take two dashes: --%s; see '%s --help')", text.Sanitize(typed), sh, cmd.CommandPath())
 			}
 		}
-		return usagef("flag provided but not defined: -%s", name)
+		return usagef("unknown flag %s", text.Sanitize(typed))
 	case errors.As(err, &required):
 		return usagef("flag needs an argument: --%s", required.GetFlag().Name)
 	case errors.As(err, &invalid):
@@ -77,7 +81,7 @@ func (e *env) exit(cmd *cobra.Command, err error) int {
 	case errors.As(err, &usage):
 		path := strings.TrimPrefix(strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()), " ")
 		msg := oneLine(usage.msg)
-		if !strings.Contains(msg, "(see '") {
+		if !strings.Contains(msg, "see '") {
 			msg += fmt.Sprintf(" (see '%s --help')", cmd.CommandPath())
 		}
 		if path != "" {

@@ -127,8 +127,11 @@ func TestBinaryBadFlags(t *testing.T) {
 		{[]string{"search", "--scan", "0"}, "--scan must be between"},
 		{[]string{"search", "--sort", "biggest"}, "--sort must be one of"},
 		{[]string{"search", "--sort", "\x1b[2J"}, "--sort must be one of"},
-		{[]string{"search", "--frobnicate"}, "flag provided but not defined: -frobnicate"},
-		{[]string{"search", "--\x1b]0;pwned\x07"}, "flag provided but not defined"},
+		{[]string{"search", "--frobnicate"}, "modelbrowser: search: unknown flag --frobnicate (see 'modelbrowser search --help')\n"},
+		{[]string{"search", "--\x1b]0;pwned\x07"}, "modelbrowser: search: unknown flag -- (see 'modelbrowser search --help')\n"},
+		{[]string{"search", "-\x1b[2Jx"}, "modelbrowser: search: unknown flag -x (see 'modelbrowser search --help')\n"},
+		{[]string{"search", "-json"}, "modelbrowser: search: unknown flag -json (long flags take two dashes: --json; see 'modelbrowser search --help')\n"},
+		{[]string{"get", "-x"}, "modelbrowser: get: unknown flag -x (see 'modelbrowser get --help')\n"},
 		{[]string{"search", "--json=maybe"}, "invalid boolean value"},
 		{[]string{"search", "a", "b"}, "one QUERY at most"},
 		{[]string{"search", "--filter"}, "flag needs an argument"},
@@ -144,10 +147,11 @@ func TestBinaryBadFlags(t *testing.T) {
 		{[]string{"check", "--", "--json"}, "invalid repository id"},
 		{[]string{"cache"}, "want one of: info, clear, prune"},
 		{[]string{"cache", "explode"}, "unknown subcommand"},
-		{[]string{"cache", "info", "--frobnicate"}, "flag provided but not defined"},
+		{[]string{"cache", "info", "--frobnicate"}, "modelbrowser: cache info: unknown flag --frobnicate (see 'modelbrowser cache info --help')\n"},
 		{[]string{"workers", "extra"}, "unexpected argument"},
 		{[]string{"workers", "--workers", "/nonexistent"}, "no such file"},
-		{[]string{"--frobnicate"}, "flag provided but not defined"},
+		{[]string{"--frobnicate"}, "modelbrowser: unknown flag --frobnicate (see 'modelbrowser --help')\n"},
+		{[]string{"--", "-x"}, "modelbrowser: unknown flag -x (see 'modelbrowser --help')\n"},
 		{[]string{"--sort", "created"}, "--sort must be one of downloads, likes, trending, updated,"},
 		{[]string{"--pick-format", "xml"}, "--pick-format must be id, json or path"},
 		// The browser needs a terminal; in a pipe it says so.
@@ -157,7 +161,11 @@ func TestBinaryBadFlags(t *testing.T) {
 	for _, tc := range tests {
 		r := b.run(tc.args...)
 		requireOneLineError(t, r)
-		assert.Contains(t, r.stderr, tc.msg, "%s", r)
+		if strings.HasPrefix(tc.msg, "modelbrowser: ") {
+			assert.Equal(t, tc.msg, r.stderr, "the whole line: %s", r)
+		} else {
+			assert.Contains(t, r.stderr, tc.msg, "%s", r)
+		}
 		requireInert(t, "stderr", r.stderr)
 	}
 	assert.Zero(t, b.hub.Count(hubtest.RouteAny))

@@ -56,7 +56,7 @@ Exit 0 picked, 1 nothing picked, 2 error.`,
 		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 && strings.HasPrefix(args[0], "-") {
-				return usagef("flag provided but not defined: %s", args[0])
+				return usagef("unknown flag %s", text.Sanitize(args[0]))
 			}
 			sort, ok := query.LookupSort(sortBy)
 			switch {
