@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/modelbrowser/modelbrowser/internal/app"
+	"github.com/modelbrowser/modelbrowser/internal/cli"
 	"github.com/modelbrowser/modelbrowser/internal/report"
 	"github.com/modelbrowser/modelbrowser/internal/text"
 )
@@ -28,16 +29,16 @@ MODELBROWSER_CACHE_MAX_MB.
   modelbrowser cache prune`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				return usagef("want one of: info, clear, prune")
+				return app.Usagef("want one of: info, clear, prune")
 			}
-			return usagef("unknown subcommand %q (want info, clear or prune)", args[0])
+			return app.Usagef("unknown subcommand %q (want info, clear or prune)", args[0])
 		},
 		RunE: func(*cobra.Command, []string) error { return nil }, // Args refused it
 	}
 	warn := func(msg string) { e.note("warning: " + msg) }
 	sub := func(name, short string, run func() error) *cobra.Command {
 		return &cobra.Command{
-			Use: name, Short: short, Args: noArgs, ValidArgsFunction: cobra.NoFileCompletions,
+			Use: name, Short: short, Args: cli.NoArgs, ValidArgsFunction: cobra.NoFileCompletions,
 			Example: "  modelbrowser cache " + name,
 			RunE:    func(*cobra.Command, []string) error { return run() },
 		}

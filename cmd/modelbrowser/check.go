@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/modelbrowser/modelbrowser/internal/app"
+	"github.com/modelbrowser/modelbrowser/internal/cli"
 	"github.com/modelbrowser/modelbrowser/internal/report"
 	"github.com/modelbrowser/modelbrowser/internal/text"
 )
@@ -15,8 +16,8 @@ func init() { register(newCheckCmd) }
 
 func newCheckCmd(e *env) *cobra.Command {
 	var (
-		common             commonFlags
-		budget             timeoutFlag
+		common             cli.Common
+		budget             cli.Timeout
 		requireFit, asJSON bool
 		worker, revision   string
 	)
@@ -34,35 +35,35 @@ recommended worker), 2 error.`,
 		Example: `  modelbrowser check meta-llama/Llama-3.1-8B-Instruct
   modelbrowser check Qwen/Qwen2.5-0.5B-Instruct-GGUF:Q4_K_M --memory 8GiB --json
   modelbrowser check ggml-org/gemma-3-1b-it-GGUF --worker llm-worker-rbee-cpu --require-fit`,
-		Args:              oneRepo("modelbrowser check meta-llama/Llama-3.1-8B-Instruct"),
-		ValidArgsFunction: completeRepo(e),
+		Args:              cli.OneRepo("modelbrowser check meta-llama/Llama-3.1-8B-Instruct"),
+		ValidArgsFunction: cli.CompleteRepo(e.app),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, label := app.SplitPick(args[0])
-			ctx, cancel, err := budget.within(cmd.Context())
+			ctx, cancel, err := budget.Within(cmd.Context())
 			if err != nil {
 				return err
 			}
 			defer cancel()
-			common.speed = true
-			s, err := common.open(ctx, e, false, false)
+			common.Speed = true
+			s, err := common.Open(ctx, e.app(), false, false)
 			if err != nil {
 				return err
 			}
 			defer s.Hub.Close()
 			if worker != "" {
 				if err := s.OnlyWorker(worker); err != nil {
-					return usageError{err.Error()}
+					return app.UsageError{Msg: err.Error()}
 				}
 			}
 			c, err := s.Hub.Check(ctx, id, label, revision, s.Catalog, s.Machine.Fit, s.Overrides.Context)
-			if err != nil && timedOut(ctx) {
+			if err != nil && app.TimedOut(ctx) {
 				err = fmt.Errorf("%s before the Hub answered", context.Cause(ctx))
 			}
 			if err != nil {
 				return err
 			}
 			if _, ok := wasInterrupted(ctx); ok {
-				return silentExit(exitError) // nothing partial on stdout
+				return app.Exit(app.ExitError) // nothing partial on stdout
 			}
 			if asJSON {
 				if err := text.WriteJSON(e.stdout, report.Check{Verdict: c.Verdict, URL: report.HubURL(c.Verdict.ID), Mark: c.Verdict.Mark(true).Word(), Fit: c.Fit}); err != nil {
@@ -75,19 +76,16 @@ recommended worker), 2 error.`,
 				}
 			}
 			if !c.Verdict.Compatible || (requireFit && !c.FitsRecommended()) {
-				return silentExit(exitNegative)
+				return app.Exit(app.ExitNegative)
 			}
 			return nil
 		},
 	}
 	fs := cmd.Flags()
-	common.register(cmd)
-	budget.register(fs)
+	common.Register(cmd)
+	budget.Register(fs)
 	fs.BoolVar(&requireFit, "require-fit", false, "exit 1 also when the recommended worker has no file that fits this machine")
-	fs.StringVar(&worker, "worker", "", "judge the model for this worker only")
-	_ = cmd.RegisterFlagCompletionFunc("worker", func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
-		return app.WorkerNames(e.app(), common.workersFile), cobra.ShellCompDirectiveNoFileComp
-	})
+	cli.Worker(cmd, &worker, "judge the model for this worker only", e.app, &common.WorkersFile)
 	fs.StringVar(&revision, "revision", "", "a branch, tag or commit of the repository")
 	fs.BoolVar(&asJSON, "json", false, "print the verdict as JSON")
 	return cmd

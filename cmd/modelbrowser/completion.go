@@ -2,6 +2,8 @@ package main
 
 import (
 	"github.com/spf13/cobra"
+
+	"github.com/modelbrowser/modelbrowser/internal/app"
 )
 
 func init() { register(newCompletionCmd) }
@@ -29,16 +31,16 @@ request is ever sent while completing.
 		Args: func(_ *cobra.Command, args []string) error {
 			switch {
 			case len(args) == 0:
-				return usagef("want one of: bash, zsh, fish, powershell")
+				return app.Usagef("want one of: bash, zsh, fish, powershell")
 			case len(args) > 1:
-				return usagef("unexpected argument %q", args[1])
+				return app.Usagef("unexpected argument %q", args[1])
 			}
 			for _, s := range shells {
 				if args[0] == s {
 					return nil
 				}
 			}
-			return usagef("unknown shell %q (want bash, zsh, fish or powershell)", args[0])
+			return app.Usagef("unknown shell %q (want bash, zsh, fish or powershell)", args[0])
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			root := cmd.Root()

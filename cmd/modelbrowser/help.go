@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/modelbrowser/modelbrowser/internal/app"
 )
 
 // newHelpCmd is `help [COMMAND]`: the command's help on stdout, exit 0; an
@@ -31,7 +33,7 @@ func newHelpCmd(e *env) *cobra.Command {
 		RunE: func(c *cobra.Command, args []string) error {
 			target, rest, err := c.Root().Find(args)
 			if err != nil || len(rest) > 0 {
-				return usagef("unknown command %q", strings.Join(args, " "))
+				return app.Usagef("unknown command %q", strings.Join(args, " "))
 			}
 			target.InitDefaultHelpFlag() // as CMD --help shows it
 			target.SetOut(e.stdout)

@@ -11,6 +11,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/modelbrowser/modelbrowser/internal/app"
+	"github.com/modelbrowser/modelbrowser/internal/cli"
+	"github.com/modelbrowser/modelbrowser/internal/report"
 	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
@@ -19,7 +21,7 @@ func init() { register(newJudgeCmd) }
 func newJudgeCmd(e *env) *cobra.Command {
 	var (
 		workersFile    string
-		fitf           fitFlags
+		fitf           cli.Fit
 		compatibleOnly bool
 		worker         string
 	)
@@ -48,7 +50,7 @@ is wrong.`,
   modelbrowser judge info.json --worker llm-worker-rbee-cpu --memory 16GiB`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			over, err := fitf.overrides()
+			over, err := fitf.Overrides()
 			if err != nil {
 				return err
 			}
@@ -58,7 +60,7 @@ is wrong.`,
 			}
 			if worker != "" {
 				if err := s.OnlyWorker(worker); err != nil {
-					return usageError{err.Error()}
+					return app.UsageError{Msg: err.Error()}
 				}
 			}
 			if len(args) == 0 {
@@ -101,22 +103,19 @@ is wrong.`,
 				}
 			}
 			if skipped > 0 {
-				e.note(fmt.Sprintf("judge: skipped %s that %s not JSON or not a model", plural(int64(skipped), "part"), map[bool]string{true: "is", false: "are"}[skipped == 1]))
+				e.note(fmt.Sprintf("judge: skipped %s that %s not JSON or not a model", report.Plural(int64(skipped), "part"), map[bool]string{true: "is", false: "are"}[skipped == 1]))
 			}
 			if failed || skipped > 0 {
-				return silentExit(exitError)
+				return app.Exit(app.ExitError)
 			}
 			return nil
 		},
 	}
 	fs := cmd.Flags()
-	workersFlag(cmd, &workersFile)
-	fitf.register(fs)
+	cli.Workers(cmd, &workersFile)
+	fitf.Register(fs)
 	fs.BoolVar(&compatibleOnly, "compatible-only", false, "write only the compatible models")
-	fs.StringVar(&worker, "worker", "", "judge against this worker alone (as check --worker)")
-	_ = cmd.RegisterFlagCompletionFunc("worker", func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
-		return app.WorkerNames(e.app(), workersFile), cobra.ShellCompDirectiveNoFileComp
-	})
+	cli.Worker(cmd, &worker, "judge against this worker alone (as check --worker)", e.app, &workersFile)
 	return cmd
 }
 
@@ -148,7 +147,7 @@ func pathError(err error) string {
 	if errors.As(err, &pe) {
 		err = pe.Err
 	}
-	return oneLine(err.Error())
+	return report.FirstLine(err.Error())
 }
 
 // interruptible ends a read when the command is interrupted (Ctrl-C while

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/modelbrowser/modelbrowser/internal/app"
+	"github.com/modelbrowser/modelbrowser/internal/cli"
 	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
@@ -14,7 +15,7 @@ func init() { register(newLocalCmd) }
 
 func newLocalCmd(e *env) *cobra.Command {
 	var (
-		common commonFlags
+		common cli.Common
 		asJSON bool
 	)
 	cmd := &cobra.Command{
@@ -30,10 +31,10 @@ config.json from the snapshot); no request is sent. Sorted by size, with
 the total at the end.`,
 		Example: `  modelbrowser local
   modelbrowser local --json --memory 16GiB`,
-		Args: noArgs,
+		Args: cli.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			common.offline = true // no request, ever
-			s, err := common.open(cmd.Context(), e, false, false)
+			common.Offline = true // no request, ever
+			s, err := common.Open(cmd.Context(), e.app(), false, false)
 			if err != nil {
 				return err
 			}
@@ -80,8 +81,8 @@ the total at the end.`,
 		},
 	}
 	fs := cmd.Flags()
-	workersFlag(cmd, &common.workersFile)
-	common.fit.register(fs)
+	cli.Workers(cmd, &common.WorkersFile)
+	common.Fit.Register(fs)
 	fs.BoolVar(&asJSON, "json", false, "print the rows and the total as JSON")
 	return cmd
 }

@@ -13,12 +13,15 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
 
 	"github.com/modelbrowser/modelbrowser/internal/app"
 	"github.com/modelbrowser/modelbrowser/internal/interrupt"
+	"github.com/modelbrowser/modelbrowser/internal/report"
 )
 
 // version, when set at build time with -ldflags "-X main.version=...",
@@ -27,9 +30,9 @@ var version = ""
 
 // Exit codes shared by every command (policy section 6).
 const (
-	exitOK       = 0
-	exitNegative = 1 // incompatible (check) / nothing picked (TUI)
-	exitError    = 2 // bad input, network, not found
+	exitOK       = app.ExitOK
+	exitNegative = app.ExitNegative // incompatible (check) / nothing picked (browser)
+	exitError    = app.ExitError    // bad input, network, not found
 )
 
 // env is everything a command reads from the outside world, injected so
@@ -120,6 +123,25 @@ func wasInterrupted(ctx context.Context) (int, bool) {
 	}
 	return 0, false
 }
+
+// exit prints what err says on stderr (app.Fail), one line a remark, and
+// returns the exit code: a usage error names the command once and points
+// to its help.
+func (e *env) exit(cmd *cobra.Command, err error) int {
+	f := app.Fail(err)
+	if f.Usage {
+		sub := strings.TrimPrefix(strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()), " ")
+		e.note(report.UsageLine(sub, cmd.CommandPath(), f.Lines[0]))
+		return f.Code
+	}
+	for _, l := range f.Lines {
+		e.note(l)
+	}
+	return f.Code
+}
+
+// note prints a remark for a person on stderr.
+func (e *env) note(msg string) { report.Note(e.stderr, msg) }
 
 // app is the application layer's view of this environment.
 func (e *env) app() app.Env {

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/modelbrowser/modelbrowser/internal/app"
+	"github.com/modelbrowser/modelbrowser/internal/cli"
 	"github.com/modelbrowser/modelbrowser/internal/query"
 	"github.com/modelbrowser/modelbrowser/internal/report"
 	"github.com/modelbrowser/modelbrowser/internal/text"
@@ -25,7 +26,7 @@ func register(newCmd func(*env) *cobra.Command) { commands = append(commands, ne
 // parent of every other command.
 func newRootCmd(e *env) *cobra.Command {
 	var (
-		common     commonFlags
+		common     cli.Common
 		sortBy     string
 		author     string
 		filters    []string
@@ -56,29 +57,29 @@ Exit 0 picked, 1 nothing picked, 2 error.`,
 		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 && strings.HasPrefix(args[0], "-") {
-				return usagef("unknown flag %s", text.Sanitize(args[0]))
+				return app.Usagef("unknown flag %s", text.Sanitize(args[0]))
 			}
 			sort, ok := query.LookupSort(sortBy)
 			switch {
 			case pickFormat != "id" && pickFormat != "json" && pickFormat != "path":
-				return usagef("--pick-format must be id, json or path, got %q", pickFormat)
-			case pickFormat == "path" && common.demo:
-				return usagef("--pick-format path downloads the pick, and --demo writes nothing to disk: use id or json with --demo")
+				return app.Usagef("--pick-format must be id, json or path, got %q", pickFormat)
+			case pickFormat == "path" && common.Demo:
+				return app.Usagef("--pick-format path downloads the pick, and --demo writes nothing to disk: use id or json with --demo")
 			case !ok || !sort.Browse:
-				return usagef("--sort must be one of %s, got %q", strings.Join(query.SortNames(true), ", "), sortBy)
+				return app.Usagef("--sort must be one of %s, got %q", strings.Join(query.SortNames(true), ", "), sortBy)
 			}
 			if !term.IsTerminal(os.Stdin.Fd()) || !term.IsTerminal(os.Stderr.Fd()) {
 				return fmt.Errorf("the interactive browser needs a terminal on stdin and stderr; in scripts use 'modelbrowser search' or 'modelbrowser check'")
 			}
 			ctx := cmd.Context()
-			common.speed = true
-			sess, err := common.open(ctx, e, true, false)
+			common.Speed = true
+			sess, err := common.Open(ctx, e.app(), true, false)
 			if err != nil {
 				return err
 			}
 			defer sess.Hub.Close()
 			var downloader ui.Downloader
-			if !common.demo {
+			if !common.Demo {
 				downloader = sess.Hub.Downloads()
 			}
 			res, err := ui.Run(ctx, ui.Options{
@@ -91,7 +92,7 @@ Exit 0 picked, 1 nothing picked, 2 error.`,
 				NoColor:    e.getenv("NO_COLOR") != "",
 				Machine:    sess.Machine.Fit,
 				Context:    sess.Overrides.Context,
-				Demo:       common.demo,
+				Demo:       common.Demo,
 				NextStep:   app.NextStep,
 				Hyperlinks: termTakesOSC(e.getenv("TERM")),
 				Clipboard:  termTakesOSC(e.getenv("TERM")),
@@ -100,7 +101,7 @@ Exit 0 picked, 1 nothing picked, 2 error.`,
 				return err
 			}
 			if !res.Picked {
-				return silentExit(exitNegative)
+				return app.Exit(app.ExitNegative)
 			}
 			// REPO:LABEL for a GGUF variant, else REPO. The id was checked
 			// when the list came (app drops invalid ones) and the label
@@ -119,19 +120,19 @@ Exit 0 picked, 1 nothing picked, 2 error.`,
 		},
 	}
 	fs := cmd.Flags()
-	common.register(cmd)
+	common.Register(cmd)
 	fs.StringVar(&sortBy, "sort", query.SortDownloads, "order: "+strings.Join(query.SortNames(true), ", "))
-	fixed(cmd, "sort", query.SortNames(true)...)
+	cli.Fixed(cmd, "sort", query.SortNames(true)...)
 	fs.StringVar(&author, "author", "", "only models of this user or organisation")
 	fs.StringArrayVar(&filters, "filter", nil, "only models with this `TAG` (repeatable)")
 	fs.StringVar(&pickFormat, "pick-format", "id", "what a pick prints on stdout: id, json, or path (fetch the file if missing, print its local path)")
-	fixed(cmd, "pick-format", "id", "json", "path")
+	cli.Fixed(cmd, "pick-format", "id", "json", "path")
 	fs.Bool("version", false, "print the version (as the version command)") // cobra answers it
 
 	cmd.Version = app.ReadBuildVersion(version).String()
 	cmd.SetVersionTemplate("modelbrowser {{.Version}}\n")
 	cmd.SetUsageTemplate(cmd.UsageTemplate() + rootOnly(keysHelp()+envHelp))
-	cmd.SetFlagErrorFunc(flagError)
+	cmd.SetFlagErrorFunc(cli.FlagError)
 	cmd.SetHelpCommand(newHelpCmd(e))
 	for _, newCmd := range commands {
 		cmd.AddCommand(newCmd(e))

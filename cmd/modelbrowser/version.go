@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/modelbrowser/modelbrowser/internal/cli"
 )
 
 func init() { register(newVersionCmd) }
@@ -17,7 +19,7 @@ go install ...@vX.Y.Z; -ldflags "-X main.version=..." overrides it), the
 commit, its date and +dirty when the build has them, and the Go version.
 modelbrowser --version prints the same.`,
 		Example:           "  modelbrowser version\n  modelbrowser --version",
-		Args:              noArgs,
+		Args:              cli.NoArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			_, err := fmt.Fprintf(e.stdout, "modelbrowser %s\n", cmd.Root().Version)

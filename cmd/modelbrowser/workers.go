@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/modelbrowser/modelbrowser/internal/app"
+	"github.com/modelbrowser/modelbrowser/internal/cli"
 	"github.com/modelbrowser/modelbrowser/internal/report"
 )
 
@@ -13,7 +14,7 @@ func newWorkersCmd(e *env) *cobra.Command {
 	var (
 		asJSON bool
 		file   string
-		fitf   fitFlags
+		fitf   cli.Fit
 	)
 	cmd := &cobra.Command{
 		Use:   "workers",
@@ -25,10 +26,10 @@ and the memory this machine offers it (--memory and --vram plan for another).`,
 		Example: `  modelbrowser workers
   modelbrowser workers --workers ./my-workers.toml --json
   modelbrowser workers --memory 32GiB --vram 12GiB`,
-		Args:              noArgs,
+		Args:              cli.NoArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			over, err := fitf.overrides()
+			over, err := fitf.Overrides()
 			if err != nil {
 				return err
 			}
@@ -46,7 +47,7 @@ and the memory this machine offers it (--memory and --vram plan for another).`,
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
-	workersFlag(cmd, &file)
-	fitf.register(cmd.Flags())
+	cli.Workers(cmd, &file)
+	fitf.Register(cmd.Flags())
 	return cmd
 }

@@ -16,25 +16,13 @@ import (
 
 	"github.com/modelbrowser/modelbrowser/internal/hf"
 	"github.com/modelbrowser/modelbrowser/internal/hfcache"
+	"github.com/modelbrowser/modelbrowser/internal/report"
 	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
-// Progress is where a get stands, told as bytes arrive.
-type Progress struct {
-	// File is the 1-based index of the file being fetched, of Files.
-	File, Files int
-	Path        string
-	// Done and Size are the bytes of this file; TotalDone and TotalSize
-	// of the whole get (what was missing when it began).
-	Done, Size           int64
-	TotalDone, TotalSize int64
-	// Finished is true on the last event of a file (fetched or linked).
-	Finished bool
-	// Fetched is the bytes of this file that crossed the network.
-	Fetched int64
-	// Elapsed is the time this file took so far.
-	Elapsed time.Duration
-}
+// Progress is where a get stands, told as bytes arrive (report prints
+// it).
+type Progress = report.Progress
 
 // GetOptions are the callbacks of a get.
 type GetOptions struct {

@@ -277,3 +277,9 @@ func yesNo(b bool) string {
 // HubURL is the model's page on the Hub, sanitized: what check prints
 // under the id and the browser's u shows.
 func HubURL(id string) string { return "https://huggingface.co/" + text.Sanitize(id) }
+
+// Scanned is the line under search's table on a terminal: how many
+// compatible models of how many scanned.
+func Scanned(w io.Writer, kept, scanned int) {
+	fmt.Fprintf(w, "\n%d compatible of %d scanned (--all shows every model)\n", kept, scanned)
+}
