@@ -1,19 +1,10 @@
 package main
 
 import (
-	"bufio"
-	"errors"
-	"fmt"
-	"io"
-	"os"
-	"syscall"
-
 	"github.com/spf13/cobra"
 
 	"github.com/modelbrowser/modelbrowser/internal/app"
 	"github.com/modelbrowser/modelbrowser/internal/cli"
-	"github.com/modelbrowser/modelbrowser/internal/report"
-	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
 func init() { register(newJudgeCmd) }
@@ -63,52 +54,8 @@ is wrong.`,
 					return app.UsageError{Msg: err.Error()}
 				}
 			}
-			if len(args) == 0 {
-				args = []string{"-"}
-			}
-			out := &flushWriter{w: bufio.NewWriterSize(e.stdout, 64<<10)}
-			opts := app.JudgeOptions{CompatibleOnly: compatibleOnly, Idle: out.flush}
-			skipped, failed := 0, false
-			for _, name := range args {
-				if cmd.Context().Err() != nil {
-					break
-				}
-				var r io.Reader = e.stdin
-				shown := "standard input"
-				if name != "-" {
-					f, err := os.Open(name)
-					if err != nil {
-						out.flush()
-						e.note(fmt.Sprintf("judge: cannot read %s: %s", text.Sanitize(name), pathError(err)))
-						failed = true
-						continue
-					}
-					r, shown = f, text.Sanitize(name)
-					defer f.Close()
-				}
-				n, err := s.Judge(interruptible(cmd, r), out, opts, func(where, why string) {
-					out.flush()
-					e.note(fmt.Sprintf("judge: %s: %s: skipped: %s", shown, where, why))
-				})
-				skipped += n.Skipped
-				if out.flush(); out.err != nil {
-					if errors.Is(out.err, syscall.EPIPE) {
-						return nil // the reader went away (| head): nothing more is wanted
-					}
-					return fmt.Errorf("judge: writing the output: %s", pathError(out.err))
-				}
-				if err != nil && cmd.Context().Err() == nil {
-					e.note(fmt.Sprintf("judge: cannot read %s: %s", shown, pathError(err)))
-					failed = true
-				}
-			}
-			if skipped > 0 {
-				e.note(fmt.Sprintf("judge: skipped %s that %s not JSON or not a model", report.Plural(int64(skipped), "part"), map[bool]string{true: "is", false: "are"}[skipped == 1]))
-			}
-			if failed || skipped > 0 {
-				return app.Exit(app.ExitError)
-			}
-			return nil
+			run := app.JudgeRun{Files: args, CompatibleOnly: compatibleOnly, Stdin: e.stdin, Stdout: e.stdout, Note: e.note}
+			return run.Run(cmd.Context(), s)
 		},
 	}
 	fs := cmd.Flags()
@@ -118,49 +65,3 @@ is wrong.`,
 	cli.Worker(cmd, &worker, "judge against this worker alone (as check --worker)", e.app, &workersFile)
 	return cmd
 }
-
-// flushWriter is judge's buffered output, which keeps its first error.
-type flushWriter struct {
-	w   *bufio.Writer
-	err error
-}
-
-func (f *flushWriter) Write(p []byte) (int, error) {
-	if f.err != nil {
-		return 0, f.err
-	}
-	n, err := f.w.Write(p)
-	f.err = err
-	return n, err
-}
-
-func (f *flushWriter) flush() {
-	if f.err == nil {
-		f.err = f.w.Flush()
-	}
-}
-
-// pathError is an open or read error without the path os puts in front
-// (the note names the file already).
-func pathError(err error) string {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	return report.FirstLine(err.Error())
-}
-
-// interruptible ends a read when the command is interrupted (Ctrl-C while
-// judge waits on a terminal or a pipe).
-func interruptible(cmd *cobra.Command, r io.Reader) io.Reader {
-	return readerFunc(func(p []byte) (int, error) {
-		if err := cmd.Context().Err(); err != nil {
-			return 0, err
-		}
-		return r.Read(p)
-	})
-}
-
-type readerFunc func([]byte) (int, error)
-
-func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
