@@ -2,12 +2,12 @@ package main
 
 import (
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/modelbrowser/modelbrowser/internal/app"
 	"github.com/modelbrowser/modelbrowser/internal/cli"
+	"github.com/modelbrowser/modelbrowser/internal/report"
 	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
@@ -50,34 +50,7 @@ the total at the end.`,
 			if asJSON {
 				return text.WriteJSON(e.stdout, l)
 			}
-			if len(l.Rows) == 0 {
-				fmt.Fprintf(e.stdout, "nothing in %s\n", text.Sanitize(root))
-				return nil
-			}
-			tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "REPO\tVARIANT\tSIZE\tCOMMIT\tSTATE\tWORKER\tFIT\tPATH")
-			for _, r := range l.Rows {
-				state := "complete"
-				if !r.Complete {
-					state = "incomplete"
-				}
-				worker := r.Worker
-				if !r.Compatible {
-					worker = "✗ none"
-				}
-				fitCell := "?"
-				if r.Fit != "" {
-					fitCell = r.Fit.Words()
-				}
-				commit := r.Commit
-				if len(commit) > 12 {
-					commit = commit[:12]
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", text.Sanitize(r.Repo), text.Sanitize(r.Variant), text.Bytes(r.Size),
-					commit, state, text.Sanitize(worker), fitCell, text.Sanitize(r.Path))
-			}
-			fmt.Fprintf(tw, "total\t\t%s\t\t\t\t\t\n", text.Bytes(l.Total))
-			return tw.Flush()
+			return report.LocalTable(e.stdout, l)
 		},
 	}
 	fs := cmd.Flags()

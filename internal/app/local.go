@@ -11,35 +11,16 @@ import (
 	"github.com/modelbrowser/modelbrowser/internal/gguf"
 	"github.com/modelbrowser/modelbrowser/internal/hf"
 	"github.com/modelbrowser/modelbrowser/internal/hfcache"
+	"github.com/modelbrowser/modelbrowser/internal/report"
 )
 
 // LocalRow is one variant (or unfinished download) in the Hugging Face
-// cache, judged from the local files only.
-type LocalRow struct {
-	Repo    string `json:"repo"`
-	Variant string `json:"variant"`
-	Format  string `json:"format,omitempty"`
-	// Size is the bytes on disk of the variant's files.
-	Size   int64  `json:"size"`
-	Commit string `json:"commit"`
-	// Complete is false for a split with a part missing, or a download
-	// left unfinished (Variant "(partial)").
-	Complete bool `json:"complete"`
-	// Compatible and Worker are the verdict; Fit is the recommended
-	// worker's level for this variant ("" when unknown).
-	Compatible bool      `json:"compatible"`
-	Worker     string    `json:"worker"`
-	Fit        fit.Level `json:"fit"`
-	// Path is what a worker loads.
-	Path string `json:"path"`
-}
-
-// Local is what the Hugging Face cache holds.
-type Local struct {
-	Root  string     `json:"root"`
-	Rows  []LocalRow `json:"rows"`
-	Total int64      `json:"total"`
-}
+// cache, judged from the local files only; Local is what the cache holds
+// (local --json's document, printed by report).
+type (
+	LocalRow = report.LocalRow
+	Local    = report.Local
+)
 
 // LocalScan lists the cache at root, whoever wrote it: one row per
 // snapshot variant (the GGUF header read from disk, config.json from the
