@@ -2,24 +2,20 @@ package main
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/modelbrowser/modelbrowser/internal/app"
 	"github.com/modelbrowser/modelbrowser/internal/cli"
-	"github.com/modelbrowser/modelbrowser/internal/report"
-	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
 func init() { register(newCheckCmd) }
 
 func newCheckCmd(e *env) *cobra.Command {
 	var (
-		common             cli.Common
-		budget             cli.Timeout
-		requireFit, asJSON bool
-		worker, revision   string
+		common cli.Common
+		budget cli.Timeout
+		run    app.CheckRun
 	)
 	cmd := &cobra.Command{
 		Use:   "check REPO[:LABEL]",
@@ -38,55 +34,20 @@ recommended worker), 2 error.`,
 		Args:              cli.OneRepo("modelbrowser check meta-llama/Llama-3.1-8B-Instruct"),
 		ValidArgsFunction: cli.CompleteRepo(e.app),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, label := app.SplitPick(args[0])
-			ctx, cancel, err := budget.Within(cmd.Context())
-			if err != nil {
-				return err
+			run.Pick, run.Timeout, run.Out = args[0], budget.D, e.stdout
+			run.Open = func(ctx context.Context) (*app.Session, error) {
+				common.Speed = true
+				return common.Open(ctx, e.app(), false, false)
 			}
-			defer cancel()
-			common.Speed = true
-			s, err := common.Open(ctx, e.app(), false, false)
-			if err != nil {
-				return err
-			}
-			defer s.Hub.Close()
-			if worker != "" {
-				if err := s.OnlyWorker(worker); err != nil {
-					return app.UsageError{Msg: err.Error()}
-				}
-			}
-			c, err := s.Hub.Check(ctx, id, label, revision, s.Catalog, s.Machine.Fit, s.Overrides.Context)
-			if err != nil && app.TimedOut(ctx) {
-				err = fmt.Errorf("%s before the Hub answered", context.Cause(ctx))
-			}
-			if err != nil {
-				return err
-			}
-			if _, ok := wasInterrupted(ctx); ok {
-				return app.Exit(app.ExitError) // nothing partial on stdout
-			}
-			if asJSON {
-				if err := text.WriteJSON(e.stdout, report.Check{Verdict: c.Verdict, URL: report.HubURL(c.Verdict.ID), Mark: c.Verdict.Mark(true).Word(), Fit: c.Fit}); err != nil {
-					return err
-				}
-			} else {
-				report.Explanation(e.stdout, c.Model, c.Verdict)
-				if c.Fit != nil {
-					report.Fit(e.stdout, *c.Fit, c.Listing, c.Verdict.RecommendedWorker, c.Label)
-				}
-			}
-			if !c.Verdict.Compatible || (requireFit && !c.FitsRecommended()) {
-				return app.Exit(app.ExitNegative)
-			}
-			return nil
+			return run.Run(cmd.Context())
 		},
 	}
 	fs := cmd.Flags()
 	common.Register(cmd)
 	budget.Register(fs)
-	fs.BoolVar(&requireFit, "require-fit", false, "exit 1 also when the recommended worker has no file that fits this machine")
-	cli.Worker(cmd, &worker, "judge the model for this worker only", e.app, &common.WorkersFile)
-	fs.StringVar(&revision, "revision", "", "a branch, tag or commit of the repository")
-	fs.BoolVar(&asJSON, "json", false, "print the verdict as JSON")
+	fs.BoolVar(&run.RequireFit, "require-fit", false, "exit 1 also when the recommended worker has no file that fits this machine")
+	cli.Worker(cmd, &run.Worker, "judge the model for this worker only", e.app, &common.WorkersFile)
+	fs.StringVar(&run.Revision, "revision", "", "a branch, tag or commit of the repository")
+	fs.BoolVar(&run.JSON, "json", false, "print the verdict as JSON")
 	return cmd
 }

@@ -50,10 +50,8 @@ Exit 0 done, 2 on any error, 130 (143) when interrupted.`,
 				return err
 			}
 			defer s.Hub.Close()
-			if worker != "" {
-				if err := s.OnlyWorker(worker); err != nil {
-					return app.UsageError{Msg: err.Error()}
-				}
+			if err := s.OnlyWorkerFlag(worker); err != nil {
+				return err
 			}
 			req := app.GetRequest{ID: id, Label: label, Revision: revision, Catalog: s.Catalog, Machine: s.Machine.Fit, Context: s.Overrides.Context}
 			plan, err := s.Hub.PlanGet(ctx, req)

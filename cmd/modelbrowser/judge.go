@@ -49,10 +49,8 @@ is wrong.`,
 			if err != nil {
 				return err
 			}
-			if worker != "" {
-				if err := s.OnlyWorker(worker); err != nil {
-					return app.UsageError{Msg: err.Error()}
-				}
+			if err := s.OnlyWorkerFlag(worker); err != nil {
+				return err
 			}
 			run := app.JudgeRun{Files: args, CompatibleOnly: compatibleOnly, Stdin: e.stdin, Stdout: e.stdout, Note: e.note}
 			return run.Run(cmd.Context(), s)

@@ -59,14 +59,9 @@ Exit 0 picked, 1 nothing picked, 2 error.`,
 			if len(args) > 0 && strings.HasPrefix(args[0], "-") {
 				return app.Usagef("unknown flag %s", text.Sanitize(args[0]))
 			}
-			sort, ok := query.LookupSort(sortBy)
-			switch {
-			case pickFormat != "id" && pickFormat != "json" && pickFormat != "path":
-				return app.Usagef("--pick-format must be id, json or path, got %q", pickFormat)
-			case pickFormat == "path" && common.Demo:
-				return app.Usagef("--pick-format path downloads the pick, and --demo writes nothing to disk: use id or json with --demo")
-			case !ok || !sort.Browse:
-				return app.Usagef("--sort must be one of %s, got %q", strings.Join(query.SortNames(true), ", "), sortBy)
+			sort, err := app.BrowseFlags(sortBy, pickFormat, common.Demo)
+			if err != nil {
+				return err
 			}
 			if !term.IsTerminal(os.Stdin.Fd()) || !term.IsTerminal(os.Stderr.Fd()) {
 				return fmt.Errorf("the interactive browser needs a terminal on stdin and stderr; in scripts use 'modelbrowser search' or 'modelbrowser check'")
@@ -126,7 +121,7 @@ Exit 0 picked, 1 nothing picked, 2 error.`,
 	fs.StringVar(&author, "author", "", "only models of this user or organisation")
 	fs.StringArrayVar(&filters, "filter", nil, "only models with this `TAG` (repeatable)")
 	fs.StringVar(&pickFormat, "pick-format", "id", "what a pick prints on stdout: id, json, or path (fetch the file if missing, print its local path)")
-	cli.Fixed(cmd, "pick-format", "id", "json", "path")
+	cli.Fixed(cmd, "pick-format", app.PickFormats...)
 	fs.Bool("version", false, "print the version (as the version command)") // cobra answers it
 
 	cmd.Version = app.ReadBuildVersion(version).String()
