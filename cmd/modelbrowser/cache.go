@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -9,7 +8,6 @@ import (
 	"github.com/modelbrowser/modelbrowser/internal/app"
 	"github.com/modelbrowser/modelbrowser/internal/cli"
 	"github.com/modelbrowser/modelbrowser/internal/report"
-	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
 func init() { register(newCacheCmd) }
@@ -60,7 +58,7 @@ MODELBROWSER_CACHE_MAX_MB.
 			if err := st.Clear(); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "cleared %s\n", text.Sanitize(st.Path()))
+			report.CacheCleared(e.stdout, st.Path())
 			return nil
 		}),
 		sub("prune", "Remove dead temporary files, then entries down to the size cap", func() error {

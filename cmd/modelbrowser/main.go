@@ -1,10 +1,12 @@
 // Command modelbrowser finds models on the Hugging Face Hub that local
 // inference workers can run, and explains why the others can't.
 //
-// This package holds one cobra command a file (root.go is the browser):
-// flags, help, examples, output and exit codes. The use cases are in
-// internal/app, the printing in internal/report. To add a command, add a
-// file whose init calls register.
+// This package holds the command definitions, one cobra command a file
+// (root.go is the browser): flags, help, examples, and their wiring. The
+// flag groups and argument rules are in internal/cli, the use cases (each
+// command's flow, its errors and exit codes) in internal/app, the printing
+// in internal/report. To add a command, add a file whose init calls
+// register.
 package main
 
 import (

@@ -98,20 +98,11 @@ Exit 0 picked, 1 nothing picked, 2 error.`,
 			if !res.Picked {
 				return app.Exit(app.ExitNegative)
 			}
-			// REPO:LABEL for a GGUF variant, else REPO. The id was checked
-			// when the list came (app drops invalid ones) and the label
-			// sanitised by the browser; written inert all the same.
-			pick := text.Sanitize(res.Pick)
-			switch pickFormat {
-			case "path":
-				_, err = fmt.Fprintln(e.stdout, res.Path)
-				return err
-			case "json":
-				return text.WriteJSON(e.stdout, report.Pick{Verdict: res.Judged.Verdict, Mark: res.Judged.Verdict.Mark(true).Word(), Pick: pick, Variant: report.NewPickVariant(res.Variant),
-					SHA: res.SHA, Worker: res.Worker, Context: res.Context, Level: res.Level, Low: res.Low, High: res.High})
-			}
-			_, err = fmt.Fprintln(e.stdout, pick)
-			return err
+			// The id was checked when the list came (app drops invalid ones)
+			// and the label sanitised by the browser.
+			return report.PrintPick(e.stdout, pickFormat, res.Path, report.Pick{Verdict: res.Judged.Verdict, Mark: res.Judged.Verdict.Mark(true).Word(),
+				Pick: res.Pick, Variant: report.NewPickVariant(res.Variant), SHA: res.SHA, Worker: res.Worker, Context: res.Context,
+				Level: res.Level, Low: res.Low, High: res.High})
 		},
 	}
 	fs := cmd.Flags()

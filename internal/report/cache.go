@@ -29,3 +29,8 @@ func CachePruned(w io.Writer, res cache.PruneResult) {
 	fmt.Fprintf(w, "removed %d entries (%s) and %d temporary files; %d entries (%s) remain\n",
 		res.Removed, text.Bytes(res.RemovedBytes), res.TempRemoved, res.Entries, text.Bytes(res.Bytes))
 }
+
+// CacheCleared says which cache was cleared.
+func CacheCleared(w io.Writer, path string) {
+	fmt.Fprintf(w, "cleared %s\n", text.Sanitize(path))
+}

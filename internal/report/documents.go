@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"io"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
@@ -171,4 +172,22 @@ type Check struct {
 	// Mark is the verdict's mark as a word (compat.Mark.Word).
 	Mark string      `json:"mark"`
 	Fit  *fit.Result `json:"fit"`
+}
+
+// PrintPick prints the browser's pick as --pick-format asks: "path" the
+// local path of the file fetched, "json" the document, else the pick
+// (REPO:LABEL for a GGUF variant, else REPO). The pick is written inert
+// (sanitised) whatever the browser checked before.
+func PrintPick(w io.Writer, format, path string, p Pick) error {
+	p.Pick = text.Sanitize(p.Pick)
+	var err error
+	switch format {
+	case "path":
+		_, err = fmt.Fprintln(w, path)
+	case "json":
+		err = text.WriteJSON(w, p)
+	default:
+		_, err = fmt.Fprintln(w, p.Pick)
+	}
+	return err
 }
