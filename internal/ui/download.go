@@ -127,7 +127,7 @@ func (m Model) downloadKey() (Model, tea.Cmd) {
 // the detail has focus on this model, else the best for the shown worker.
 func (m Model) chosenVariant(it *item) Result {
 	w := it.shownWorker(m.list.worker)
-	m.fitCfg.judgeFit(it, m.list.context, w)
+	m.list.judge(it)
 	var chosen *fit.VariantFit
 	if m.detailOpen && m.focus == focusDetail && m.detail.showing(it.judged.Model.ID) {
 		chosen = m.detail.highlighted()
@@ -345,12 +345,22 @@ func (s downloads) wait(d time.Duration) {
 	}
 }
 
-// markDownloaded marks the plan's files downloaded in the model's facts
-// (when they are of the same commit) and redraws the detail.
+// markDownloaded has the list mark the plan's files downloaded in the
+// model's facts, and redraws the detail.
 func (m *Model) markDownloaded(id string, p download.Plan) {
-	it := m.list.byID[id]
+	it := m.list.markDownloaded(id, p)
+	if it != nil && m.detailVisible() && m.detail.showing(id) {
+		m.showDetail(it, m.list.detailAsked(id))
+	}
+}
+
+// markDownloaded marks the plan's files downloaded in the facts of the
+// model with id, when they are of the same commit; it returns the model,
+// nil when nothing changed.
+func (l *listModel) markDownloaded(id string, p download.Plan) *item {
+	it := l.byID[id]
 	if it == nil || it.facts == nil || it.facts.SHA != p.SHA {
-		return
+		return nil
 	}
 	f := *it.facts
 	f.Downloaded = maps.Clone(f.Downloaded)
@@ -361,9 +371,7 @@ func (m *Model) markDownloaded(id string, p download.Plan) {
 		f.Downloaded[path] = true
 	}
 	it.facts = &f
-	if m.detailVisible() && m.detail.showing(id) {
-		m.showDetail(it, m.inflight[id])
-	}
+	return it
 }
 
 // downloadPrompt is the status line's question, "" for none: the
