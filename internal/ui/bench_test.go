@@ -160,7 +160,7 @@ func TestTenThousandModelsLookUpOnlyRowsOnScreen(t *testing.T) {
 	m := loaded10k(t)
 	f := m.searcher.(*fakeSearcher)
 	m.list.req.lookups, m.list.req.inflight = 0, nil // loaded10k dropped the lookups its pages started
-	m, _ = update(m, keyMsg("c"))  // all shown; the lookups it starts are dropped too
+	m, _ = update(m, keyMsg("c"))                    // all shown; the lookups it starts are dropped too
 	m.list.req.lookups, m.list.req.inflight = 0, nil
 
 	seen := map[string]bool{}
