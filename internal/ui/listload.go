@@ -56,16 +56,21 @@ type sight struct {
 // asks for what those rows lack (their contexts, their fit facts), and,
 // when answers or choices changed what the fits are (refit), names again
 // what fits-only hides and re-orders by fit. It returns the requests,
-// nil when the rows lack nothing.
+// nil when the rows lack nothing. (The rows in view and the highlighted
+// one are read once: while the filter is on, each read copies its
+// matches.)
 func (l *listModel) wants(s sight) tea.Cmd {
+	var rows []list.Item
 	if s.list {
-		for _, li := range l.onScreen() {
-			l.judge(li.(*item))
-		}
+		rows = l.onScreen()
+	}
+	for _, li := range rows {
+		l.judge(li.(*item))
 	}
 	var contexts, facts tea.Cmd
-	if !s.hold {
-		contexts, facts = l.lookUpContexts(s), l.lookUpFacts(s)
+	if !s.hold && (l.req.lookups < l.req.maxLookups || l.req.facts < l.req.maxFacts) {
+		sel := l.selected()
+		contexts, facts = l.lookUpContexts(rows, sel, s), l.lookUpFacts(rows, sel, s)
 	}
 	return tea.Batch(contexts, facts, l.judgeAll())
 }
@@ -82,13 +87,13 @@ func (l *listModel) judge(it *item) *fitCache {
 // then top to bottom; each model once (an answer, even an error, is kept
 // with it); at most maxLookups Detail calls out at a time, whatever asked
 // for them. The answers arrive as detailFetchedMsg, like the pane's.
-func (l *listModel) lookUpContexts(s sight) tea.Cmd {
+func (l *listModel) lookUpContexts(inView []list.Item, sel *item, s sight) tea.Cmd {
 	if !s.list || l.req.lookups >= l.req.maxLookups {
 		return nil
 	}
-	rows := l.onScreen()
-	if it := l.selected(); it != nil {
-		rows = append([]list.Item{it}, rows...)
+	rows := inView
+	if sel != nil {
+		rows = append([]list.Item{sel}, inView...)
 	}
 	var cmds []tea.Cmd
 	for _, li := range rows {
@@ -124,17 +129,15 @@ func (l listModel) detailAsked(id string) bool { return l.req.inflight[id] }
 // at most maxFacts Facts calls out at a time; none for a model no worker
 // can load. The detail pane's model is asked for even when it hides the
 // list.
-func (l *listModel) lookUpFacts(s sight) tea.Cmd {
+func (l *listModel) lookUpFacts(inView []list.Item, sel *item, s sight) tea.Cmd {
 	if l.req.facts >= l.req.maxFacts {
 		return nil
 	}
 	var rows []list.Item
-	if it := l.selected(); it != nil && (s.list || s.detail) {
-		rows = append(rows, it)
+	if sel != nil && (s.list || s.detail) {
+		rows = append(rows, sel)
 	}
-	if s.list {
-		rows = append(rows, l.onScreen()...)
-	}
+	rows = append(rows, inView...)
 	var cmds []tea.Cmd
 	for _, li := range rows {
 		if l.req.facts >= l.req.maxFacts {

@@ -71,9 +71,13 @@ func (m Model) source() source {
 // asking; no other message asks for anything.
 func (m *Model) want(auto bool) tea.Cmd {
 	more := m.maybeLoadMore(auto)
-	before := m.list.selected()
+	var before *item
+	refit := m.list.refit
+	if refit {
+		before = m.list.selected()
+	}
 	cmd := m.list.wants(sight{list: m.listVisible(), detail: m.detailVisible(), hold: m.fatal != "" || m.waiting()})
-	if m.list.selected() != before {
+	if refit && m.list.selected() != before {
 		cmd = tea.Batch(cmd, m.followSelection())
 	}
 	return tea.Batch(more, cmd)
