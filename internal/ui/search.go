@@ -99,7 +99,7 @@ func (m Model) pageFetched(msg pageFetchedMsg) (Model, tea.Cmd) {
 	if d := retryAfter(msg.err); d > 0 {
 		// The Hub asks to wait: ask again for the same page after it.
 		m.retryPage, m.retryNext = true, msg.next
-		return m.asking(m.startWait(d), true)
+		return m, m.startWait(d) // nothing else may be asked meanwhile
 	}
 	if msg.err != nil {
 		text := text.Sanitize(msg.err.Error())
@@ -112,7 +112,7 @@ func (m Model) pageFetched(msg pageFetchedMsg) (Model, tea.Cmd) {
 		}
 		m.footerErr = "could not load more results: " + text
 		m.pageFailed = true
-		return m.asking(nil, true)
+		return m, nil // only a key on the last row asks again (maybeLoadMore)
 	}
 	m.pageFailed = false
 	m.next = msg.page.Next
