@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -352,26 +351,6 @@ func (m *Model) markDownloaded(id string, p download.Plan) {
 	if it != nil && m.detailVisible() && m.detail.showing(id) {
 		m.showDetail(it, m.list.detailAsked(id))
 	}
-}
-
-// markDownloaded marks the plan's files downloaded in the facts of the
-// model with id, when they are of the same commit; it returns the model,
-// nil when nothing changed.
-func (l *listModel) markDownloaded(id string, p download.Plan) *item {
-	it := l.byID[id]
-	if it == nil || it.facts == nil || it.facts.SHA != p.SHA {
-		return nil
-	}
-	f := *it.facts
-	f.Downloaded = maps.Clone(f.Downloaded)
-	if f.Downloaded == nil {
-		f.Downloaded = map[string]bool{}
-	}
-	for _, path := range p.Files {
-		f.Downloaded[path] = true
-	}
-	it.facts = &f
-	return it
 }
 
 // downloadPrompt is the status line's question, "" for none: the

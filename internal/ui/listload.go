@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/download"
 	"github.com/modelbrowser/modelbrowser/internal/rank"
 )
 
@@ -229,6 +230,26 @@ func (l *listModel) judgeAll() tea.Cmd {
 		}
 	}
 	return tea.Batch(reordered, l.setUnfit(unfit))
+}
+
+// markDownloaded marks the plan's files downloaded in the facts of the
+// model with id, when they are of the same commit; it returns the model,
+// nil when nothing changed.
+func (l *listModel) markDownloaded(id string, p download.Plan) *item {
+	it := l.byID[id]
+	if it == nil || it.facts == nil || it.facts.SHA != p.SHA {
+		return nil
+	}
+	f := *it.facts
+	f.Downloaded = maps.Clone(f.Downloaded)
+	if f.Downloaded == nil {
+		f.Downloaded = map[string]bool{}
+	}
+	for _, path := range p.Files {
+		f.Downloaded[path] = true
+	}
+	it.facts = &f
+	return it
 }
 
 // setContext judges every row at context c (0: each model's own).
