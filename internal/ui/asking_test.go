@@ -4,7 +4,6 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -73,16 +72,20 @@ func TestMessagesThatChangeNothingVisibleAskForNothing(t *testing.T) {
 	assert.Len(t, asked, defaultLookups+defaultFactLookups, "the cursor's handler asks for the rows in view: %v", asked)
 }
 
-func TestSpinnerTickIsNoRequest(t *testing.T) {
-	m, _ := hungry(t)
-	m.pageLoading = true
-	_, cmd := update(m, spinner.TickMsg{ID: m.spinner.ID()})
-	for _, msg := range messages(cmd) {
-		switch msg.(type) {
-		case pageFetchedMsg, detailFetchedMsg, factsFetchedMsg:
-			t.Fatalf("a spinner tick asked for %T", msg)
-		}
-	}
+func TestAFailedPageAsksForNothingByItself(t *testing.T) {
+	f := newFake(genModels(0, 60), 30)
+	f.searchErr["2"] = errors.New("hub unreachable")
+	m := started(t, f, 80, 24)
+	m, cmd := update(m, keyMsg("end"))
+	pages := messagesOfType[pageFetchedMsg](cmd)
+	require.Len(t, pages, 1, "the end asks for page 2")
+	require.Error(t, pages[0].err)
+
+	m, cmd = update(m, pages[0])
+	assert.True(t, m.pageFailed)
+	assert.Empty(t, requested(cmd), "the failure's handler asks again for nothing")
+	_, cmd = update(m, keyMsg("k"))
+	assert.Empty(t, messagesOfType[pageFetchedMsg](cmd), "nor a key off the last row")
 }
 
 func TestCursorMoveAsksForTheContextsOfTheRowsItShowsOnce(t *testing.T) {
