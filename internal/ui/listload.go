@@ -76,7 +76,7 @@ func (l *listModel) wants(s sight) tea.Cmd {
 	return tea.Batch(contexts, facts, l.judgeAll())
 }
 
-// judge brings it's fit up to the list's context and its shown worker
+// judge brings the fit of it up to the list's context and its shown worker
 // (pure arithmetic, cached on the item); nil when its facts are not in.
 func (l *listModel) judge(it *item) *fitCache {
 	return l.fit.judgeFit(it, l.context, it.shownWorker(l.worker))
