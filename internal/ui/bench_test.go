@@ -73,9 +73,9 @@ func BenchmarkUpdateView10k(b *testing.B) {
 	// off the loop), so this bounds what they cost.
 	b.Run("cursor down, looking up contexts", func(b *testing.B) {
 		m := base
-		m.lookups, m.inflight, m.factLookups = 0, nil, 0 // loaded10k dropped the lookups its pages started
+		m.list.req.lookups, m.list.req.inflight, m.list.req.facts = 0, nil, 0 // loaded10k dropped the lookups its pages started
 		m, _ = step(m, toggle)
-		m.lookups, m.inflight = 0, nil
+		m.list.req.lookups, m.list.req.inflight = 0, nil
 		b.ReportAllocs()
 		b.ResetTimer()
 		for range b.N {
@@ -159,9 +159,9 @@ func TestTenThousandModelsLookUpOnlyRowsOnScreen(t *testing.T) {
 	}
 	m := loaded10k(t)
 	f := m.searcher.(*fakeSearcher)
-	m.lookups, m.inflight = 0, nil // loaded10k dropped the lookups its pages started
-	m, _ = update(m, keyMsg("c"))  // all shown; the lookups it starts are dropped too
-	m.lookups, m.inflight = 0, nil
+	m.list.req.lookups, m.list.req.inflight = 0, nil // loaded10k dropped the lookups its pages started
+	m, _ = update(m, keyMsg("c"))                    // all shown; the lookups it starts are dropped too
+	m.list.req.lookups, m.list.req.inflight = 0, nil
 
 	seen := map[string]bool{}
 	for range 20 {
@@ -173,7 +173,7 @@ func TestTenThousandModelsLookUpOnlyRowsOnScreen(t *testing.T) {
 			seen[li.(*item).judged.Model.ID] = true
 		}
 		m = feed(t, m, msgs...)
-		require.Zero(t, m.lookups)
+		require.Zero(t, m.list.req.lookups)
 	}
 	_, calls := f.calls()
 	t.Logf("%d lookups for the %d rows seen", len(calls), len(seen))

@@ -6,12 +6,16 @@
 //
 // Where things live: run.go the API (Options, Searcher, Result, Run);
 // model.go the root model, which owns the search and hands keys to the
-// focused pane; search.go paging, the list's context lookups and the
-// answers to requests; view.go the screen and its layout; list.go, rows.go
-// and item.go the results pane; detail.go, explain.go and
-// explain_tables.go the detail pane; fitview.go the fit as shown (the FIT
-// cell, context steps, picks: pure, over fit.Judge), fitload.go the Facts
-// lookups and the rate-limit wait, explain_fit.go the "Files and fit"
+// focused pane; search.go paging, and what the screen lacks (want), which
+// the handler of each message that changes what is visible asks for;
+// view.go the screen and its layout; list.go, rows.go and item.go the
+// results pane, listload.go what the list asks for its rows in view (their
+// contexts and fit facts), the answers it keeps with them (the list is the
+// only model that changes an item) and their fit judgements; detail.go,
+// explain.go and explain_tables.go the detail pane; fitview.go the fit as
+// shown (the FIT cell, context steps, picks: pure, over fit.Judge),
+// fitload.go the answers the detail pane shows, the context steps and the
+// rate-limit wait, explain_fit.go the "Files and fit"
 // section; rank.go the local orders (o) and facets.go the facet bar (F)
 // over the loaded results; keys.go the keymap; styles.go the
 // styles; messages.go every message; commands.go every command that does

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -127,7 +126,7 @@ func (m Model) downloadKey() (Model, tea.Cmd) {
 // the detail has focus on this model, else the best for the shown worker.
 func (m Model) chosenVariant(it *item) Result {
 	w := it.shownWorker(m.list.worker)
-	m.fitCfg.judgeFit(it, m.list.context, w)
+	m.list.judge(it)
 	var chosen *fit.VariantFit
 	if m.detailOpen && m.focus == focusDetail && m.detail.showing(it.judged.Model.ID) {
 		chosen = m.detail.highlighted()
@@ -345,24 +344,12 @@ func (s downloads) wait(d time.Duration) {
 	}
 }
 
-// markDownloaded marks the plan's files downloaded in the model's facts
-// (when they are of the same commit) and redraws the detail.
+// markDownloaded has the list mark the plan's files downloaded in the
+// model's facts, and redraws the detail.
 func (m *Model) markDownloaded(id string, p download.Plan) {
-	it := m.list.byID[id]
-	if it == nil || it.facts == nil || it.facts.SHA != p.SHA {
-		return
-	}
-	f := *it.facts
-	f.Downloaded = maps.Clone(f.Downloaded)
-	if f.Downloaded == nil {
-		f.Downloaded = map[string]bool{}
-	}
-	for _, path := range p.Files {
-		f.Downloaded[path] = true
-	}
-	it.facts = &f
-	if m.detailVisible() && m.detail.showing(id) {
-		m.showDetail(it, m.inflight[id])
+	it := m.list.markDownloaded(id, p)
+	if it != nil && m.detailVisible() && m.detail.showing(id) {
+		m.showDetail(it, m.list.detailAsked(id))
 	}
 }
 

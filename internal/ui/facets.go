@@ -154,7 +154,7 @@ func (m Model) applyFacets(f rank.Facets) (Model, tea.Cmd) {
 		return m.search(q, false)
 	}
 	cmd := m.list.setFacets(f)
-	return m, tea.Batch(cmd, m.followSelection())
+	return m.asking(tea.Batch(cmd, m.followSelection()), false)
 }
 
 // facetQuery is the query with the Hub filter f asks for: filter=gguf

@@ -130,12 +130,12 @@ func ptrTo[T any](v T) *T { return &v }
 func TestFactsLoadForRowsOnScreenOnce(t *testing.T) {
 	f := newFake(genModels(0, 200), 200)
 	m, cmd := firstPageIn(t, f, 80, 24)
-	assert.Equal(t, defaultFactLookups, m.factLookups, "four out at once")
+	assert.Equal(t, defaultFactLookups, m.list.req.facts, "four out at once")
 	m = run(t, m, cmd)
 	asked := f.factsAsked()
 	assert.Equal(t, dedupe(asked), asked, "each model once")
 	assert.LessOrEqual(t, len(asked), m.list.list.Paginator.PerPage, "rows on screen only")
-	assert.Zero(t, m.factLookups)
+	assert.Zero(t, m.list.req.facts)
 
 	stale := factsFetchedMsg{seq: m.seq - 1, id: selectedID(m), err: errors.New("late")}
 	before := m.list.selected().factsState

@@ -5,112 +5,36 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/charmbracelet/bubbles/list"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/modelbrowser/modelbrowser/internal/rank"
 	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
-// What the root does for the fit: ask for the facts of the rows in view,
-// keep their answers, judge the rows on screen at the browser's context,
-// and wait out the Hub's rate limit.
+// What the root does for the fit: show the answers that concern the
+// detail pane (the list keeps them with its items, listload.go), step the
+// context, and wait out the Hub's rate limit.
 
-// lookUpFacts asks, in the background, for the fit facts of the rows in
-// view: the highlighted row first, then top to bottom; each model once;
-// at most m.maxFacts Facts calls out at a time; none for a model no worker
-// can load, nor while the Hub asks to wait. The detail pane's model is
-// asked for even when it hides the list.
-func (m *Model) lookUpFacts() tea.Cmd {
-	if m.fatal != "" || m.factLookups >= m.maxFacts || m.waiting() {
-		return nil
-	}
-	var rows []list.Item
-	if it := m.list.selected(); it != nil && (m.listVisible() || m.detailVisible()) {
-		rows = append(rows, it)
-	}
-	if m.listVisible() {
-		rows = append(rows, m.list.onScreen()...)
-	}
-	var cmds []tea.Cmd
-	for _, li := range rows {
-		if m.factLookups >= m.maxFacts {
-			break
-		}
-		it := li.(*item)
-		if it.factsState != factsNone || len(m.fitCfg.compatibleWorkers(it.judged.Verdict)) == 0 {
-			continue
-		}
-		it.factsState = factsLoading
-		m.factLookups++
-		cmds = append(cmds, fetchFacts(m.ctx, m.searcher, it.judged.Model, m.seq))
-	}
-	return tea.Batch(cmds...)
-}
-
-// factsFetched keeps a model's facts with it. An answer for an older
-// search is dropped; a rate-limited one leaves the model to be asked again
-// once the wait is over.
+// factsFetched forwards a Facts answer to the list, which keeps it with
+// its model; the detail pane shows it, and a rate-limited one starts the
+// wait. The list then asks for what its rows in view lack (a call out
+// fewer, or fits-only hiding rows that did not fit).
 func (m Model) factsFetched(msg factsFetchedMsg) (Model, tea.Cmd) {
-	m.factLookups = max(0, m.factLookups-1)
-	if msg.seq != m.seq {
-		return m, nil
-	}
-	it := m.list.byID[msg.id]
-	if it == nil || it.factsState != factsLoading {
-		return m, nil
+	it := m.list.factsFetched(msg)
+	if it == nil {
+		return m.asking(nil, true)
 	}
 	var cmd tea.Cmd
-	switch {
-	case msg.err != nil && retryAfter(msg.err) > 0:
-		it.factsState = factsNone
-		cmd = m.startWait(retryAfter(msg.err))
-	case msg.err != nil:
-		it.factsState = factsFailed
-		if m.detailVisible() && m.detail.showing(msg.id) {
-			m.footerErr = "could not load the files of " + it.id + ": " + text.Sanitize(msg.err.Error())
-		}
-	default:
-		f := msg.facts
-		it.factsState, it.facts, it.fit = factsIn, &f, nil
+	shown := m.detailVisible() && m.detail.showing(msg.id)
+	switch d := retryAfter(msg.err); {
+	case d > 0:
+		cmd = m.startWait(d)
+	case msg.err != nil && shown:
+		m.footerErr = "could not load the files of " + it.id + ": " + text.Sanitize(msg.err.Error())
 	}
-	m.fitDirty = true
-	if m.detailVisible() && m.detail.showing(msg.id) {
-		m.showDetail(it, m.inflight[msg.id])
+	if shown {
+		m.showDetail(it, m.list.detailAsked(msg.id))
 	}
-	return m, cmd
-}
-
-// judgeFits brings the fit of the rows on screen and of the detail's model
-// up to the browser's context and worker, and, when fits-only is on and
-// something changed, what it hides. Pure arithmetic, cached per item.
-func (m *Model) judgeFits() tea.Cmd {
-	if m.listVisible() {
-		for _, li := range m.list.onScreen() {
-			it := li.(*item)
-			m.fitCfg.judgeFit(it, m.list.context, it.shownWorker(m.list.worker))
-		}
-	}
-	if !m.fitDirty {
-		return nil
-	}
-	m.fitDirty = false
-	var reordered tea.Cmd
-	if rank.Weighs(m.rank) {
-		reordered = m.reorder() // fits came in: the order by them moves
-	}
-	unfit := map[*item]bool{}
-	for _, it := range m.list.all {
-		if m.fitCfg.fitHidden(it, m.list.context, it.shownWorker(m.list.worker)) {
-			unfit[it] = true
-		}
-	}
-	before := m.list.selected()
-	cmd := tea.Batch(reordered, m.list.setUnfit(unfit))
-	if m.list.selected() != before {
-		cmd = tea.Batch(cmd, m.followSelection())
-	}
-	return cmd
+	return m.asking(cmd, true)
 }
 
 // showDetail shows it in the detail pane with its fit judged.
@@ -119,9 +43,8 @@ func (m *Model) showDetail(it *item, loading bool) {
 		m.detail.show(nil, "", false, m.now)
 		return
 	}
-	w := it.shownWorker(m.list.worker)
-	m.fitCfg.judgeFit(it, m.list.context, w)
-	m.detail.show(it, w, loading, m.now)
+	m.list.judge(it)
+	m.detail.show(it, it.shownWorker(m.list.worker), loading, m.now)
 }
 
 // stepContext moves the browser's context one stop up or down for the
@@ -136,8 +59,7 @@ func (m *Model) stepContext(dir int) {
 	if next == m.list.context {
 		return
 	}
-	m.list.context = next
-	m.fitDirty = true
+	m.list.setContext(next)
 	if m.detailVisible() {
 		m.showDetail(it, m.detail.loading)
 	}
@@ -181,15 +103,15 @@ func (m Model) waitTicked(msg waitTickedMsg) (Model, tea.Cmd) {
 	}
 	m.waitTicking = false
 	m.waitUntil = time.Time{}
-	// The detail pane asks for its model's details again (the list's
-	// lookups resume by themselves, in Update).
+	// The detail pane asks for its model's details again, the refused
+	// page is asked again, and the list's lookups resume.
 	cmd := m.followSelection()
-	if !m.retryPage {
-		return m, cmd
+	if m.retryPage {
+		m.retryPage = false
+		m.pageLoading = true
+		cmd = tea.Batch(cmd, fetchPage(m.ctx, m.searcher, m.catalog, m.query, m.seq, m.retryNext, m.refresh), m.spinner.Tick)
 	}
-	m.retryPage = false
-	m.pageLoading = true
-	return m, tea.Batch(cmd, fetchPage(m.ctx, m.searcher, m.catalog, m.query, m.seq, m.retryNext, m.refresh), m.spinner.Tick)
+	return m.asking(cmd, true)
 }
 
 // waitText is the countdown: "rate-limited by the Hub · retrying in 37s".

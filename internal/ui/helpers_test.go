@@ -352,7 +352,7 @@ func started(t testing.TB, s Searcher, w, h int) Model {
 func startedPaneOnly(t testing.TB, s Searcher, w, h int) Model {
 	t.Helper()
 	m := newTestModel(s, w, h)
-	m.maxLookups = 0
+	m.list.req.maxLookups = 0
 	return run(t, m, m.Init())
 }
 

@@ -14,13 +14,14 @@ import (
 )
 
 // choices are the list's choices, one value: the worker and context
-// every row is judged for and which rows show. The header renders them
-// (view.go); w, + and -, c and m change them.
+// every row is judged for, which rows show and in what order. The header
+// renders them (view.go); w, + and -, c, m and o change them.
 type choices struct {
 	worker     string // "" for each model's recommended worker
 	context    int64  // 0 for each model's own, up to the worker's limit
 	compatOnly bool
 	fitsOnly   bool
+	rank       string // the local order o chose (rank.go), "" for the Hub's
 }
 
 // listModel is the results pane: every loaded model, the compatible-only
@@ -36,6 +37,14 @@ type listModel struct {
 	byID   map[string]*item
 
 	choices
+	// What the rows are judged with and asked for by (listload.go): the
+	// catalog and machine, the search the rows came from, the calls out,
+	// and whether answers or choices changed the fits since the last
+	// judgement of every row.
+	fit   fitConfig
+	src   source
+	req   requests
+	refit bool
 	// unfit are the models fitsOnly hides: those whose shown worker has
 	// no best variant (the root decides, fitview.go).
 	unfit map[*item]bool
@@ -56,7 +65,7 @@ type listModel struct {
 	facetOut map[*item]string
 }
 
-func newListModel(st *Styles, keys KeyMap) listModel {
+func newListModel(st *Styles, keys KeyMap, cfg fitConfig, src source) listModel {
 	l := list.New(nil, rowDelegate{styles: st}, 0, 0)
 	l.SetShowTitle(false)
 	l.SetShowFilter(false) // the root draws the filter prompt in the header
@@ -82,7 +91,8 @@ func newListModel(st *Styles, keys KeyMap) listModel {
 	l.SetStatusBarItemName("model", "models")
 	l.Styles.NoItems = st.Subtle.PaddingLeft(2)       // "No models." when a filter matches none
 	l.FilterInput.Cursor.SetMode(cursor.CursorStatic) // a blinking cursor redraws for nothing
-	return listModel{styles: st, list: l, byID: map[string]*item{}, choices: choices{compatOnly: true}}
+	return listModel{styles: st, list: l, byID: map[string]*item{}, choices: choices{compatOnly: true},
+		fit: cfg, notHere: cfg.notHereSet(), src: src, req: requests{maxLookups: defaultLookups, maxFacts: defaultFactLookups}}
 }
 
 // SetSize gives the pane its size: one line of column titles, the rest rows.
@@ -98,9 +108,10 @@ func (l listModel) delegate() rowDelegate {
 }
 
 // setWorker shows worker's fit in the FIT column ("" each model's
-// recommended worker).
+// recommended worker); what fits-only hides follows it.
 func (l *listModel) setWorker(worker string) {
 	l.worker = worker
+	l.refit = true
 	l.list.SetDelegate(l.delegate())
 }
 
@@ -136,8 +147,13 @@ func (l listModel) Update(msg tea.Msg) (listModel, tea.Cmd) {
 	return l, cmd
 }
 
-// reset forgets every model, for a new search.
-func (l *listModel) reset() {
+// reset forgets every model, for a new search whose requests are made
+// with src. The calls out for the old search keep their places until they
+// answer (requests).
+func (l *listModel) reset(src source) {
+	l.src = src
+	l.req.inflight = nil
+	l.refit = true
 	l.all, l.every, l.compat = nil, nil, nil
 	l.unfit, l.facetOut = nil, nil
 	l.byID = map[string]*item{}
@@ -164,6 +180,7 @@ func (l *listModel) appendItems(its []*item) tea.Cmd {
 			l.compat = append(l.compat, it)
 		}
 	}
+	l.refit = true
 	return l.reload(sel)
 }
 
@@ -179,14 +196,17 @@ func (l *listModel) setCompatOnly(on bool) tea.Cmd {
 }
 
 // setFitsOnly shows only the models that fit this machine, or all; the
-// cursor stays as for setCompatOnly.
+// cursor stays as for setCompatOnly. What it hides is named again first
+// (while it is off, naming reloads nothing).
 func (l *listModel) setFitsOnly(on bool) tea.Cmd {
 	if on == l.fitsOnly {
 		return nil
 	}
+	l.refit = true
+	judged := l.judgeAll()
 	sel := l.selected()
 	l.fitsOnly = on
-	return l.reload(sel)
+	return tea.Batch(judged, l.reload(sel))
 }
 
 // setUnfit names the models fits-only hides, and reloads the rows when it

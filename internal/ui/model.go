@@ -66,16 +66,12 @@ type Model struct {
 	nextStep    func(error) string
 	footerErr   string // a recoverable error; cleared by the next key
 
+	// list owns the loaded models, its choices and the requests for its
+	// rows (listload.go): the only model that changes an item.
 	list       listModel
 	detail     detailModel
 	detailOpen bool
 	focus      focus
-	inflight   map[string]bool // models whose details are being fetched; copied on write
-	// lookups counts the Searcher.Detail calls not answered yet, for any
-	// search; the list looks up contexts by itself only below maxLookups
-	// (defaultLookups; tests of the detail pane's own fetch set 0).
-	lookups    int
-	maxLookups int
 
 	prompting bool
 	prompt    textinput.Model
@@ -89,9 +85,6 @@ type Model struct {
 
 	// cards are the model cards fetched so far, by cardKey (card.go);
 	// copied on write. hubLink is the model page u put on the status line.
-	// rank is the local order o chose (rank.go), "" for the Hub's.
-	rank string
-
 	cards   map[string]*cardEntry
 	hubLink string
 	// links draws the Hub link as an OSC 8 hyperlink; clipboard, when
@@ -99,13 +92,10 @@ type Model struct {
 	links     bool
 	clipboard io.Writer
 
-	// The fit (fitview.go, fitload.go): what judgements weigh against,
-	// and the Facts calls out. (The context is among the list's choices.)
-	fitCfg      fitConfig
-	demo        bool
-	factLookups int
-	maxFacts    int
-	fitDirty    bool // facts, context or rows changed: fits-only must look again
+	// The fit (fitview.go, fitload.go): what judgements weigh against.
+	// (The context is among the list's choices.)
+	fitCfg fitConfig
+	demo   bool
 
 	// A rate-limit wait: no request starts before waitUntil, the footer
 	// counts down each second (tick, from the injected clock), and a
@@ -155,13 +145,11 @@ func New(opt Options) Model {
 		seq:      1,
 		// Init asks for the first page.
 		pageLoading: true,
-		maxLookups:  defaultLookups,
 		prompt:      pr,
 		fitCfg:      fitConfig{catalog: opt.Catalog, machine: opt.Machine},
 		demo:        opt.Demo,
 		links:       opt.Hyperlinks,
 		nextStep:    opt.NextStep,
-		maxFacts:    defaultFactLookups,
 		tick:        tickAfter,
 		dl:          downloads{d: opt.Downloader, pickPath: opt.PickFormat == "path", pace: progressPace},
 	}
@@ -169,8 +157,7 @@ func New(opt Options) Model {
 		m.clipboard = opt.Output
 	}
 	m.bar = newFacetBar(m.styles)
-	m.list = newListModel(m.styles, keys)
-	m.list.notHere = m.fitCfg.notHereSet()
+	m.list = newListModel(m.styles, keys, m.fitCfg, m.source())
 	m.list.context = max(0, opt.Context)
 	m.list.setSort(q.Sort)
 	m.detail = newDetailModel(m.styles, m.fitCfg)
@@ -183,40 +170,22 @@ func (m Model) Init() tea.Cmd {
 	return tea.Batch(fetchPage(m.ctx, m.searcher, m.catalog, m.query, m.seq, "", m.refresh), m.spinner.Tick)
 }
 
-// Update reads the clock once and lets the message's owner handle it.
-// Then, when the message can change what is on screen (changesView), it
-// asks for what the rows in view lack: the next page while the list does
-// not fill the screen or the cursor nears its end, the contexts and fit
-// facts of the rows in view, and their judgements at the list's worker
-// and context. A spinner's tick asks for nothing. Last, it re-enables the
-// keys for the state it leaves.
+// Update reads the clock once and lets the message's owner handle it;
+// then it re-enables the keys for the state it leaves. A message that
+// changes which rows are in view or what is known of them (results or
+// answers arrived, the cursor moved, a new size, a choice changed, the
+// filter's matches, the end of a rate-limit wait) has a handler that ends
+// in asking: its command carries the requests it causes (the next page,
+// the contexts and fit facts of the rows in view). No other message asks
+// for anything: a spinner's tick, a card, a download's progress.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if k, ok := msg.(tea.KeyMsg); ok && k.Type == tea.KeyRunes && len(k.Runes) > 1 && !k.Paste && !m.typing() {
 		return m.updateRunes(k)
 	}
 	m.now = m.clock()
 	m, cmd := m.update(msg)
-	if changesView(msg) {
-		_, pressed := msg.(tea.KeyMsg)
-		more, look, facts, judged := m.maybeLoadMore(!pressed), m.lookUpContexts(), m.lookUpFacts(), m.judgeFits()
-		if more != nil || look != nil || facts != nil || judged != nil {
-			cmd = tea.Batch(cmd, more, look, facts, judged)
-		}
-	}
 	m.syncKeys()
 	return m, cmd
-}
-
-// changesView reports whether msg can change which rows are on screen or
-// what is known of them: results or answers arrived, a key, a new size,
-// the filter's matches, a rate-limit wait's second (its end lets the
-// requests go). Nothing else asks for anything.
-func changesView(msg tea.Msg) bool {
-	switch msg.(type) {
-	case tea.KeyMsg, tea.WindowSizeMsg, pageFetchedMsg, detailFetchedMsg, factsFetchedMsg, waitTickedMsg, list.FilterMatchesMsg:
-		return true
-	}
-	return false
 }
 
 // typing reports whether keys are text now: the search prompt or the
@@ -255,14 +224,12 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 			m.detailOpen = false // narrowed: a detail without focus would be off screen
 		}
 		m.layout()
-		return m, nil
+		return m.asking(nil, true) // more rows may show, or fewer
 	case tea.KeyMsg:
 		return m.updateKey(msg)
 	case pageFetchedMsg:
-		m.fitDirty = true
 		return m.pageFetched(msg)
 	case detailFetchedMsg:
-		m.fitDirty = true
 		return m.detailFetched(msg)
 	case factsFetchedMsg:
 		return m.factsFetched(msg)
@@ -284,7 +251,8 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		m.spinner, cmd = m.spinner.Update(msg)
 		return m, cmd
 	case list.FilterMatchesMsg:
-		return m.updateList(msg)
+		m, cmd := m.updateList(msg)
+		return m.asking(cmd, true) // the rows the filter shows
 	}
 	if m.prompting {
 		var cmd tea.Cmd
@@ -316,11 +284,14 @@ func (m Model) updateKey(k tea.KeyMsg) (Model, tea.Cmd) {
 	case m.bar.open:
 		return m.facetKey(k)
 	case m.list.filtering():
-		return m.updateList(k) // every key is text for the filter
+		m, cmd := m.updateList(k) // every key is text for the filter
+		return m.asking(cmd, false)
 	case m.dl.confirm != nil:
 		return m.confirmKey(k)
 	}
 
+	// The keys that change which rows are in view, or the choices they
+	// are judged by, end in asking; the others ask for nothing.
 	var cmd tea.Cmd
 	switch {
 	case key.Matches(k, m.keys.Quit):
@@ -334,14 +305,16 @@ func (m Model) updateKey(k tea.KeyMsg) (Model, tea.Cmd) {
 	case key.Matches(k, m.keys.Help):
 		m.help.ShowAll = !m.help.ShowAll
 		m.layout()
+		return m.asking(nil, false)
 	case key.Matches(k, m.keys.Back):
 		m.detailOpen, m.focus = false, focusList
 		m.layout()
+		return m.asking(nil, false)
 	case key.Matches(k, m.keys.Open):
 		m.detailOpen, m.focus = true, focusDetail
 		m.detail.cardMode = false
 		m.layout()
-		cmd = m.followSelection()
+		return m.asking(m.followSelection(), false)
 	case key.Matches(k, m.keys.Focus):
 		switch {
 		case !m.detailOpen || m.focus == focusList:
@@ -352,30 +325,29 @@ func (m Model) updateKey(k tea.KeyMsg) (Model, tea.Cmd) {
 			m.detailOpen, m.focus = false, focusList // narrow: back to the list
 		}
 		m.layout()
-		cmd = m.followSelection()
+		return m.asking(m.followSelection(), false)
 	case key.Matches(k, m.keys.Card):
 		return m.toggleCard()
 	case key.Matches(k, m.keys.HubURL):
 		return m.showHubURL()
 	case key.Matches(k, m.keys.Worker):
-		m.cycleWorker()
-		cmd = m.followSelection()
+		// Every row's FIT, what m hides, the detail and p follow it.
+		m.list.setWorker(m.fitCfg.nextWorker(m.list.worker))
+		return m.asking(m.followSelection(), false)
 	case key.Matches(k, m.keys.Toggle):
 		cmd = m.list.setCompatOnly(!m.list.compatOnly)
-		cmd = tea.Batch(cmd, m.followSelection())
+		return m.asking(tea.Batch(cmd, m.followSelection()), false)
 	case key.Matches(k, m.keys.FitsOnly):
-		// Name what fits-only hides before it hides it (while it is off,
-		// judging reloads nothing, so its command is nil).
-		m.fitDirty = true
-		_ = m.judgeFits()
 		cmd = m.list.setFitsOnly(!m.list.fitsOnly)
-		cmd = tea.Batch(cmd, m.followSelection())
+		return m.asking(tea.Batch(cmd, m.followSelection()), false)
 	case key.Matches(k, m.keys.Facets):
 		return m.openFacets()
 	case key.Matches(k, m.keys.CtxUp):
 		m.stepContext(+1)
+		return m.asking(nil, false)
 	case key.Matches(k, m.keys.CtxDown):
 		m.stepContext(-1)
+		return m.asking(nil, false)
 	case key.Matches(k, m.keys.Search):
 		m.prompting = true
 		m.prompt.SetValue(m.query.Text)
@@ -389,7 +361,8 @@ func (m Model) updateKey(k tea.KeyMsg) (Model, tea.Cmd) {
 	case m.detailOpen && m.focus == focusDetail:
 		m.detail, cmd = m.detail.Update(k, m.keys)
 	default:
-		return m.updateList(k)
+		m, cmd = m.updateList(k) // the cursor moves, or the filter opens
+		return m.asking(cmd, false)
 	}
 	return m, cmd
 }
@@ -405,7 +378,7 @@ func (m Model) promptKey(k tea.KeyMsg) (Model, tea.Cmd) {
 	case key.Matches(k, m.keys.Cancel):
 		m.prompting = false
 		m.prompt.Blur()
-		return m, nil
+		return m.asking(nil, false) // the list may load again
 	}
 	if m.promptFresh {
 		switch {
@@ -435,7 +408,7 @@ func (m *Model) setPromptFresh(on bool) {
 }
 
 // updateList hands msg to the list, then lets the detail follow the
-// cursor. (Update asks for more rows after any message, this one too.)
+// cursor. (Its callers ask for what the rows now in view lack.)
 func (m Model) updateList(msg tea.Msg) (Model, tea.Cmd) {
 	before := m.list.selected()
 	var cmd tea.Cmd
@@ -452,7 +425,7 @@ func (m Model) pick() (Model, tea.Cmd) {
 		return m, nil
 	}
 	w := it.shownWorker(m.list.worker)
-	m.fitCfg.judgeFit(it, m.list.context, w)
+	m.list.judge(it)
 	var chosen *fit.VariantFit
 	if m.detailOpen && m.focus == focusDetail && m.detail.showing(it.judged.Model.ID) {
 		chosen = m.detail.highlighted()
@@ -487,13 +460,6 @@ func (m Model) noPickWhy(it *item, w string) string {
 		return "the files of " + it.id + " are still loading: p again in a moment"
 	}
 	return "no file of " + it.id + " fits " + sw + " at " + m.contextText(m.list.choices) + ": highlight one in the detail (enter) and p picks it, or - lowers the context"
-}
-
-// cycleWorker moves the list's worker one step (worker.go): every row's
-// FIT, what m hides, the detail and p follow it.
-func (m *Model) cycleWorker() {
-	m.list.setWorker(m.fitCfg.nextWorker(m.list.worker))
-	m.fitDirty = true // what m hides follows the worker
 }
 
 // syncKeys enables the keys that work in the current state.

@@ -154,8 +154,8 @@ func TestLookupsFillTheContextsOnScreen(t *testing.T) {
 		it := li.(*item)
 		assert.NotEqual(t, "?", it.context, "%s has its context", it.id)
 	}
-	assert.Zero(t, m.lookups)
-	assert.Empty(t, m.inflight)
+	assert.Zero(t, m.list.req.lookups)
+	assert.Empty(t, m.list.req.inflight)
 	assert.False(t, m.busy(), "no spinner left turning")
 
 	// The next screen's rows, when they come into view.
@@ -180,17 +180,17 @@ func TestLookupsForAReplacedSearchAreDropped(t *testing.T) {
 	m, cmd = update(m, keyMsg("o"))
 	m = run(t, m, cmd)
 	require.Len(t, m.list.all, 9)
-	assert.Equal(t, defaultLookups, m.lookups)
+	assert.Equal(t, defaultLookups, m.list.req.lookups)
 
 	var next []tea.Msg
 	for _, msg := range late {
 		m, cmd = update(m, msg)
 		assert.False(t, m.list.byID[msg.id].lookedUp(), "the answer to the old search is dropped")
-		assert.Equal(t, defaultLookups, m.lookups, "its place goes to a row of the new search")
+		assert.Equal(t, defaultLookups, m.list.req.lookups, "its place goes to a row of the new search")
 		next = append(next, messages(cmd)...)
 	}
 	m = feed(t, m, next...)
-	assert.Zero(t, m.lookups)
+	assert.Zero(t, m.list.req.lookups)
 	_, calls := f.calls()
 	assert.Len(t, calls, defaultLookups+4, "the old lookups, then each of the 4 rows on screen without a context, once")
 	for _, li := range m.list.onScreen() {
@@ -207,12 +207,12 @@ func TestLookupsForAReplacedSearchAreDropped(t *testing.T) {
 func TestLookupsNotWhileTheDetailHidesTheList(t *testing.T) {
 	f := newFake(genModels(0, 60), 60)
 	m := startedPaneOnly(t, f, 80, 24)
-	m.maxLookups = defaultLookups
+	m.list.req.maxLookups = defaultLookups
 	m, cmd := update(m, keyMsg("enter")) // narrow: the detail replaces the list
 	assert.Len(t, messagesOfType[detailFetchedMsg](cmd), 1, "only the pane's model")
 }
 
-func maxLookups(m Model) int { return m.maxLookups }
+func maxLookups(m Model) int { return m.list.req.maxLookups }
 
 // feed sends msgs through Update, running what each one asks for (run).
 func feed(t testing.TB, m Model, msgs ...tea.Msg) Model {
@@ -282,7 +282,7 @@ func TestStaleAnswerKeepsTheNewSearchInFlight(t *testing.T) {
 	require.Len(t, messagesOfType[detailFetchedMsg](cmd), 1)
 
 	m, cmd = update(m, late[0])
-	assert.True(t, m.inflight[llama], "still on its way for the new search")
+	assert.True(t, m.list.req.inflight[llama], "still on its way for the new search")
 	assert.True(t, m.detail.loading)
 	for _, d := range messagesOfType[detailFetchedMsg](cmd) {
 		assert.NotEqual(t, llama, d.id, "not asked a second time")

@@ -16,42 +16,43 @@ import (
 // The Hub's query keeps its own order meanwhile.
 
 // cycleOrder moves o to the next order: a local one re-orders what is
-// loaded, a Hub one searches again.
+// loaded (and the rows now in view are asked for), a Hub one searches
+// again.
 func (m Model) cycleOrder() (Model, tea.Cmd) {
 	cur := m.query.SortName()
-	if m.rank != "" {
-		cur = m.rank
+	if m.list.rank != "" {
+		cur = m.list.rank
 	}
 	next := query.NextSort(cur)
 	if s, _ := query.LookupSort(next); s.Local {
-		m.rank = next
-		return m, m.reorder()
+		m.list.rank = next
+		return m.asking(m.list.reorder(), false)
 	}
-	m.rank = ""
+	m.list.rank = ""
 	m.list.order = nil
 	q := m.query
 	q.Sort = next
 	if q.SortName() == m.query.SortName() {
-		return m, m.list.reload(m.list.selected())
+		return m.asking(m.list.reload(m.list.selected()), false)
 	}
 	return m.search(q, false)
 }
 
 // reorder sorts the loaded rows by the local order, judging the fits it
 // needs (pure arithmetic, cached per item), the cursor on its model.
-func (m *Model) reorder() tea.Cmd {
-	if m.rank == "" {
+func (l *listModel) reorder() tea.Cmd {
+	if l.rank == "" {
 		return nil
 	}
-	cmp := rank.Compare(m.rank)
-	if rank.Weighs(m.rank) {
-		for _, it := range m.list.all {
-			m.fitCfg.judgeFit(it, m.list.context, it.shownWorker(m.list.worker))
+	cmp := rank.Compare(l.rank)
+	if rank.Weighs(l.rank) {
+		for _, it := range l.all {
+			l.judge(it)
 		}
 	}
-	worker := m.list.worker
-	m.list.order = func(a, b *item) int { return cmp(a.rankEntry(worker), b.rankEntry(worker)) }
-	return m.list.reload(m.list.selected())
+	worker := l.worker
+	l.order = func(a, b *item) int { return cmp(a.rankEntry(worker), b.rankEntry(worker)) }
+	return l.reload(l.selected())
 }
 
 // rankEntry is what the local orders weigh of the item.
@@ -77,8 +78,8 @@ func (l *listModel) ordered(items []list.Item) []list.Item {
 // orderText is the order the header names: the Hub's, or a local one
 // over the loaded results.
 func (m Model) orderText() string {
-	if m.rank != "" {
-		return "by " + m.rank + " (loaded results)"
+	if m.list.rank != "" {
+		return "by " + m.list.rank + " (loaded results)"
 	}
 	return "by " + m.query.SortName()
 }

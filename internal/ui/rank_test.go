@@ -19,7 +19,7 @@ func TestLocalOrdersInTheBrowser(t *testing.T) {
 	m := started(t, f, 120, 30)
 	m = press(t, m, "c")                // every model
 	m = press(t, m, "o", "o", "o", "o") // likes, trending, updated, then fit
-	require.Equal(t, query.SortFit, m.rank)
+	require.Equal(t, query.SortFit, m.list.rank)
 	m = press(t, m, "j", "j")
 	sel := selectedID(m)
 	assert.Contains(t, ansi.Strip(m.View()), "by fit (loaded results)")
@@ -33,7 +33,7 @@ func TestLocalOrdersInTheBrowser(t *testing.T) {
 		{query.SortContext, "meta-llama/Llama-3.1-8B-Instruct"},
 	} {
 		m = press(t, m, "o")
-		require.Equal(t, want.rank, m.rank)
+		require.Equal(t, want.rank, m.list.rank)
 		assert.Equal(t, sel, selectedID(m), "%s: the cursor stays on its model", want.rank)
 		assert.Contains(t, visibleIDs(m)[0], want.first, want.rank)
 		assert.Contains(t, ansi.Strip(m.View()), "by "+want.rank+" (loaded results)")
@@ -44,7 +44,7 @@ func TestLocalOrdersInTheBrowser(t *testing.T) {
 func TestFitOrderInTheBrowser(t *testing.T) {
 	m := started(t, newFake(fixtureModels(), 50), 120, 30)
 	m = press(t, m, "o", "o", "o", "o")
-	require.Equal(t, query.SortFit, m.rank)
+	require.Equal(t, query.SortFit, m.list.rank)
 	ids := visibleIDs(m)
 	levels := []int{}
 	for _, id := range ids {
@@ -66,7 +66,7 @@ func TestLocalOrderMergesNewPages(t *testing.T) {
 	f := newFake(genModels(0, 120), 40)
 	m := started(t, f, 120, 30)
 	m = press(t, m, "o", "o", "o", "o", "o", "o") // params
-	require.Equal(t, query.SortParams, m.rank)
+	require.Equal(t, query.SortParams, m.list.rank)
 	m = press(t, m, "G", "G", "G")
 	require.Greater(t, len(m.list.all), 40, "more pages came")
 	var prev int64
@@ -92,7 +92,7 @@ func TestSpeedOrderInTheBrowser(t *testing.T) {
 	m = press(t, m, "j", "j")
 	sel := selectedID(m)
 	m = press(t, m, "o", "o", "o", "o") // size, params, context, speed
-	require.Equal(t, query.SortSpeed, m.rank)
+	require.Equal(t, query.SortSpeed, m.list.rank)
 	assert.Equal(t, sel, selectedID(m), "the cursor stays on its model")
 	assert.Contains(t, ansi.Strip(m.View()), "by speed (loaded results)")
 	var speeds []float64

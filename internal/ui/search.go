@@ -1,13 +1,10 @@
 package ui
 
 import (
-	"maps"
 	"time"
 
-	"github.com/charmbracelet/bubbles/list"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/modelbrowser/modelbrowser/internal/compat"
 	"github.com/modelbrowser/modelbrowser/internal/query"
 	"github.com/modelbrowser/modelbrowser/internal/text"
 )
@@ -21,10 +18,8 @@ func (m Model) search(q query.Query, refresh bool) (Model, tea.Cmd) {
 	m.pageLoading, m.pageFailed = true, false
 	m.cache = cacheState{}
 	m.fatal, m.fatalNext = "", ""
-	m.inflight = nil
 	m.retryPage = false
-	m.fitDirty = true
-	m.list.reset()
+	m.list.reset(m.source())
 	m.list.setSort(q.Sort)
 	m.detailOpen, m.focus = false, focusList
 	m.showDetail(nil, false)
@@ -62,41 +57,36 @@ func (m *Model) maybeLoadMore(auto bool) tea.Cmd {
 	return tea.Batch(fetchPage(m.ctx, m.searcher, m.catalog, m.query, m.seq, m.next, m.refresh), m.spinner.Tick)
 }
 
-// lookUpContexts asks, in the background, for the details of the rows in
-// view whose context length is unknown, so that the CTX column and its
-// warnings fill in without opening each model: the highlighted row first,
-// then top to bottom; each model once (an answer, even an error, is kept
-// with it); at most m.maxLookups Detail calls out at a time, whatever asked
-// for them. The answers arrive as detailFetchedMsg, like the pane's.
-func (m *Model) lookUpContexts() tea.Cmd {
-	if m.fatal != "" || m.lookups >= m.maxLookups || !m.listVisible() || m.waiting() {
-		return nil
+// source is what the list's requests for the current search are made
+// with.
+func (m Model) source() source {
+	return source{ctx: m.ctx, searcher: m.searcher, catalog: m.catalog, seq: m.seq, refresh: m.refresh}
+}
+
+// want asks for what the screen lacks: the next page when the list wants
+// more rows (maybeLoadMore; auto as there), and what the rows in view lack
+// (listModel.wants). When judging them moved the cursor (fits-only hid its
+// row), the detail follows it. The handler of each message that changes
+// which rows are in view or what is known of them calls it, through
+// asking; no other message asks for anything.
+func (m *Model) want(auto bool) tea.Cmd {
+	more := m.maybeLoadMore(auto)
+	var before *item
+	refit := m.list.refit
+	if refit {
+		before = m.list.selected()
 	}
-	rows := m.list.onScreen()
-	if it := m.list.selected(); it != nil {
-		rows = append([]list.Item{it}, rows...)
+	cmd := m.list.wants(sight{list: m.listVisible(), detail: m.detailVisible(), hold: m.fatal != "" || m.waiting()})
+	if refit && m.list.selected() != before {
+		cmd = tea.Batch(cmd, m.followSelection())
 	}
-	var cmds []tea.Cmd
-	for _, li := range rows {
-		if m.lookups >= m.maxLookups {
-			break
-		}
-		it := li.(*item)
-		id := it.judged.Model.ID
-		if it.lookedUp() || m.inflight[id] || !compat.NeedsConfigJSON(it.judged.Model) {
-			continue
-		}
-		if len(cmds) == 0 {
-			m.inflight = maps.Clone(m.inflight)
-			if m.inflight == nil {
-				m.inflight = map[string]bool{}
-			}
-		}
-		m.inflight[id] = true
-		m.lookups++
-		cmds = append(cmds, fetchDetail(m.ctx, m.searcher, m.catalog, it.judged.Model, m.seq, m.refresh))
-	}
-	return tea.Batch(cmds...)
+	return tea.Batch(more, cmd)
+}
+
+// asking is m with cmd and what the screen now lacks (want): the last step
+// of the handlers of messages that change what is visible.
+func (m Model) asking(cmd tea.Cmd, auto bool) (Model, tea.Cmd) {
+	return m, tea.Batch(cmd, m.want(auto))
 }
 
 // pageFetched takes a page of the current search; an answer to an older
@@ -109,7 +99,7 @@ func (m Model) pageFetched(msg pageFetchedMsg) (Model, tea.Cmd) {
 	if d := retryAfter(msg.err); d > 0 {
 		// The Hub asks to wait: ask again for the same page after it.
 		m.retryPage, m.retryNext = true, msg.next
-		return m, m.startWait(d)
+		return m, m.startWait(d) // nothing else may be asked meanwhile
 	}
 	if msg.err != nil {
 		text := text.Sanitize(msg.err.Error())
@@ -122,14 +112,16 @@ func (m Model) pageFetched(msg pageFetchedMsg) (Model, tea.Cmd) {
 		}
 		m.footerErr = "could not load more results: " + text
 		m.pageFailed = true
-		return m, nil
+		return m, nil // only a key on the last row asks again (maybeLoadMore)
 	}
 	m.pageFailed = false
 	m.next = msg.page.Next
 	m.cache = m.cache.add(msg.page)
 	cmd := m.list.appendItems(msg.items)
-	cmd = tea.Batch(cmd, m.reorder()) // new pages are merged in the local order
-	return m, tea.Batch(cmd, m.followSelection())
+	cmd = tea.Batch(cmd, m.list.reorder()) // new pages are merged in the local order
+	// The rows in view are asked for; the next page too while the list
+	// does not fill the screen.
+	return m.asking(tea.Batch(cmd, m.followSelection()), true)
 }
 
 // followSelection shows the highlighted model in the detail pane, when the
@@ -145,64 +137,43 @@ func (m *Model) followSelection() tea.Cmd {
 		return nil
 	}
 	id := it.judged.Model.ID
-	need := !it.detailed && !m.inflight[id]
-	if need {
-		m.inflight = maps.Clone(m.inflight)
-		if m.inflight == nil {
-			m.inflight = map[string]bool{}
-		}
-		m.inflight[id] = true
-		m.lookups++
+	var fetch tea.Cmd
+	if !it.detailed && !m.list.detailAsked(id) {
+		fetch = m.list.askDetail(it)
 	}
-	m.showDetail(it, m.inflight[id])
+	m.showDetail(it, m.list.detailAsked(id))
 	card := m.cardFor(it)
 	switch {
-	case need:
-		return tea.Batch(fetchDetail(m.ctx, m.searcher, m.catalog, it.judged.Model, m.seq, m.refresh), m.spinner.Tick, card)
-	case m.inflight[id]:
+	case fetch != nil:
+		return tea.Batch(fetch, m.spinner.Tick, card)
+	case m.list.detailAsked(id):
 		return tea.Batch(m.spinner.Tick, card) // the list asked already: the pane's spinner turns until it answers
 	}
 	return card
 }
 
-// detailFetched keeps a model's details with the model, so they are not
-// fetched again. An answer for a model that is no longer loaded (a newer
-// search replaced it) is dropped; one for a loaded model the pane no longer
-// shows is kept for later but not shown.
+// detailFetched forwards a Detail answer to the list, which keeps it with
+// its model (an answer for a model no longer loaded, or for an older
+// search, is dropped there); the detail pane shows it when it shows that
+// model, and a rate-limited one starts the wait. The list then asks for
+// what its rows in view lack (a call out fewer).
 func (m Model) detailFetched(msg detailFetchedMsg) (Model, tea.Cmd) {
-	m.lookups = max(0, m.lookups-1)
-	if msg.seq != m.seq {
-		return m, nil // the same model may be on its way for this search
-	}
-	if m.inflight[msg.id] {
-		m.inflight = maps.Clone(m.inflight)
-		delete(m.inflight, msg.id)
-	}
-	it := m.list.byID[msg.id]
+	it, cmd := m.list.detailFetched(msg)
 	if it == nil {
-		return m, nil
+		return m.asking(nil, true)
 	}
 	shown := m.detailVisible() && m.detail.showing(msg.id)
-	if d := retryAfter(msg.err); d > 0 {
+	switch d := retryAfter(msg.err); {
+	case d > 0:
 		// Not a failure: the list asks again once the wait is over.
-		if shown {
-			m.showDetail(it, false)
-		}
-		return m, m.startWait(d)
+		cmd = tea.Batch(cmd, m.startWait(d))
+	case msg.err != nil && shown:
+		m.footerErr = "could not load details of " + it.id + ": " + text.Sanitize(msg.err.Error())
 	}
-	if msg.err != nil {
-		it.detailFailed = true
-		if shown {
-			m.footerErr = "could not load details of " + it.id + ": " + text.Sanitize(msg.err.Error())
-			m.showDetail(it, false)
-		}
-		return m, nil
-	}
-	cmd := m.list.replace(it, msg.item)
 	if shown {
 		m.showDetail(it, false)
 	}
-	return m, cmd
+	return m.asking(cmd, true)
 }
 
 // cacheState sums up where the loaded pages came from.

@@ -313,7 +313,7 @@ func TestSortCyclesAndRefreshBypassesCache(t *testing.T) {
 	var ranks []string
 	for range 9 {
 		m = press(t, m, "o")
-		ranks = append(ranks, m.rank)
+		ranks = append(ranks, m.list.rank)
 	}
 	assert.Equal(t, []string{"", "", "", query.SortFit, query.SortSize, query.SortParams, query.SortContext, query.SortSpeed, ""}, ranks)
 	m = press(t, m, "r")

@@ -164,20 +164,20 @@ func TestHelpExplainsTheContext(t *testing.T) {
 func TestTicksAskForNothing(t *testing.T) {
 	f := newFake(fixtureModels(), 50)
 	m := newTestModel(f, 120, 30)
-	m.maxFacts, m.maxLookups = 0, 0 // nothing asked while the page comes in
+	m.list.req.maxFacts, m.list.req.maxLookups = 0, 0 // nothing asked while the page comes in
 	pages := messagesOfType[pageFetchedMsg](m.Init())
 	require.Len(t, pages, 1)
 	m, _ = update(m, pages[0])
-	m.maxFacts, m.maxLookups = defaultFactLookups, defaultLookups
+	m.list.req.maxFacts, m.list.req.maxLookups = defaultFactLookups, defaultLookups
 
 	m, cmd := update(m, spinner.TickMsg{})
 	assert.Empty(t, messagesOfType[factsFetchedMsg](cmd), "a tick asks for no facts")
 	assert.Empty(t, messagesOfType[detailFetchedMsg](cmd), "nor details")
-	assert.Zero(t, m.factLookups)
+	assert.Zero(t, m.list.req.facts)
 
 	m, cmd = update(m, tea.WindowSizeMsg{Width: 120, Height: 30})
 	assert.NotEmpty(t, messagesOfType[factsFetchedMsg](cmd), "the rows in view are asked for")
-	assert.Positive(t, m.factLookups)
+	assert.Positive(t, m.list.req.facts)
 }
 
 // TestShortWorker: the header names a worker without the prefix every
