@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
+	"github.com/modelbrowser/modelbrowser/internal/fit"
 	"github.com/modelbrowser/modelbrowser/internal/text"
 )
 
@@ -145,11 +146,13 @@ func fileNote(name string) string {
 	return strings.Join(notes, " · ")
 }
 
-// ggufQuant is the quantization label of a GGUF weight file, "" for any
-// other file.
+// ggufQuant is the quantization label of a GGUF weight file by the fit's
+// label rule (fit.Label, the word the FIT column and picks use), "" for
+// any other file or a name that carries none.
 func ggufQuant(name string) string {
 	if !strings.HasSuffix(strings.ToLower(name), ".gguf") {
 		return ""
 	}
-	return quantLabel(text.Sanitize(name))
+	base := name[strings.LastIndexByte(name, '/')+1:]
+	return fit.Label(text.Sanitize(base[:len(base)-len(".gguf")]))
 }

@@ -23,7 +23,7 @@ func TestParamsRoundBeforeTheUnit(t *testing.T) {
 	assert.NotContains(t, text, "1000M")
 }
 
-func TestQuantLabel(t *testing.T) {
+func TestGGUFQuant(t *testing.T) {
 	tests := map[string]string{
 		"Qwen2.5-7B-Instruct-Q4_K_M.gguf":             "Q4_K_M",
 		"llama-3-8b.Q8_0.gguf":                        "Q8_0",
@@ -39,10 +39,13 @@ func TestQuantLabel(t *testing.T) {
 		"Qwen3-8B.gguf":                               "",
 		"mmproj-model-f32.gguf":                       "F32",
 		"IQ4_NL.gguf":                                 "IQ4_NL",
-		"modelQ4_K_M.gguf":                            "", // no boundary before the label
+		"modelQ4_K_M.gguf":                            "Q4_K_M", // the policy's rule needs no boundary
+		"qwen2.5-0.5b-instruct-fp16.gguf":             "FP16",
+		"Qwen3-8B-Q4.gguf":                            "Q4", // a bare quant as the last token
+		"Llama-3.2-1B-UD-Q4_K_XL.gguf":                "UD-Q4_K_XL",
 	}
 	for name, want := range tests {
-		assert.Equal(t, want, quantLabel(name), name)
+		assert.Equal(t, want, ggufQuant(name), name)
 	}
 	assert.Empty(t, ggufQuant("model-Q4_K_M.safetensors"), "only GGUF files carry quant labels")
 }
