@@ -26,6 +26,11 @@ type Entry struct {
 	Header map[string]string
 	// Body is the response body.
 	Body []byte
+	// Sum is the SHA-256 of Body as the envelope on disk checked it: set
+	// by Get from a file (zero from memory). A Put with Sum set trusts it
+	// rather than hash Body again; a wrong one makes the entry read as
+	// corrupt, a miss.
+	Sum [32]byte
 }
 
 // Key builds the cache key of a request: method, full URL and a fingerprint

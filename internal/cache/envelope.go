@@ -74,7 +74,10 @@ func EncodeEnvelope(e Entry) []byte {
 		meta = appendString(meta, e.Header[name])
 	}
 	meta = binary.AppendUvarint(meta, uint64(len(e.Body)))
-	bodySum := sha256.Sum256(e.Body)
+	bodySum := e.Sum
+	if bodySum == ([sumLen]byte{}) {
+		bodySum = sha256.Sum256(e.Body)
+	}
 	meta = append(meta, bodySum[:]...)
 
 	out := make([]byte, 0, len(envelopeMagic)+1+binary.MaxVarintLen64+len(meta)+sumLen+len(e.Body))
@@ -112,6 +115,7 @@ func decodeEnvelope(data []byte, verify bool) (Entry, error) {
 		if sum != m.bodySum {
 			return Entry{}, fmt.Errorf("%w: body checksum mismatch", ErrCorrupt)
 		}
+		e.Sum = m.bodySum
 	}
 	return e, nil
 }

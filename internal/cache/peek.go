@@ -59,31 +59,40 @@ func (p Peek) Heads() ([]Entry, error) {
 	return out, nil
 }
 
-// head reads the metadata of one entry file: its first peekHead bytes,
-// or the whole file when the metadata is longer.
-func (p Peek) head(path string) (Entry, bool) {
+// head reads the metadata of one entry file: see readHead.
+func (p Peek) head(path string) (Entry, bool) { return readHead(path, p.max) }
+
+// readHead reads the metadata of one entry file: its first peekHead bytes,
+// or the whole file when the metadata is longer. The Entry has no Body;
+// its Sum is the one the metadata records for the body, which is not read
+// and so not checked.
+func readHead(path string, maxBytes int64) (Entry, bool) {
 	f, err := openEntry(path)
 	if err != nil {
 		return Entry{}, false
 	}
 	defer f.Close()
 	fi, err := f.Stat()
-	if err != nil || !fi.Mode().IsRegular() || fi.Size() > p.max {
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() > maxBytes {
 		return Entry{}, false
 	}
 	buf := make([]byte, min(fi.Size(), peekHead))
 	if _, err := io.ReadFull(f, buf); err != nil {
 		return Entry{}, false
 	}
-	e, _, err := decodeMeta(buf, true)
+	e, m, err := decodeMeta(buf, true)
 	if err != nil && int64(len(buf)) < fi.Size() {
 		rest := make([]byte, fi.Size()-int64(len(buf)))
 		if _, err := io.ReadFull(f, rest); err != nil {
 			return Entry{}, false
 		}
-		e, _, err = decodeMeta(append(buf, rest...), true)
+		e, m, err = decodeMeta(append(buf, rest...), true)
 	}
-	return e, err == nil
+	if err != nil || m.bodyLen != uint64(fi.Size())-uint64(m.bodyStart) {
+		return Entry{}, false
+	}
+	e.Sum = m.bodySum
+	return e, true
 }
 
 // Get returns the intact entry stored under key, as Store.Get does, but

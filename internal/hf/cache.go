@@ -3,6 +3,7 @@ package hf
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"net/http"
 	"strings"
@@ -104,6 +105,11 @@ func (c *Client) get(ctx context.Context, u string, cl class, dec decoder, onHea
 		}
 	}
 	useCache := c.cfg.Cache != nil && !c.cfg.NoCache
+	if c.pageMemo(cl, useCache) && !c.cfg.Offline {
+		if ans, ok := c.fromMemo(key, cl); ok {
+			return ans, nil
+		}
+	}
 	var cached *cache.Entry
 	var refused *Error // a config.json's stored refusal
 	var refusedAt time.Time
@@ -127,7 +133,7 @@ func (c *Client) get(ctx context.Context, u string, cl class, dec decoder, onHea
 			return nil, refused
 		}
 		if cached != nil {
-			ans, err := c.fromEntry(*cached, !c.fresh(*cached, cl), nil, dec)
+			ans, err := c.fromEntry(*cached, !c.fresh(*cached, cl), nil, dec, c.pageMemo(cl, useCache))
 			if !errors.Is(err, errUnusable) {
 				return ans, err
 			}
@@ -138,7 +144,7 @@ func (c *Client) get(ctx context.Context, u string, cl class, dec decoder, onHea
 		return nil, refused
 	}
 	if cached != nil && !c.cfg.Refresh && c.fresh(*cached, cl) {
-		ans, err := c.fromEntry(*cached, false, nil, dec)
+		ans, err := c.fromEntry(*cached, false, nil, dec, c.pageMemo(cl, useCache))
 		if !errors.Is(err, errUnusable) {
 			return ans, err
 		}
@@ -209,7 +215,7 @@ func (c *Client) fetch(ctx context.Context, u, key string, cl class, cached *cac
 		}
 		e := *cached
 		e.FetchedAt = now
-		out, derr := c.fromEntry(e, false, nil, dec)
+		out, derr := c.fromEntry(e, false, nil, dec, c.pageMemo(cl, useCache))
 		if derr != nil { // the cached body is damaged: ask for it whole
 			return c.fetch(ctx, u, key, cl, nil, useCache, dec, onHeader)
 		}
@@ -222,8 +228,15 @@ func (c *Client) fetch(ctx context.Context, u, key string, cl class, cached *cac
 		v, derr := dec(ans.body)
 		if derr == nil {
 			ans.value = v
-			c.put(useCache, cache.Entry{Key: key, FetchedAt: now, ETag: ans.header.Get("ETag"), Status: http.StatusOK,
-				Header: keep(ans.header), Body: ans.body})
+			e := cache.Entry{Key: key, FetchedAt: now, ETag: ans.header.Get("ETag"), Status: http.StatusOK,
+				Header: keep(ans.header), Body: ans.body}
+			if c.pageMemo(cl, useCache) && !holdsToken(e, c.cfg.Token) {
+				// The page's checksum, made here once: the store takes it
+				// as it is, and the memo is keyed by it.
+				e.Sum = sha256.Sum256(ans.body)
+				c.keepPage(e.Sum, v.(listPage), now)
+			}
+			c.put(useCache, e)
 			c.rememberAnswer(key, cl, ans)
 			return ans, nil
 		}
@@ -251,7 +264,7 @@ func (c *Client) fetch(ctx context.Context, u, key string, cl class, cached *cac
 	if cached != nil {
 		switch he.Kind {
 		case Network, Timeout, RateLimited, Unavailable, BadResponse:
-			if out, serr := c.fromEntry(*cached, true, err, dec); serr == nil {
+			if out, serr := c.fromEntry(*cached, true, err, dec, c.pageMemo(cl, useCache)); serr == nil {
 				return out, nil
 			}
 		}
@@ -297,8 +310,10 @@ func keep(h http.Header) map[string]string {
 }
 
 // fromEntry turns a cached entry into an answer (or, for a remembered
-// 404, the NotFound error); a body that dec refuses is errUnusable.
-func (c *Client) fromEntry(e cache.Entry, stale bool, cause error, dec decoder) (*answer, error) {
+// 404, the NotFound error); a body that dec refuses is errUnusable. With
+// memo (a list page's entry), the page's memo answers for dec when there
+// is one, and is written when there is not.
+func (c *Client) fromEntry(e cache.Entry, stale bool, cause error, dec decoder, memo bool) (*answer, error) {
 	if e.Status == http.StatusNotFound {
 		what := "the repository"
 		switch e.Header["X-Error-Code"] {
@@ -310,9 +325,21 @@ func (c *Client) fromEntry(e cache.Entry, stale bool, cause error, dec decoder) 
 		return nil, &Error{Kind: NotFound, Status: http.StatusNotFound, RequestID: e.Header["X-Request-Id"], code: e.Header["X-Error-Code"],
 			Message: what + " was not found on the Hub (answer cached " + e.FetchedAt.UTC().Format(time.RFC3339) + ")"}
 	}
-	v, err := dec(e.Body)
-	if err != nil {
-		return nil, errUnusable
+	var v any
+	memo = memo && e.Sum != [sha256.Size]byte{}
+	if memo {
+		if lp, ok := c.recallPage(e.Sum); ok {
+			v = lp
+		}
+	}
+	if v == nil {
+		var err error
+		if v, err = dec(e.Body); err != nil {
+			return nil, errUnusable
+		}
+		if memo {
+			c.keepPage(e.Sum, v.(listPage), c.cfg.Now())
+		}
 	}
 	h := http.Header{}
 	for k, v := range e.Header {
