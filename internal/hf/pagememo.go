@@ -104,7 +104,7 @@ func (c *Client) keepPage(sum [sha256.Size]byte, lp listPage, now time.Time) {
 		return
 	}
 	stamp := buildStamp()
-	body, err := mp.MarshalMsg(append(make([]byte, 0, len(stamp)+256*len(lp.models)), stamp...))
+	body, err := mp.MarshalMsg(append(make([]byte, 0, len(stamp)+mp.Msgsize()), stamp...))
 	if err != nil {
 		return
 	}
