@@ -16,7 +16,7 @@ import (
 // encoding/binary package:
 //
 //	magic     4 bytes  "MBCE"
-//	version   1 byte   1
+//	version   1 byte   1, or 2 when the entry has an Aux
 //	metaLen   uvarint  length of meta
 //	meta      metaLen bytes:
 //	  fetchedAt  8 bytes Unix seconds (int64) + 4 bytes nanoseconds (< 1e9)
@@ -25,18 +25,23 @@ import (
 //	  etag       uvarint length + bytes
 //	  headers    uvarint count, then name and value (each uvarint length +
 //	             bytes) per header, names strictly increasing
+//	  aux        version 2 only: uvarint length (not 0) + bytes
 //	  bodyLen    uvarint
 //	  bodySum    32 bytes, sha256 of the body
 //	metaSum   32 bytes, sha256 of everything before it (magic to bodySum)
 //	body      bodyLen bytes, then the end of the file
 //
 // The encoding is canonical: varints must be minimal, header names sorted
-// and unique, nothing may follow the body. So a valid envelope re-encodes
+// and unique, an aux only in version 2 and never empty there, nothing may
+// follow the body. An entry without an Aux is written in version 1, which
+// every earlier build reads. So a valid envelope re-encodes
 // to the same bytes, and any change to a byte is a checksum mismatch or a
 // format error.
 const (
 	envelopeMagic   = "MBCE"
 	envelopeVersion = 1
+	// envelopeVersionAux is the version of an envelope with an Aux.
+	envelopeVersionAux = 2
 	sumLen          = sha256.Size
 )
 
@@ -55,7 +60,7 @@ var ErrVersion = errors.New("cache: unsupported entry format version")
 // or Body is stored as absent.
 func EncodeEnvelope(e Entry) []byte {
 	names := make([]string, 0, len(e.Header))
-	metaSize := 12 + binary.MaxVarintLen64 + 3*binary.MaxVarintLen64 + len(e.Key) + len(e.ETag) + sumLen
+	metaSize := 12 + binary.MaxVarintLen64 + 4*binary.MaxVarintLen64 + len(e.Key) + len(e.ETag) + len(e.Aux) + sumLen
 	for name, value := range e.Header {
 		names = append(names, name)
 		metaSize += 2*binary.MaxVarintLen64 + len(name) + len(value)
@@ -73,6 +78,12 @@ func EncodeEnvelope(e Entry) []byte {
 		meta = appendString(meta, name)
 		meta = appendString(meta, e.Header[name])
 	}
+	version := byte(envelopeVersion)
+	if len(e.Aux) > 0 {
+		version = envelopeVersionAux
+		meta = binary.AppendUvarint(meta, uint64(len(e.Aux)))
+		meta = append(meta, e.Aux...)
+	}
 	meta = binary.AppendUvarint(meta, uint64(len(e.Body)))
 	bodySum := e.Sum
 	if bodySum == ([sumLen]byte{}) {
@@ -82,7 +93,7 @@ func EncodeEnvelope(e Entry) []byte {
 
 	out := make([]byte, 0, len(envelopeMagic)+1+binary.MaxVarintLen64+len(meta)+sumLen+len(e.Body))
 	out = append(out, envelopeMagic...)
-	out = append(out, envelopeVersion)
+	out = append(out, version)
 	out = binary.AppendUvarint(out, uint64(len(meta)))
 	out = append(out, meta...)
 	metaSum := sha256.Sum256(out)
@@ -134,8 +145,9 @@ func decodeMeta(data []byte, verify bool) (Entry, envelopeMeta, error) {
 	if len(data) < len(envelopeMagic)+1 || string(data[:len(envelopeMagic)]) != envelopeMagic {
 		return Entry{}, m, fmt.Errorf("%w: bad magic", ErrCorrupt)
 	}
-	if v := data[len(envelopeMagic)]; v != envelopeVersion {
-		return Entry{}, m, fmt.Errorf("%w: version %d", ErrVersion, v)
+	version := data[len(envelopeMagic)]
+	if version != envelopeVersion && version != envelopeVersionAux {
+		return Entry{}, m, fmt.Errorf("%w: version %d", ErrVersion, version)
 	}
 	r := reader{buf: data, off: len(envelopeMagic) + 1}
 	metaLen := r.uvarint()
@@ -180,6 +192,15 @@ func decodeMeta(data []byte, verify bool) (Entry, envelopeMeta, error) {
 				r.fail("header names not sorted")
 			}
 			e.Header[name], prev = value, name
+		}
+	}
+	if version == envelopeVersionAux {
+		n := r.uvarint()
+		if r.err == nil && (n == 0 || n > uint64(r.remaining())) {
+			r.fail("bad aux length")
+		}
+		if aux := r.bytes(int(n)); r.err == nil {
+			e.Aux = aux[:len(aux):len(aux)]
 		}
 	}
 	m.bodyLen = r.uvarint()

@@ -80,3 +80,32 @@ func TestWriteBehindHead(t *testing.T) {
 	_, ok = w.Head("absent")
 	assert.False(t, ok)
 }
+
+// TestHeadReadsAuxNotBody: an entry's Aux, however long, comes with Head;
+// the body stays unread (a body cut short still reads, from its head).
+func TestHeadReadsAuxNotBody(t *testing.T) {
+	s, _ := openTest(t, Options{})
+	aux := []byte(strings.Repeat("aux", 10000))
+	body := []byte(strings.Repeat("b", 50000))
+	require.NoError(t, s.Put(Entry{Key: "k", Status: 200, Aux: aux, Body: body}))
+	h, ok := s.Head("k")
+	require.True(t, ok)
+	assert.Equal(t, aux, h.Aux)
+	assert.Nil(t, h.Body)
+	e, ok := s.Get("k")
+	require.True(t, ok)
+	assert.Equal(t, aux, e.Aux)
+	assert.Equal(t, body, e.Body)
+
+	// A flipped body byte: Get misses (its checksum), Head does not read it.
+	path := filepath.Join(s.Path(), FileName("k"))
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	data[len(data)-1] ^= 1
+	require.NoError(t, os.WriteFile(path, data, 0o600))
+	_, ok = s.Get("k")
+	assert.False(t, ok)
+	h, ok = s.Head("k")
+	require.True(t, ok)
+	assert.Equal(t, aux, h.Aux)
+}

@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"encoding/binary"
 	"errors"
 	"io"
 	"os"
@@ -63,7 +64,7 @@ func (p Peek) Heads() ([]Entry, error) {
 func (p Peek) head(path string) (Entry, bool) { return readHead(path, p.max) }
 
 // readHead reads the metadata of one entry file: its first peekHead bytes,
-// or the whole file when the metadata is longer. The Entry has no Body;
+// and the rest of the metadata when it is longer. The Entry has no Body;
 // its Sum is the one the metadata records for the body, which is not read
 // and so not checked.
 func readHead(path string, maxBytes int64) (Entry, bool) {
@@ -82,7 +83,15 @@ func readHead(path string, maxBytes int64) (Entry, bool) {
 	}
 	e, m, err := decodeMeta(buf, true)
 	if err != nil && int64(len(buf)) < fi.Size() {
-		rest := make([]byte, fi.Size()-int64(len(buf)))
+		// Longer metadata (an Aux): read it to its checksum, not the body.
+		need := fi.Size()
+		if n, w := binary.Uvarint(buf[min(len(buf), len(envelopeMagic)+1):]); w > 0 && n < uint64(fi.Size()) {
+			need = min(need, int64(len(envelopeMagic)+1+w)+int64(n)+sumLen)
+		}
+		if need <= int64(len(buf)) {
+			return Entry{}, false
+		}
+		rest := make([]byte, need-int64(len(buf)))
 		if _, err := io.ReadFull(f, rest); err != nil {
 			return Entry{}, false
 		}

@@ -3,7 +3,6 @@ package hf
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"errors"
 	"net/http"
 	"strings"
@@ -219,6 +218,9 @@ func (c *Client) fetch(ctx context.Context, u, key string, cl class, cached *cac
 		if derr != nil { // the cached body is damaged: ask for it whole
 			return c.fetch(ctx, u, key, cl, nil, useCache, dec, onHeader)
 		}
+		if out.aux != nil {
+			e.Aux = out.aux
+		}
 		c.put(useCache, e)
 		out.meta.RequestID = ans.meta.RequestID
 		c.rememberAnswer(key, cl, out)
@@ -230,11 +232,8 @@ func (c *Client) fetch(ctx context.Context, u, key string, cl class, cached *cac
 			ans.value = v
 			e := cache.Entry{Key: key, FetchedAt: now, ETag: ans.header.Get("ETag"), Status: http.StatusOK,
 				Header: keep(ans.header), Body: ans.body}
-			if c.pageMemo(cl, useCache) && !holdsToken(e, c.cfg.Token) {
-				// The page's checksum, made here once: the store takes it
-				// as it is, and the memo is keyed by it.
-				e.Sum = sha256.Sum256(ans.body)
-				c.keepPage(e.Sum, v.(listPage), now)
+			if c.pageMemo(cl, useCache) {
+				e.Aux = pageMemoOf(v.(listPage))
 			}
 			c.put(useCache, e)
 			c.rememberAnswer(key, cl, ans)
@@ -311,8 +310,9 @@ func keep(h http.Header) map[string]string {
 
 // fromEntry turns a cached entry into an answer (or, for a remembered
 // 404, the NotFound error); a body that dec refuses is errUnusable. With
-// memo (a list page's entry), the page's memo answers for dec when there
-// is one, and is written when there is not.
+// memo (a list page's entry), the entry's memo answers for dec when it has
+// one of this build; when not, the entry is stored again with a new one
+// (also given as answer.aux).
 func (c *Client) fromEntry(e cache.Entry, stale bool, cause error, dec decoder, memo bool) (*answer, error) {
 	if e.Status == http.StatusNotFound {
 		what := "the repository"
@@ -326,9 +326,9 @@ func (c *Client) fromEntry(e cache.Entry, stale bool, cause error, dec decoder, 
 			Message: what + " was not found on the Hub (answer cached " + e.FetchedAt.UTC().Format(time.RFC3339) + ")"}
 	}
 	var v any
-	memo = memo && e.Sum != [sha256.Size]byte{}
+	var aux []byte
 	if memo {
-		if lp, ok := c.recallPage(e.Sum); ok {
+		if lp, ok := recallPage(e.Aux); ok {
 			v = lp
 		}
 	}
@@ -338,14 +338,17 @@ func (c *Client) fromEntry(e cache.Entry, stale bool, cause error, dec decoder, 
 			return nil, errUnusable
 		}
 		if memo {
-			c.keepPage(e.Sum, v.(listPage), c.cfg.Now())
+			if aux = pageMemoOf(v.(listPage)); aux != nil {
+				e.Aux = aux
+				c.put(true, e)
+			}
 		}
 	}
 	h := http.Header{}
 	for k, v := range e.Header {
 		h.Set(k, v)
 	}
-	return &answer{status: http.StatusOK, header: h, body: e.Body, value: v,
+	return &answer{status: http.StatusOK, header: h, body: e.Body, value: v, aux: aux,
 		meta: Meta{FromCache: true, Stale: stale, FetchedAt: e.FetchedAt, Err: cause}}, nil
 }
 

@@ -19,6 +19,8 @@ type answer struct {
 	body   []byte
 	// value is the body decoded by the request's decoder.
 	value any
+	// aux is, from the cache, a page memo made for the entry (fromEntry).
+	aux []byte
 	meta  Meta
 }
 

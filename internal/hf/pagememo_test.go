@@ -164,29 +164,36 @@ func (h *memoHarness) client(t *testing.T, mods ...func(*Config)) *Client {
 	return c
 }
 
-// firstPage lists the first page and returns it with its body's memo key.
-func (h *memoHarness) firstPage(t *testing.T, c *Client) (Page, string) {
+// pageKey is the cache key of the first page.
+func pageKey(t *testing.T, c *Client) string {
+	t.Helper()
+	u, err := c.pageURL(ListOptions{}, "")
+	require.NoError(t, err)
+	return cache.Key(http.MethodGet, u, cache.TokenFingerprint(testToken))
+}
+
+// firstPage lists the first page and returns it with its cache entry.
+func (h *memoHarness) firstPage(t *testing.T, c *Client) (Page, cache.Entry) {
 	t.Helper()
 	p, err := c.ListPage(context.Background(), ListOptions{}, "")
 	require.NoError(t, err)
-	u, err := c.pageURL(ListOptions{}, "")
-	require.NoError(t, err)
-	e, ok := h.store.Get(cache.Key(http.MethodGet, u, cache.TokenFingerprint(testToken)))
+	e, ok := h.store.Get(pageKey(t, c))
 	require.True(t, ok, "the page is cached")
 	require.Equal(t, sha256.Sum256(e.Body), e.Sum, "Get gives the body's checksum")
-	return p, PageMemoKey(e.Sum)
+	return p, e
 }
 
-// TestPageMemoWrittenAndRead: a page fetched from the Hub leaves its memo
-// in the cache; the next read of the page is answered by the memo (a memo
+// TestPageMemoWrittenAndRead: a page fetched from the Hub is stored with
+// its memo; the next read of the page is answered by the memo (a memo
 // changed on purpose shows through), not by the page's body, and gives the
 // same models as decoding the body.
 func TestPageMemoWrittenAndRead(t *testing.T) {
 	h := newMemoHarness(t)
-	cold, key := h.firstPage(t, h.client(t))
-	memo, ok := h.store.Get(key)
-	require.True(t, ok, "the cold read wrote the memo")
-	require.True(t, IsPageMemoKey(memo.Key))
+	cold, entry := h.firstPage(t, h.client(t))
+	require.NotEmpty(t, entry.Aux, "the cold read wrote the memo")
+	lp, ok := recallPage(entry.Aux)
+	require.True(t, ok)
+	assert.Equal(t, cold.Models, lp.models)
 
 	warm, _ := h.firstPage(t, h.client(t))
 	assert.True(t, warm.Meta.FromCache)
@@ -199,53 +206,56 @@ func TestPageMemoWrittenAndRead(t *testing.T) {
 	// A memo of this build that says something else: proof that the
 	// memo, not the body, answers; --refresh bypasses it.
 	lie := listPage{models: []compat.Model{{ID: "memo/answered"}}}
-	mp, _ := memoOf(lie)
-	body, err := mp.MarshalMsg(append([]byte{}, buildStamp()...))
-	require.NoError(t, err)
-	require.NoError(t, h.store.Put(cache.Entry{Key: key, FetchedAt: time.Now(), Status: http.StatusOK, Body: body}))
+	lied := entry
+	lied.Aux = pageMemoOf(lie)
+	require.NoError(t, h.store.Put(lied))
 	got, _ := h.firstPage(t, h.client(t))
 	assert.Equal(t, lie.models, got.Models)
 	refreshed, _ := h.firstPage(t, h.client(t, func(cfg *Config) { cfg.Refresh = true }))
 	assert.Equal(t, cold.Models, refreshed.Models, "--refresh reads no memo")
+	require.NoError(t, h.store.Put(lied))
 	plain, _ = h.firstPage(t, h.client(t, func(cfg *Config) { cfg.NoPageMemo = true }))
 	assert.Equal(t, cold.Models, plain.Models)
 }
 
 // TestPageMemoUnusableIsRewritten: a memo from another build, one that
-// does not read, or a damaged file is ignored: the page is decoded from
-// its body, the answer is right, no error, and a good memo replaces it.
+// does not read, or none is ignored: the page is decoded from its body,
+// the answer is right, no error, no request, and the entry is stored
+// again with a good memo.
 func TestPageMemoUnusableIsRewritten(t *testing.T) {
 	h := newMemoHarness(t)
-	cold, key := h.firstPage(t, h.client(t))
-	good, ok := h.store.Get(key)
-	require.True(t, ok)
-	otherBuild := append([]byte{}, good.Body...)
+	cold, good := h.firstPage(t, h.client(t))
+	otherBuild := append([]byte{}, good.Aux...)
 	otherBuild[0] ^= 1
-	garbage := append(append([]byte{}, buildStamp()...), 0xc1, 0x00, 0xff)
-	truncated := good.Body[:len(good.Body)-3]
-	path := filepath.Join(h.dir, cache.FileName(key))
-	cases := map[string]func(){
-		"another build": func() { require.NoError(t, h.store.Put(cache.Entry{Key: key, Status: 200, Body: otherBuild})) },
-		"not msgpack":   func() { require.NoError(t, h.store.Put(cache.Entry{Key: key, Status: 200, Body: garbage})) },
-		"truncated":     func() { require.NoError(t, h.store.Put(cache.Entry{Key: key, Status: 200, Body: truncated})) },
-		"a 404 entry":   func() { require.NoError(t, h.store.Put(cache.Entry{Key: key, Status: 404})) },
-		"damaged file": func() {
-			data, err := os.ReadFile(path)
-			require.NoError(t, err)
-			data[len(data)-1] ^= 0xff
-			require.NoError(t, os.WriteFile(path, data, 0o600))
-		},
-		"missing": func() { h.store.Delete(key) },
+	cases := map[string][]byte{
+		"another build": otherBuild,
+		"not msgpack":   append(append([]byte{}, buildStamp()...), 0xc1, 0x00, 0xff),
+		"truncated":     good.Aux[:len(good.Aux)-3],
+		"stamp only":    buildStamp(),
+		"none":          nil,
 	}
-	for name, spoil := range cases {
+	for name, aux := range cases {
 		t.Run(name, func(t *testing.T) {
-			spoil()
-			got, _ := h.firstPage(t, h.client(t))
+			spoiled := good
+			spoiled.Aux = aux
+			require.NoError(t, h.store.Put(spoiled))
+			got, again := h.firstPage(t, h.client(t))
 			assert.Equal(t, cold.Models, got.Models)
-			again, ok := h.store.Get(key)
-			require.True(t, ok, "written again")
+			assert.Equal(t, good.Aux, again.Aux, "written again")
 			assert.Equal(t, good.Body, again.Body)
 		})
 	}
 	assert.Equal(t, 1, h.hub.Count(hubtest.RouteList), "never a request for it")
+
+	// A damaged body under an intact memo: the memo, made from the body
+	// as it was, still answers.
+	path := filepath.Join(h.dir, cache.FileName(good.Key))
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	data[len(data)-1] ^= 0xff
+	require.NoError(t, os.WriteFile(path, data, 0o600))
+	p, err := h.client(t).ListPage(context.Background(), ListOptions{}, "")
+	require.NoError(t, err)
+	assert.Equal(t, cold.Models, p.Models)
+	assert.Equal(t, 1, h.hub.Count(hubtest.RouteList))
 }
