@@ -42,7 +42,7 @@ const (
 	envelopeVersion = 1
 	// envelopeVersionAux is the version of an envelope with an Aux.
 	envelopeVersionAux = 2
-	sumLen          = sha256.Size
+	sumLen             = sha256.Size
 )
 
 // ErrCorrupt is wrapped by the DecodeEnvelope errors for bytes that are not

@@ -20,8 +20,8 @@ type answer struct {
 	// value is the body decoded by the request's decoder.
 	value any
 	// aux is, from the cache, a page memo made for the entry (fromEntry).
-	aux []byte
-	meta  Meta
+	aux  []byte
+	meta Meta
 }
 
 // Meta says where an answer came from.
