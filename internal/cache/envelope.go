@@ -60,13 +60,15 @@ var ErrVersion = errors.New("cache: unsupported entry format version")
 // or Body is stored as absent.
 func EncodeEnvelope(e Entry) []byte {
 	names := make([]string, 0, len(e.Header))
-	metaSize := 12 + binary.MaxVarintLen64 + 4*binary.MaxVarintLen64 + len(e.Key) + len(e.ETag) + len(e.Aux) + sumLen
+	metaSize := 12 + binary.MaxVarintLen64 + 3*binary.MaxVarintLen64 + len(e.Key) + len(e.ETag) + sumLen
 	for name, value := range e.Header {
 		names = append(names, name)
 		metaSize += 2*binary.MaxVarintLen64 + len(name) + len(value)
 	}
 	slices.Sort(names)
 
+	// The metadata but the aux, which is copied once, straight into the
+	// envelope: a list page's is 80 KB.
 	meta := make([]byte, 0, metaSize)
 	meta = binary.BigEndian.AppendUint64(meta, uint64(e.FetchedAt.Unix()))
 	meta = binary.BigEndian.AppendUint32(meta, uint32(e.FetchedAt.Nanosecond()))
@@ -78,24 +80,29 @@ func EncodeEnvelope(e Entry) []byte {
 		meta = appendString(meta, name)
 		meta = appendString(meta, e.Header[name])
 	}
-	version := byte(envelopeVersion)
-	if len(e.Aux) > 0 {
-		version = envelopeVersionAux
-		meta = binary.AppendUvarint(meta, uint64(len(e.Aux)))
-		meta = append(meta, e.Aux...)
-	}
+	head := len(meta)
 	meta = binary.AppendUvarint(meta, uint64(len(e.Body)))
 	bodySum := e.Sum
 	if bodySum == ([sumLen]byte{}) {
 		bodySum = sha256.Sum256(e.Body)
 	}
 	meta = append(meta, bodySum[:]...)
+	version, metaLen := byte(envelopeVersion), len(meta)
+	if len(e.Aux) > 0 {
+		version = envelopeVersionAux
+		metaLen += uvarintLen(uint64(len(e.Aux))) + len(e.Aux)
+	}
 
-	out := make([]byte, 0, len(envelopeMagic)+1+binary.MaxVarintLen64+len(meta)+sumLen+len(e.Body))
+	out := make([]byte, 0, len(envelopeMagic)+1+binary.MaxVarintLen64+metaLen+sumLen+len(e.Body))
 	out = append(out, envelopeMagic...)
 	out = append(out, version)
-	out = binary.AppendUvarint(out, uint64(len(meta)))
-	out = append(out, meta...)
+	out = binary.AppendUvarint(out, uint64(metaLen))
+	out = append(out, meta[:head]...)
+	if len(e.Aux) > 0 {
+		out = binary.AppendUvarint(out, uint64(len(e.Aux)))
+		out = append(out, e.Aux...)
+	}
+	out = append(out, meta[head:]...)
 	metaSum := sha256.Sum256(out)
 	out = append(out, metaSum[:]...)
 	return append(out, e.Body...)

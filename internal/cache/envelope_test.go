@@ -129,7 +129,7 @@ func reseal(data []byte) []byte {
 }
 
 func FuzzDecodeEnvelope(f *testing.F) {
-	for _, e := range sampleEntries()[:5] {
+	for _, e := range append(sampleEntries()[:5], sampleEntries()[6]) {
 		env := EncodeEnvelope(e)
 		f.Add(env)
 		f.Add(env[:len(env)/2])

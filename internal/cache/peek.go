@@ -91,11 +91,12 @@ func readHead(path string, maxBytes int64) (Entry, bool) {
 		if need <= int64(len(buf)) {
 			return Entry{}, false
 		}
-		rest := make([]byte, need-int64(len(buf)))
-		if _, err := io.ReadFull(f, rest); err != nil {
+		whole := make([]byte, need)
+		copy(whole, buf)
+		if _, err := io.ReadFull(f, whole[len(buf):]); err != nil {
 			return Entry{}, false
 		}
-		e, m, err = decodeMeta(append(buf, rest...), true)
+		e, m, err = decodeMeta(whole, true)
 	}
 	if err != nil || m.bodyLen != uint64(fi.Size())-uint64(m.bodyStart) {
 		return Entry{}, false

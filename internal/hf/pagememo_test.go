@@ -259,3 +259,19 @@ func TestPageMemoUnusableIsRewritten(t *testing.T) {
 	assert.Equal(t, cold.Models, p.Models)
 	assert.Equal(t, 1, h.hub.Count(hubtest.RouteList))
 }
+
+// FuzzRecallPage: a memo that is not one this build wrote (a damaged or
+// forged cache file whose checksums were made right) never panics: it is
+// a page or a miss.
+func FuzzRecallPage(f *testing.F) {
+	ms, dropped, err := DecodeList(listPageBody(3))
+	require.NoError(f, err)
+	good := pageMemoOf(listPage{ms, dropped})
+	stamp := buildStamp()
+	f.Add(good[len(stamp):])
+	f.Add(good[len(stamp) : len(good)/2])
+	f.Add([]byte{0x92, 0xdd, 0xff, 0xff, 0xff, 0xff})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		recallPage(append(append([]byte{}, stamp...), data...))
+	})
+}

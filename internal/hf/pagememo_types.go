@@ -10,6 +10,12 @@ package hf
 
 //msgp:tuple memoPage memoModel memoDropped
 
+// A memo is written by this program and checked by the entry's checksums,
+// but one forged or damaged behind them must not make its reader allocate
+// without bound: longer arrays and maps do not read (the page is then
+// decoded from its body). No page or repository comes near these.
+//msgp:limit arrays:100000 maps:10000 marshal:false
+
 // memoPage is DecodeList's result for one body.
 type memoPage struct {
 	Models  []memoModel   `msg:",allownil"`

@@ -6,6 +6,12 @@ import (
 	"github.com/tinylib/msgp/msgp"
 )
 
+// Size limits for msgp deserialization
+const (
+	z868db323limitArrays = 100000
+	z868db323limitMaps   = 10000
+)
+
 // MarshalMsg implements msgp.Marshaler
 func (z *memoDropped) MarshalMsg(b []byte) (o []byte, err error) {
 	o = msgp.Require(b, z.Msgsize())
@@ -248,6 +254,10 @@ func (z *memoModel) UnmarshalMsg(bts []byte) (o []byte, err error) {
 			err = msgp.WrapError(err, "FormatsValues")
 			return
 		}
+		if zb0002 > z868db323limitArrays {
+			err = msgp.ErrLimitExceeded
+			return
+		}
 		if z.FormatsValues != nil && cap(z.FormatsValues) >= int(zb0002) {
 			z.FormatsValues = (z.FormatsValues)[:zb0002]
 		} else {
@@ -316,6 +326,10 @@ func (z *memoModel) UnmarshalMsg(bts []byte) (o []byte, err error) {
 			err = msgp.WrapError(err, "Tags")
 			return
 		}
+		if zb0003 > z868db323limitArrays {
+			err = msgp.ErrLimitExceeded
+			return
+		}
 		if z.Tags != nil && cap(z.Tags) >= int(zb0003) {
 			z.Tags = (z.Tags)[:zb0003]
 		} else {
@@ -359,6 +373,10 @@ func (z *memoModel) UnmarshalMsg(bts []byte) (o []byte, err error) {
 			err = msgp.WrapError(err, "SafetensorsParams")
 			return
 		}
+		if zb0004 > z868db323limitMaps {
+			err = msgp.ErrLimitExceeded
+			return
+		}
 		if z.SafetensorsParams == nil {
 			z.SafetensorsParams = make(map[string]int64, zb0004)
 		} else if len(z.SafetensorsParams) > 0 {
@@ -393,6 +411,10 @@ func (z *memoModel) UnmarshalMsg(bts []byte) (o []byte, err error) {
 			err = msgp.WrapError(err, "BaseModels")
 			return
 		}
+		if zb0005 > z868db323limitArrays {
+			err = msgp.ErrLimitExceeded
+			return
+		}
 		if z.BaseModels != nil && cap(z.BaseModels) >= int(zb0005) {
 			z.BaseModels = (z.BaseModels)[:zb0005]
 		} else {
@@ -424,6 +446,10 @@ func (z *memoModel) UnmarshalMsg(bts []byte) (o []byte, err error) {
 		zb0006, bts, err = msgp.ReadArrayHeaderBytes(bts)
 		if err != nil {
 			err = msgp.WrapError(err, "Files")
+			return
+		}
+		if zb0006 > z868db323limitArrays {
+			err = msgp.ErrLimitExceeded
 			return
 		}
 		if z.Files != nil && cap(z.Files) >= int(zb0006) {
@@ -525,6 +551,10 @@ func (z *memoPage) UnmarshalMsg(bts []byte) (o []byte, err error) {
 			err = msgp.WrapError(err, "Models")
 			return
 		}
+		if zb0002 > z868db323limitArrays {
+			err = msgp.ErrLimitExceeded
+			return
+		}
 		if z.Models != nil && cap(z.Models) >= int(zb0002) {
 			z.Models = (z.Models)[:zb0002]
 		} else {
@@ -546,6 +576,10 @@ func (z *memoPage) UnmarshalMsg(bts []byte) (o []byte, err error) {
 		zb0003, bts, err = msgp.ReadArrayHeaderBytes(bts)
 		if err != nil {
 			err = msgp.WrapError(err, "Dropped")
+			return
+		}
+		if zb0003 > z868db323limitArrays {
+			err = msgp.ErrLimitExceeded
 			return
 		}
 		if z.Dropped != nil && cap(z.Dropped) >= int(zb0003) {
