@@ -275,3 +275,32 @@ func FuzzRecallPage(f *testing.F) {
 		recallPage(append(append([]byte{}, stamp...), data...))
 	})
 }
+
+// BenchmarkPageMemoRead reads back the memo of a page of 100 models: what
+// a warm search does instead of BenchmarkDecodeListPage.
+func BenchmarkPageMemoRead(b *testing.B) {
+	ms, dropped, err := DecodeList(listPageBody(100))
+	require.NoError(b, err)
+	aux := pageMemoOf(listPage{ms, dropped})
+	b.SetBytes(int64(len(aux)))
+	b.ReportAllocs()
+	for b.Loop() {
+		lp, ok := recallPage(aux)
+		if !ok || len(lp.models) != 100 {
+			b.Fatal("memo unread")
+		}
+	}
+}
+
+// BenchmarkPageMemoWrite makes the memo of a page of 100 models: what a
+// cold search adds to each page.
+func BenchmarkPageMemoWrite(b *testing.B) {
+	ms, dropped, err := DecodeList(listPageBody(100))
+	require.NoError(b, err)
+	b.ReportAllocs()
+	for b.Loop() {
+		if pageMemoOf(listPage{ms, dropped}) == nil {
+			b.Fatal("no memo")
+		}
+	}
+}
