@@ -26,6 +26,15 @@ type Entry struct {
 	Header map[string]string
 	// Body is the response body.
 	Body []byte
+	// Aux is what the caller made of Body and keeps with it (hf keeps a
+	// list page's decoded models): stored in the entry's metadata, under
+	// its checksum, so Head reads it without the body. Empty is none.
+	Aux []byte
+	// Sum is the SHA-256 of Body as the envelope on disk checked it: set
+	// by Get from a file (zero from memory). A Put with Sum set trusts it
+	// rather than hash Body again; a wrong one makes the entry read as
+	// corrupt, a miss.
+	Sum [32]byte
 }
 
 // Key builds the cache key of a request: method, full URL and a fingerprint

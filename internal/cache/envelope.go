@@ -16,7 +16,7 @@ import (
 // encoding/binary package:
 //
 //	magic     4 bytes  "MBCE"
-//	version   1 byte   1
+//	version   1 byte   1, or 2 when the entry has an Aux
 //	metaLen   uvarint  length of meta
 //	meta      metaLen bytes:
 //	  fetchedAt  8 bytes Unix seconds (int64) + 4 bytes nanoseconds (< 1e9)
@@ -25,19 +25,24 @@ import (
 //	  etag       uvarint length + bytes
 //	  headers    uvarint count, then name and value (each uvarint length +
 //	             bytes) per header, names strictly increasing
+//	  aux        version 2 only: uvarint length (not 0) + bytes
 //	  bodyLen    uvarint
 //	  bodySum    32 bytes, sha256 of the body
 //	metaSum   32 bytes, sha256 of everything before it (magic to bodySum)
 //	body      bodyLen bytes, then the end of the file
 //
 // The encoding is canonical: varints must be minimal, header names sorted
-// and unique, nothing may follow the body. So a valid envelope re-encodes
+// and unique, an aux only in version 2 and never empty there, nothing may
+// follow the body. An entry without an Aux is written in version 1, which
+// every earlier build reads. So a valid envelope re-encodes
 // to the same bytes, and any change to a byte is a checksum mismatch or a
 // format error.
 const (
 	envelopeMagic   = "MBCE"
 	envelopeVersion = 1
-	sumLen          = sha256.Size
+	// envelopeVersionAux is the version of an envelope with an Aux.
+	envelopeVersionAux = 2
+	sumLen             = sha256.Size
 )
 
 // ErrCorrupt is wrapped by the DecodeEnvelope errors for bytes that are not
@@ -62,6 +67,8 @@ func EncodeEnvelope(e Entry) []byte {
 	}
 	slices.Sort(names)
 
+	// The metadata but the aux, which is copied once, straight into the
+	// envelope: a list page's is 80 KB.
 	meta := make([]byte, 0, metaSize)
 	meta = binary.BigEndian.AppendUint64(meta, uint64(e.FetchedAt.Unix()))
 	meta = binary.BigEndian.AppendUint32(meta, uint32(e.FetchedAt.Nanosecond()))
@@ -73,15 +80,29 @@ func EncodeEnvelope(e Entry) []byte {
 		meta = appendString(meta, name)
 		meta = appendString(meta, e.Header[name])
 	}
+	head := len(meta)
 	meta = binary.AppendUvarint(meta, uint64(len(e.Body)))
-	bodySum := sha256.Sum256(e.Body)
+	bodySum := e.Sum
+	if bodySum == ([sumLen]byte{}) {
+		bodySum = sha256.Sum256(e.Body)
+	}
 	meta = append(meta, bodySum[:]...)
+	version, metaLen := byte(envelopeVersion), len(meta)
+	if len(e.Aux) > 0 {
+		version = envelopeVersionAux
+		metaLen += uvarintLen(uint64(len(e.Aux))) + len(e.Aux)
+	}
 
-	out := make([]byte, 0, len(envelopeMagic)+1+binary.MaxVarintLen64+len(meta)+sumLen+len(e.Body))
+	out := make([]byte, 0, len(envelopeMagic)+1+binary.MaxVarintLen64+metaLen+sumLen+len(e.Body))
 	out = append(out, envelopeMagic...)
-	out = append(out, envelopeVersion)
-	out = binary.AppendUvarint(out, uint64(len(meta)))
-	out = append(out, meta...)
+	out = append(out, version)
+	out = binary.AppendUvarint(out, uint64(metaLen))
+	out = append(out, meta[:head]...)
+	if len(e.Aux) > 0 {
+		out = binary.AppendUvarint(out, uint64(len(e.Aux)))
+		out = append(out, e.Aux...)
+	}
+	out = append(out, meta[head:]...)
 	metaSum := sha256.Sum256(out)
 	out = append(out, metaSum[:]...)
 	return append(out, e.Body...)
@@ -112,6 +133,7 @@ func decodeEnvelope(data []byte, verify bool) (Entry, error) {
 		if sum != m.bodySum {
 			return Entry{}, fmt.Errorf("%w: body checksum mismatch", ErrCorrupt)
 		}
+		e.Sum = m.bodySum
 	}
 	return e, nil
 }
@@ -130,8 +152,9 @@ func decodeMeta(data []byte, verify bool) (Entry, envelopeMeta, error) {
 	if len(data) < len(envelopeMagic)+1 || string(data[:len(envelopeMagic)]) != envelopeMagic {
 		return Entry{}, m, fmt.Errorf("%w: bad magic", ErrCorrupt)
 	}
-	if v := data[len(envelopeMagic)]; v != envelopeVersion {
-		return Entry{}, m, fmt.Errorf("%w: version %d", ErrVersion, v)
+	version := data[len(envelopeMagic)]
+	if version != envelopeVersion && version != envelopeVersionAux {
+		return Entry{}, m, fmt.Errorf("%w: version %d", ErrVersion, version)
 	}
 	r := reader{buf: data, off: len(envelopeMagic) + 1}
 	metaLen := r.uvarint()
@@ -176,6 +199,15 @@ func decodeMeta(data []byte, verify bool) (Entry, envelopeMeta, error) {
 				r.fail("header names not sorted")
 			}
 			e.Header[name], prev = value, name
+		}
+	}
+	if version == envelopeVersionAux {
+		n := r.uvarint()
+		if r.err == nil && (n == 0 || n > uint64(r.remaining())) {
+			r.fail("bad aux length")
+		}
+		if aux := r.bytes(int(n)); r.err == nil {
+			e.Aux = aux[:len(aux):len(aux)]
 		}
 	}
 	m.bodyLen = r.uvarint()

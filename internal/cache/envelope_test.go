@@ -51,11 +51,30 @@ func brokenEnvelopes() map[string]struct {
 		"truncated meta": {valid[:40], ErrCorrupt},
 		"truncated body": {valid[:len(valid)-1], ErrCorrupt},
 		"trailing byte":  {append(bytes.Clone(valid), 0), ErrCorrupt},
-		"future version": {mutate(func(b []byte) []byte { b[4] = envelopeVersion + 1; return b }), ErrVersion},
+		"future version": {mutate(func(b []byte) []byte { b[4] = envelopeVersionAux + 1; return b }), ErrVersion},
 		"version zero":   {mutate(func(b []byte) []byte { b[4] = 0; return b }), ErrVersion},
 		"body flipped":   {mutate(func(b []byte) []byte { b[len(b)-1] ^= 1; return b }), ErrCorrupt},
 		"meta flipped":   {mutate(func(b []byte) []byte { b[20] ^= 1; return b }), ErrCorrupt},
 		"huge meta len":  {append([]byte("MBCE\x01"), binary.AppendUvarint(nil, 1<<62)...), ErrCorrupt},
+		// The version says whether an aux is there: a version 2 entry
+		// without one, or a version 1 entry with one, is no entry.
+		"version 2, no aux": {mutate(func(b []byte) []byte { b[4] = envelopeVersionAux; return reseal(b) }), ErrCorrupt},
+		"version 1 with aux": {func() []byte {
+			b := EncodeEnvelope(sampleEntries()[6])
+			b[4] = envelopeVersion
+			return reseal(b)
+		}(), ErrCorrupt},
+		"version 2, empty aux": {func() []byte {
+			b := EncodeEnvelope(sampleEntries()[1])
+			metaLen, w := binary.Uvarint(b[5:])
+			// an aux of length 0 before bodyLen: the metadata grows by one byte
+			meta := bytes.Clone(b[5+w : 5+w+int(metaLen)])
+			tail := meta[len(meta)-sumLen-1:] // bodyLen (one byte here) and bodySum
+			meta = append(append(meta[:len(meta)-sumLen-1:len(meta)-sumLen-1], 0), tail...)
+			out := append([]byte("MBCE\x02"), binary.AppendUvarint(nil, uint64(len(meta)))...)
+			out = append(append(out, meta...), make([]byte, sumLen)...)
+			return reseal(append(out, b[5+w+int(metaLen)+sumLen:]...))
+		}(), ErrCorrupt},
 		"overlong varint": {mutate(func(b []byte) []byte {
 			// metaLen in one byte more than needed, checksums made right.
 			n, w := binary.Uvarint(b[5:])
@@ -110,7 +129,7 @@ func reseal(data []byte) []byte {
 }
 
 func FuzzDecodeEnvelope(f *testing.F) {
-	for _, e := range sampleEntries()[:5] {
+	for _, e := range append(sampleEntries()[:5], sampleEntries()[6]) {
 		env := EncodeEnvelope(e)
 		f.Add(env)
 		f.Add(env[:len(env)/2])

@@ -73,6 +73,8 @@ func sampleEntries() []Entry {
 		{Key: "\xff\xfe not utf-8 \x00", ETag: "\x80", Status: -1, Header: map[string]string{"\xff": "\x00"}, Body: []byte{0, 1, 2, 0xff}},
 		{Key: "zero time", FetchedAt: time.Time{}, Status: 1 << 40},
 		{Key: "big", FetchedAt: time.Unix(-1e12, 999999999), Body: big},
+		{Key: "aux", Status: 200, Header: map[string]string{"Link": "<n>"}, Aux: []byte("made of the body \x00\xff"), Body: []byte(`[1,2]`)},
+		{Key: "aux, no body", Aux: big[:5000]},
 	}
 }
 
@@ -87,6 +89,7 @@ func requireSameEntry(t testing.TB, want, got Entry) {
 	require.True(t, len(want.Header) == len(got.Header) && (len(want.Header) == 0 || maps.Equal(want.Header, got.Header)),
 		"Header: want %v, got %v", want.Header, got.Header)
 	require.True(t, bytes.Equal(want.Body, got.Body), "Body differs (%d vs %d bytes)", len(want.Body), len(got.Body))
+	require.True(t, bytes.Equal(want.Aux, got.Aux), "Aux differs (%d vs %d bytes)", len(want.Aux), len(got.Aux))
 }
 
 // dirNames lists the names in dir, sorted.

@@ -91,5 +91,10 @@ func cloneEntry(e Entry) Entry {
 	} else {
 		e.Body = bytes.Clone(e.Body)
 	}
+	if len(e.Aux) == 0 {
+		e.Aux = nil
+	} else {
+		e.Aux = bytes.Clone(e.Aux)
+	}
 	return e
 }

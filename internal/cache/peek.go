@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"encoding/binary"
 	"errors"
 	"io"
 	"os"
@@ -59,31 +60,49 @@ func (p Peek) Heads() ([]Entry, error) {
 	return out, nil
 }
 
-// head reads the metadata of one entry file: its first peekHead bytes,
-// or the whole file when the metadata is longer.
-func (p Peek) head(path string) (Entry, bool) {
+// head reads the metadata of one entry file: see readHead.
+func (p Peek) head(path string) (Entry, bool) { return readHead(path, p.max) }
+
+// readHead reads the metadata of one entry file: its first peekHead bytes,
+// and the rest of the metadata when it is longer. The Entry has no Body;
+// its Sum is the one the metadata records for the body, which is not read
+// and so not checked.
+func readHead(path string, maxBytes int64) (Entry, bool) {
 	f, err := openEntry(path)
 	if err != nil {
 		return Entry{}, false
 	}
 	defer f.Close()
 	fi, err := f.Stat()
-	if err != nil || !fi.Mode().IsRegular() || fi.Size() > p.max {
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() > maxBytes {
 		return Entry{}, false
 	}
 	buf := make([]byte, min(fi.Size(), peekHead))
 	if _, err := io.ReadFull(f, buf); err != nil {
 		return Entry{}, false
 	}
-	e, _, err := decodeMeta(buf, true)
+	e, m, err := decodeMeta(buf, true)
 	if err != nil && int64(len(buf)) < fi.Size() {
-		rest := make([]byte, fi.Size()-int64(len(buf)))
-		if _, err := io.ReadFull(f, rest); err != nil {
+		// Longer metadata (an Aux): read it to its checksum, not the body.
+		need := fi.Size()
+		if n, w := binary.Uvarint(buf[min(len(buf), len(envelopeMagic)+1):]); w > 0 && n < uint64(fi.Size()) {
+			need = min(need, int64(len(envelopeMagic)+1+w)+int64(n)+sumLen)
+		}
+		if need <= int64(len(buf)) {
 			return Entry{}, false
 		}
-		e, _, err = decodeMeta(append(buf, rest...), true)
+		whole := make([]byte, need)
+		copy(whole, buf)
+		if _, err := io.ReadFull(f, whole[len(buf):]); err != nil {
+			return Entry{}, false
+		}
+		e, m, err = decodeMeta(whole, true)
 	}
-	return e, err == nil
+	if err != nil || m.bodyLen != uint64(fi.Size())-uint64(m.bodyStart) {
+		return Entry{}, false
+	}
+	e.Sum = m.bodySum
+	return e, true
 }
 
 // Get returns the intact entry stored under key, as Store.Get does, but

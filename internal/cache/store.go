@@ -203,6 +203,23 @@ func (s *Store) Get(key string) (Entry, bool) {
 	return e, true
 }
 
+// Head is Get without reading the body: the entry's Body is nil and its
+// Sum is the checksum its metadata records for the body, unchecked (Get
+// checks it). A caller that holds something derived from a body with that
+// checksum needs no more. A memory-only Store answers as Get does.
+func (s *Store) Head(key string) (Entry, bool) {
+	if s.memOnly.Load() {
+		return s.Get(key)
+	}
+	path := s.path(key)
+	e, ok := readHead(path, s.max)
+	if !ok || e.Key != key {
+		return Entry{}, false
+	}
+	s.touch(path)
+	return e, true
+}
+
 // touch marks an entry file used for the LRU, unless the Store has stopped
 // writing; losing the mark is harmless.
 func (s *Store) touch(path string) {

@@ -62,6 +62,21 @@ func (w *WriteBehind) Get(key string) (Entry, bool) {
 	return w.next.Get(key)
 }
 
+// Head returns the queued entry for key, else the backend's Head (its
+// Get when it has none): see Store.Head.
+func (w *WriteBehind) Head(key string) (Entry, bool) {
+	w.mu.Lock()
+	q, ok := w.pending[key]
+	w.mu.Unlock()
+	if ok {
+		return q.e, true
+	}
+	if h, ok := w.next.(interface{ Head(string) (Entry, bool) }); ok {
+		return h.Head(key)
+	}
+	return w.next.Get(key)
+}
+
 // Put queues e. Like the Store's, a write that fails is the cache's
 // problem, not the caller's: Put always returns nil.
 func (w *WriteBehind) Put(e Entry) error {

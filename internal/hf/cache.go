@@ -104,6 +104,11 @@ func (c *Client) get(ctx context.Context, u string, cl class, dec decoder, onHea
 		}
 	}
 	useCache := c.cfg.Cache != nil && !c.cfg.NoCache
+	if c.pageMemo(cl, useCache) && !c.cfg.Offline {
+		if ans, ok := c.fromMemo(key, cl); ok {
+			return ans, nil
+		}
+	}
 	var cached *cache.Entry
 	var refused *Error // a config.json's stored refusal
 	var refusedAt time.Time
@@ -127,7 +132,7 @@ func (c *Client) get(ctx context.Context, u string, cl class, dec decoder, onHea
 			return nil, refused
 		}
 		if cached != nil {
-			ans, err := c.fromEntry(*cached, !c.fresh(*cached, cl), nil, dec)
+			ans, err := c.fromEntry(*cached, !c.fresh(*cached, cl), nil, dec, c.pageMemo(cl, useCache))
 			if !errors.Is(err, errUnusable) {
 				return ans, err
 			}
@@ -138,7 +143,7 @@ func (c *Client) get(ctx context.Context, u string, cl class, dec decoder, onHea
 		return nil, refused
 	}
 	if cached != nil && !c.cfg.Refresh && c.fresh(*cached, cl) {
-		ans, err := c.fromEntry(*cached, false, nil, dec)
+		ans, err := c.fromEntry(*cached, false, nil, dec, c.pageMemo(cl, useCache))
 		if !errors.Is(err, errUnusable) {
 			return ans, err
 		}
@@ -209,9 +214,12 @@ func (c *Client) fetch(ctx context.Context, u, key string, cl class, cached *cac
 		}
 		e := *cached
 		e.FetchedAt = now
-		out, derr := c.fromEntry(e, false, nil, dec)
+		out, derr := c.fromEntry(e, false, nil, dec, c.pageMemo(cl, useCache))
 		if derr != nil { // the cached body is damaged: ask for it whole
 			return c.fetch(ctx, u, key, cl, nil, useCache, dec, onHeader)
+		}
+		if out.aux != nil {
+			e.Aux = out.aux
 		}
 		c.put(useCache, e)
 		out.meta.RequestID = ans.meta.RequestID
@@ -222,8 +230,12 @@ func (c *Client) fetch(ctx context.Context, u, key string, cl class, cached *cac
 		v, derr := dec(ans.body)
 		if derr == nil {
 			ans.value = v
-			c.put(useCache, cache.Entry{Key: key, FetchedAt: now, ETag: ans.header.Get("ETag"), Status: http.StatusOK,
-				Header: keep(ans.header), Body: ans.body})
+			e := cache.Entry{Key: key, FetchedAt: now, ETag: ans.header.Get("ETag"), Status: http.StatusOK,
+				Header: keep(ans.header), Body: ans.body}
+			if c.pageMemo(cl, useCache) {
+				e.Aux = pageMemoOf(v.(listPage))
+			}
+			c.put(useCache, e)
 			c.rememberAnswer(key, cl, ans)
 			return ans, nil
 		}
@@ -251,7 +263,7 @@ func (c *Client) fetch(ctx context.Context, u, key string, cl class, cached *cac
 	if cached != nil {
 		switch he.Kind {
 		case Network, Timeout, RateLimited, Unavailable, BadResponse:
-			if out, serr := c.fromEntry(*cached, true, err, dec); serr == nil {
+			if out, serr := c.fromEntry(*cached, true, err, dec, c.pageMemo(cl, useCache)); serr == nil {
 				return out, nil
 			}
 		}
@@ -297,8 +309,11 @@ func keep(h http.Header) map[string]string {
 }
 
 // fromEntry turns a cached entry into an answer (or, for a remembered
-// 404, the NotFound error); a body that dec refuses is errUnusable.
-func (c *Client) fromEntry(e cache.Entry, stale bool, cause error, dec decoder) (*answer, error) {
+// 404, the NotFound error); a body that dec refuses is errUnusable. With
+// memo (a list page's entry), the entry's memo answers for dec when it has
+// one of this build; when not, the entry is stored again with a new one
+// (also given as answer.aux).
+func (c *Client) fromEntry(e cache.Entry, stale bool, cause error, dec decoder, memo bool) (*answer, error) {
 	if e.Status == http.StatusNotFound {
 		what := "the repository"
 		switch e.Header["X-Error-Code"] {
@@ -310,15 +325,30 @@ func (c *Client) fromEntry(e cache.Entry, stale bool, cause error, dec decoder) 
 		return nil, &Error{Kind: NotFound, Status: http.StatusNotFound, RequestID: e.Header["X-Request-Id"], code: e.Header["X-Error-Code"],
 			Message: what + " was not found on the Hub (answer cached " + e.FetchedAt.UTC().Format(time.RFC3339) + ")"}
 	}
-	v, err := dec(e.Body)
-	if err != nil {
-		return nil, errUnusable
+	var v any
+	var aux []byte
+	if memo {
+		if lp, ok := recallPage(e.Aux); ok {
+			v = lp
+		}
+	}
+	if v == nil {
+		var err error
+		if v, err = dec(e.Body); err != nil {
+			return nil, errUnusable
+		}
+		if memo {
+			if aux = pageMemoOf(v.(listPage)); aux != nil {
+				e.Aux = aux
+				c.put(true, e)
+			}
+		}
 	}
 	h := http.Header{}
 	for k, v := range e.Header {
 		h.Set(k, v)
 	}
-	return &answer{status: http.StatusOK, header: h, body: e.Body, value: v,
+	return &answer{status: http.StatusOK, header: h, body: e.Body, value: v, aux: aux,
 		meta: Meta{FromCache: true, Stale: stale, FetchedAt: e.FetchedAt, Err: cause}}, nil
 }
 

@@ -54,6 +54,9 @@ type Config struct {
 	Refresh bool
 	// NoCache neither reads nor writes Cache.
 	NoCache bool
+	// NoPageMemo decodes every list page from its body, neither reading
+	// nor writing the page memo (pagememo.go); tests compare the two.
+	NoPageMemo bool
 	// Cache stores answers; nil means no cache.
 	Cache Cache
 

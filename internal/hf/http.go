@@ -19,7 +19,9 @@ type answer struct {
 	body   []byte
 	// value is the body decoded by the request's decoder.
 	value any
-	meta  Meta
+	// aux is, from the cache, a page memo made for the entry (fromEntry).
+	aux  []byte
+	meta Meta
 }
 
 // Meta says where an answer came from.
