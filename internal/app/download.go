@@ -39,12 +39,24 @@ func (d Downloads) Download(ctx context.Context, plan download.Plan, progress fu
 	if err := d.hub.CheckSpace(&p); err != nil {
 		return "", err
 	}
-	res, err := d.hub.Get(ctx, p, GetOptions{Progress: func(ev Progress) {
-		if progress != nil {
-			progress(download.Progress{File: ev.File, Files: ev.Files, Path: ev.Path, Done: ev.Done, Size: ev.Size,
-				TotalDone: ev.TotalDone, TotalSize: ev.TotalSize})
-		}
-	}})
+	if progress == nil {
+		progress = func(download.Progress) {}
+	}
+	// last is what the bar shows while another process holds a file's
+	// lock: the figures so far, and which file waits.
+	last := download.Progress{Files: len(p.Files), TotalSize: p.ToFetch}
+	res, err := d.hub.Get(ctx, p, GetOptions{
+		Progress: func(ev Progress) {
+			last = download.Progress{File: ev.File, Files: ev.Files, Path: ev.Path, Done: ev.Done, Size: ev.Size,
+				TotalDone: ev.TotalDone, TotalSize: ev.TotalSize}
+			progress(last)
+		},
+		Waiting: func(path string) {
+			w := last
+			w.Path, w.Done, w.Size, w.Waiting = path, 0, 0, true
+			progress(w)
+		},
+	})
 	if err != nil {
 		return "", err
 	}

@@ -38,4 +38,7 @@ type Progress struct {
 	// of the whole download (what was missing when it began).
 	Done, Size           int64
 	TotalDone, TotalSize int64
+	// Waiting is true while another process holds the lock of the file
+	// at Path (it is fetching the same blob): nothing moves until it ends.
+	Waiting bool
 }

@@ -394,8 +394,12 @@ func (m Model) downloadStatus() []string {
 		short := j.id[strings.LastIndexByte(j.id, '/')+1:] + ":" + j.label
 		bar := m.styles.Progress
 		bar.Width = 10
-		parts = append(parts, fmt.Sprintf("↓ %s %s %d/%d %s/%s %s", text.Sanitize(short), bar.ViewAs(fraction(p)),
-			max(p.File, 1), p.Files, text.Bytes(p.TotalDone), text.Bytes(p.TotalSize), rateETA(j)))
+		if p.Waiting {
+			parts = append(parts, "↓ "+text.Sanitize(short)+" waits for another download of the same file")
+		} else {
+			parts = append(parts, fmt.Sprintf("↓ %s %s %d/%d %s/%s %s", text.Sanitize(short), bar.ViewAs(fraction(p)),
+				max(p.File, 1), p.Files, text.Bytes(p.TotalDone), text.Bytes(p.TotalSize), rateETA(j)))
+		}
 	} else if m.dl.planning != nil {
 		parts = append(parts, "looking at "+m.dl.planning.name()+"…")
 	}
@@ -415,6 +419,15 @@ func (m Model) downloadBanner(width int) string {
 	id := m.detail.it.judged.Model.ID
 	if j := m.dl.running; j != nil && j.id == id {
 		p := j.progress
+		if p.Waiting {
+			// Another process holds the file's lock (a get in another
+			// terminal, another browser): say so rather than a still bar.
+			which := ""
+			if p.Files > 1 {
+				which = fmt.Sprintf(" file %d/%d", max(p.File, 1), p.Files)
+			}
+			return ansi.Truncate("↓ "+text.Sanitize(j.label)+which+" waits for another download of it · "+m.keys.CancelDownload.Help().Key+" cancels", width, "…")
+		}
 		figures := fmt.Sprintf(" %3.0f%% %s/%s %s", fraction(p)*100, text.Bytes(p.TotalDone), text.Bytes(p.TotalSize), rateETA(j))
 		if p.Files > 1 {
 			figures = fmt.Sprintf(" file %d/%d", max(p.File, 1), p.Files) + figures

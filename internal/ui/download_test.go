@@ -406,3 +406,28 @@ func TestDownloadConfirmationOfAPartialOne(t *testing.T) {
 	m.dl.confirm = &dlJob{id: ggufRepo, label: "Q8_0", plan: download.Plan{Size: 3 << 30, ToFetch: 1 << 30, Root: "/hf"}}
 	assert.Equal(t, "fetch "+ggufRepo+":Q8_0, 1.0 GiB to fetch of 3.0 GiB (free space unknown in /hf)? y/enter: yes · any other key: no", m.downloadPrompt())
 }
+
+// TestDownloadWaitingForAnotherProcess: while another process holds a
+// file's lock, the detail and the status line say the download waits for
+// it, instead of a bar standing still at 0; the bar comes back when bytes
+// move.
+func TestDownloadWaitingForAnotherProcess(t *testing.T) {
+	d := newFakeDownloader()
+	m, now := dlModel(t, d, "id")
+	m = onGGUFDetail(t, m)
+	m, cmd := confirmed(t, m)
+	require.NotNil(t, m.dl.running)
+	m, cmd = dlStep(t, m, now, 0, cmd) // the first step: 0 of 1 GiB
+
+	m.dl.running.events.tell(download.Progress{File: 1, Files: 1, Path: "Qwen2.5-7B-Instruct-Q8_0.gguf", TotalSize: int64(fit.GiB), Waiting: true})
+	m, cmd = dlStep(t, m, now, time.Second, cmd)
+	assert.Contains(t, ansi.Strip(lastStatus(m)), "↓ Qwen2.5-7B-Instruct-GGUF:Q8_0 waits for another download of the same file")
+	view := ansi.Strip(m.View())
+	assert.Contains(t, view, "│ ↓ Q8_0 waits for another download of it · x cancels")
+	assert.NotContains(t, view, "  0% ", "no still bar")
+
+	m.dl.running.events.tell(download.Progress{File: 1, Files: 1, Done: 512 << 20, Size: int64(fit.GiB), TotalDone: 512 << 20, TotalSize: int64(fit.GiB)})
+	m, _ = dlStep(t, m, now, time.Second, cmd)
+	assert.NotContains(t, ansi.Strip(m.View()), "waits for another download")
+	assert.Regexp(t, `│ ↓ Q8_0 █+░+  50% 512 MiB/1\.0 GiB`, ansi.Strip(m.View()))
+}
