@@ -67,7 +67,7 @@ Exit 0 picked, 1 nothing picked, 2 error.`,
 				return fmt.Errorf("the interactive browser needs a terminal on stdin and stderr; in scripts use 'modelbrowser search' or 'modelbrowser check'")
 			}
 			ctx := cmd.Context()
-			common.Speed = true
+			common.Speed, common.SpeedLater = true, true // the first page need not wait for the probe
 			sess, err := common.Open(ctx, e.app(), true, false)
 			if err != nil {
 				return err
@@ -86,6 +86,7 @@ Exit 0 picked, 1 nothing picked, 2 error.`,
 				Output:     os.Stderr,
 				NoColor:    e.getenv("NO_COLOR") != "",
 				Machine:    sess.Machine.Fit,
+				ProbeSpeed: sess.Machine.ProbeSpeed,
 				Context:    sess.Overrides.Context,
 				Demo:       common.Demo,
 				NextStep:   app.NextStep,

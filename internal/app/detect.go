@@ -27,6 +27,10 @@ type Overrides struct {
 	// Speed is set by commands that judge speed: the CPU's bandwidth is
 	// probed (once a run) and GGUF tensor infos are read.
 	Speed bool
+	// SpeedLater leaves the probe (a fraction of a second) to the caller:
+	// Machine.ProbeSpeed instead of Machine.Fit.CPUSpeed, for the browser,
+	// which shows its first page meanwhile.
+	SpeedLater bool
 }
 
 // ParseOverrides reads --memory, --vram and --ctx as given ("" for one
@@ -64,6 +68,10 @@ type Machine struct {
 	// worker. A --vram override makes cuda and rocm count as present, as
 	// FIT_POLICY section 4 says.
 	Compat compat.Machine
+	// ProbeSpeed, with Overrides.SpeedLater, probes the CPU's speed (once a
+	// run) for Fit.CPUSpeed, which is nil until then; nil when the speed is
+	// not judged or is already in Fit.
+	ProbeSpeed func() fit.CPUSpeed
 }
 
 // DetectMachine probes this computer: memory from the system, GPUs from
@@ -80,7 +88,10 @@ func detectMachine(ctx context.Context, env Env, o Overrides, deps machine.Deps)
 		env.note(n)
 	}
 	m := Machine{Fit: machine.OverrideGPU(machine.WithBandwidths(res.Machine), o.Memory, o.VRAM, o.GPU), Compat: res.Compat()}
-	if o.Speed {
+	switch {
+	case o.Speed && o.SpeedLater && env.getenv(BandwidthEnv) == "":
+		m.ProbeSpeed = func() fit.CPUSpeed { return machine.CPUSpeed(deps) }
+	case o.Speed:
 		cs, err := cpuSpeed(env, deps)
 		if err != nil {
 			env.note(err.Error())

@@ -31,6 +31,9 @@ type Common struct {
 	// Speed: the command judges speed (FIT_POLICY.md section 7), so the
 	// CPU's bandwidth is probed and GGUF tensor infos are read.
 	Speed bool
+	// SpeedLater: the caller runs the bandwidth probe itself, in the
+	// background (app.Overrides.SpeedLater).
+	SpeedLater bool
 }
 
 // Register declares the flags on cmd.
@@ -55,7 +58,7 @@ func (c *Common) Open(ctx context.Context, env app.Env, refreshable, demo bool) 
 	if err != nil {
 		return nil, err
 	}
-	over.Speed = c.Speed
+	over.Speed, over.SpeedLater = c.Speed, c.SpeedLater
 	return app.Open(ctx, env, opts, over, refreshable, demo || c.Demo)
 }
 

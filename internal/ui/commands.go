@@ -9,6 +9,7 @@ import (
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 	"github.com/modelbrowser/modelbrowser/internal/download"
+	"github.com/modelbrowser/modelbrowser/internal/fit"
 	"github.com/modelbrowser/modelbrowser/internal/query"
 )
 
@@ -117,4 +118,13 @@ func waitDownload(seq int, ev *dlEvents, pace time.Duration) tea.Cmd {
 			return downloadProgressedMsg{seq: seq, progress: p}
 		}
 	}
+}
+
+// probeSpeed measures the CPU's speed (a fraction of a second of memory
+// reads), nil when there is nothing to measure.
+func probeSpeed(probe func() fit.CPUSpeed) tea.Cmd {
+	if probe == nil {
+		return nil
+	}
+	return func() tea.Msg { return speedProbedMsg{speed: probe()} }
 }

@@ -137,3 +137,16 @@ func (m Model) canStepContext(dir int) bool {
 	}
 	return false
 }
+
+// speedProbed takes the CPU's speed measured since the start: every
+// judgement made without it is stale (fitKey.speed), so the rows in view
+// and the detail are judged again, now with their tok/s.
+func (m Model) speedProbed(msg speedProbedMsg) (Model, tea.Cmd) {
+	speed := msg.speed
+	m.fitCfg.machine.CPUSpeed = &speed
+	m.list.fit.machine.CPUSpeed = &speed
+	m.detail.cfg.machine.CPUSpeed = &speed
+	m.list.refit = true
+	follow := m.followSelection()
+	return m.asking(follow, false)
+}

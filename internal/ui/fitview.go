@@ -33,6 +33,7 @@ type fitKey struct {
 	ctx      int64  // the browser's context, 0 for the model's default
 	worker   string // the worker shown
 	modelCtx int64  // the model's context length (changes with its details)
+	speed    bool   // the CPU's speed was known (it arrives after the start)
 }
 
 // fitCache is one fit.Judge result with the list's cell made from it.
@@ -76,7 +77,7 @@ func (c fitConfig) judgeFit(it *item, ctx int64, worker string) *fitCache {
 	if it.factsState != factsIn || it.facts == nil {
 		return nil
 	}
-	key := fitKey{ctx: ctx, worker: worker, modelCtx: it.modelContext()}
+	key := fitKey{ctx: ctx, worker: worker, modelCtx: it.modelContext(), speed: c.machine.CPUSpeed != nil}
 	if it.fit != nil && it.fit.key == key {
 		return it.fit
 	}

@@ -77,3 +77,7 @@ type downloadEndedMsg struct {
 	path string
 	err  error
 }
+
+// speedProbedMsg carries the CPU's speed, measured in the background
+// since the start (Options.ProbeSpeed).
+type speedProbedMsg struct{ speed fit.CPUSpeed }

@@ -95,6 +95,8 @@ type Model struct {
 	// The fit (fitview.go, fitload.go): what judgements weigh against.
 	// (The context is among the list's choices.)
 	fitCfg fitConfig
+	// probeSpeed measures the CPU's speed once, from Init (Options).
+	probeSpeed func() fit.CPUSpeed
 	demo   bool
 
 	// A rate-limit wait: no request starts before waitUntil, the footer
@@ -147,6 +149,7 @@ func New(opt Options) Model {
 		pageLoading: true,
 		prompt:      pr,
 		fitCfg:      fitConfig{catalog: opt.Catalog, machine: opt.Machine},
+		probeSpeed:  opt.ProbeSpeed,
 		demo:        opt.Demo,
 		links:       opt.Hyperlinks,
 		nextStep:    opt.NextStep,
@@ -167,7 +170,7 @@ func New(opt Options) Model {
 
 // Init asks the Hub for the first page.
 func (m Model) Init() tea.Cmd {
-	return tea.Batch(fetchPage(m.ctx, m.searcher, m.catalog, m.query, m.seq, "", m.refresh), m.spinner.Tick)
+	return tea.Batch(fetchPage(m.ctx, m.searcher, m.catalog, m.query, m.seq, "", m.refresh), m.spinner.Tick, probeSpeed(m.probeSpeed))
 }
 
 // Update reads the clock once and lets the message's owner handle it;
@@ -218,6 +221,8 @@ func (m Model) updateRunes(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 
 func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case speedProbedMsg:
+		return m.speedProbed(msg)
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		if m.detailOpen && m.focus == focusList && !m.wide() {
@@ -314,7 +319,8 @@ func (m Model) updateKey(k tea.KeyMsg) (Model, tea.Cmd) {
 		m.detailOpen, m.focus = true, focusDetail
 		m.detail.cardMode = false
 		m.layout()
-		return m.asking(m.followSelection(), false)
+		cmd := m.followSelection()
+		return m.asking(cmd, false)
 	case key.Matches(k, m.keys.Focus):
 		switch {
 		case !m.detailOpen || m.focus == focusList:
@@ -325,7 +331,8 @@ func (m Model) updateKey(k tea.KeyMsg) (Model, tea.Cmd) {
 			m.detailOpen, m.focus = false, focusList // narrow: back to the list
 		}
 		m.layout()
-		return m.asking(m.followSelection(), false)
+		cmd := m.followSelection()
+		return m.asking(cmd, false)
 	case key.Matches(k, m.keys.Card):
 		return m.toggleCard()
 	case key.Matches(k, m.keys.HubURL):
@@ -333,7 +340,8 @@ func (m Model) updateKey(k tea.KeyMsg) (Model, tea.Cmd) {
 	case key.Matches(k, m.keys.Worker):
 		// Every row's FIT, what m hides, the detail and p follow it.
 		m.list.setWorker(m.fitCfg.nextWorker(m.list.worker))
-		return m.asking(m.followSelection(), false)
+		cmd := m.followSelection()
+		return m.asking(cmd, false)
 	case key.Matches(k, m.keys.Toggle):
 		cmd = m.list.setCompatOnly(!m.list.compatOnly)
 		return m.asking(tea.Batch(cmd, m.followSelection()), false)

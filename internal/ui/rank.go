@@ -26,14 +26,16 @@ func (m Model) cycleOrder() (Model, tea.Cmd) {
 	next := query.NextSort(cur)
 	if s, _ := query.LookupSort(next); s.Local {
 		m.list.rank = next
-		return m.asking(m.list.reorder(), false)
+		cmd := m.list.reorder()
+		return m.asking(cmd, false)
 	}
 	m.list.rank = ""
 	m.list.order = nil
 	q := m.query
 	q.Sort = next
 	if q.SortName() == m.query.SortName() {
-		return m.asking(m.list.reload(m.list.selected()), false)
+		cmd := m.list.reload(m.list.selected())
+		return m.asking(cmd, false)
 	}
 	return m.search(q, false)
 }

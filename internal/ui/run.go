@@ -63,6 +63,10 @@ type Options struct {
 	// Machine is what this computer offers (or the --memory/--vram
 	// overrides); the FIT column and the detail's table weigh against it.
 	Machine fit.Machine
+	// ProbeSpeed, when set, measures the CPU's speed for Machine.CPUSpeed
+	// (nil until then): it runs in the background from the start, and the
+	// speed estimates appear when it ends.
+	ProbeSpeed func() fit.CPUSpeed
 	// Context is --ctx, 0 for each model's default; + and - step it.
 	Context int64
 	// Demo makes the header say "demo data".
