@@ -97,7 +97,7 @@ type Model struct {
 	fitCfg fitConfig
 	// probeSpeed measures the CPU's speed once, from Init (Options).
 	probeSpeed func() fit.CPUSpeed
-	demo   bool
+	demo       bool
 
 	// A rate-limit wait: no request starts before waitUntil, the footer
 	// counts down each second (tick, from the injected clock), and a
