@@ -36,7 +36,7 @@ recommended worker), 2 error.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			run.Pick, run.Timeout, run.Out = args[0], budget.D, e.stdout
 			run.Open = func(ctx context.Context) (*app.Session, error) {
-				common.Speed = true
+				common.Speed, common.SpeedLater = true, true // probed while the Hub answers
 				return common.Open(ctx, e.app(), false, false)
 			}
 			return run.Run(cmd.Context())

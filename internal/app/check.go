@@ -28,6 +28,13 @@ type Checked struct {
 // catalog and weighs its files on the machine at context (0 for the
 // model's default). label, when not "", must name one of its variants.
 func (h *Hub) Check(ctx context.Context, id, label, revision string, cat compat.Catalog, mach fit.Machine, context int64) (Checked, error) {
+	return h.check(ctx, id, label, revision, cat, func() fit.Machine { return mach }, context)
+}
+
+// check is Check with the machine asked for only when the files are
+// weighed, after the requests: a probe still running (Machine.FitSoon)
+// runs while they wait on the network.
+func (h *Hub) check(ctx context.Context, id, label, revision string, cat compat.Catalog, machine func() fit.Machine, context int64) (Checked, error) {
 	m, err := h.Model(ctx, id, revision)
 	if err != nil {
 		return Checked{}, err
@@ -52,7 +59,7 @@ func (h *Hub) Check(ctx context.Context, id, label, revision string, cat compat.
 		}
 		c.Label = v.Name
 	}
-	if r, ok := fit.ForVerdict(facts, m, c.Verdict, cat, mach, context); ok {
+	if r, ok := fit.ForVerdict(facts, m, c.Verdict, cat, machine(), context); ok {
 		c.Fit = &r
 		c.Verdict.Warnings = append(c.Verdict.Warnings, r.Warnings...)
 	}

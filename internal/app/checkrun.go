@@ -40,7 +40,7 @@ func (r CheckRun) Run(ctx context.Context) error {
 	if err := s.OnlyWorkerFlag(r.Worker); err != nil {
 		return err
 	}
-	c, err := s.Hub.Check(ctx, id, label, r.Revision, s.Catalog, s.Machine.Fit, s.Overrides.Context)
+	c, err := s.Hub.check(ctx, id, label, r.Revision, s.Catalog, s.Machine.FitSoon(), s.Overrides.Context)
 	if err != nil && TimedOut(ctx) {
 		err = fmt.Errorf("%s before the Hub answered", context.Cause(ctx))
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"sync"
 
 	"github.com/modelbrowser/modelbrowser/internal/compat"
 	"github.com/modelbrowser/modelbrowser/internal/fit"
@@ -72,6 +73,24 @@ type Machine struct {
 	// run) for Fit.CPUSpeed, which is nil until then; nil when the speed is
 	// not judged or is already in Fit.
 	ProbeSpeed func() fit.CPUSpeed
+}
+
+// FitSoon starts the CPU's speed probe, when it is still to be run
+// (ProbeSpeed), in the background, and returns the function that gives
+// the machine's fit figures with it, waiting for the probe the first time
+// (at once when there is none).
+func (m Machine) FitSoon() func() fit.Machine {
+	f := m.Fit
+	if m.ProbeSpeed == nil {
+		return func() fit.Machine { return f }
+	}
+	done := make(chan fit.CPUSpeed, 1)
+	go func() { done <- m.ProbeSpeed() }()
+	return sync.OnceValue(func() fit.Machine {
+		cs := <-done
+		f.CPUSpeed = &cs
+		return f
+	})
 }
 
 // DetectMachine probes this computer: memory from the system, GPUs from
