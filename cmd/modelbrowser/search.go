@@ -55,7 +55,7 @@ failure is still printed).`,
 			run.Query, run.Timeout = strings.Join(args, " "), budget.D
 			run.Out, run.Width, run.TTY = e.stdout, e.width, e.stdoutTTY
 			run.Open = func(ctx context.Context, speed bool) (*app.Session, error) {
-				common.Speed = speed
+				common.Speed, common.SpeedLater = speed, speed // probed while the pages arrive
 				return common.Open(ctx, e.app(), false, false)
 			}
 			return run.Run(cmd.Context())

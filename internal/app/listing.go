@@ -43,7 +43,9 @@ type Limits struct {
 
 // FitPlan is what search --fit judges against.
 type FitPlan struct {
-	Machine fit.Machine
+	// Machine gives the figures to weigh against, asked for when the
+	// first files are weighed (a CPU probe may still run: Machine.FitSoon).
+	Machine func() fit.Machine
 	// Context is --ctx, 0 for each model's default.
 	Context int64
 	// WeighOnly keeps every model, its fit weighed (search --sort fit or
@@ -202,7 +204,7 @@ func (h *Hub) keepFitting(ctx context.Context, cands []compat.Judged, cat compat
 				if err != nil {
 					return
 				}
-				if r, ok := fit.ForVerdict(facts, j.Model, j.Verdict, cat, l.Fit.Machine, l.Fit.Context); ok {
+				if r, ok := fit.ForVerdict(facts, j.Model, j.Verdict, cat, l.Fit.Machine(), l.Fit.Context); ok {
 					fits[i] = &r
 				}
 			}()

@@ -95,7 +95,7 @@ func (r SearchRun) Run(ctx context.Context) error {
 	defer hub.Close()
 	lim := Limits{Limit: r.Limit, Scan: r.Scan, All: r.All, Facets: facets}
 	if r.Fit || weigh {
-		lim.Fit = &FitPlan{Machine: s.Machine.Fit, Context: s.Overrides.Context, WeighOnly: !r.Fit}
+		lim.Fit = &FitPlan{Machine: s.Machine.FitSoon(), Context: s.Overrides.Context, WeighOnly: !r.Fit}
 	}
 	filters := r.Filters
 	if f := facets.HubFilter(); f != "" && !slices.Contains(filters, f) {
