@@ -312,6 +312,8 @@ func TestDemoForSearchAndCheck(t *testing.T) {
 	r = b.run("search", "qwen", "--demo", "--fit", "--json", "--memory", "16GiB")
 	require.Equal(t, exitOK, r.code, "%s", r)
 	assert.Contains(t, r.stdout, `"level":"fits"`)
+	assert.Regexp(t, `--fit: \d+ requests? to the built-in sample Hub\n`, r.stderr, "no word of the Hub's rate limit")
+	assert.NotContains(t, r.stderr, "500 API requests")
 
 	r = b.run("check", "Qwen/Qwen2.5-0.5B-Instruct-GGUF", "--demo")
 	require.Equal(t, exitOK, r.code, "%s", r)

@@ -106,6 +106,10 @@ func (r SearchRun) Run(ctx context.Context) error {
 		// Told last, so every request of the command is counted: the
 		// context lengths' config.json reads come after the search.
 		defer func() {
+			if hub.demo != nil {
+				r.Note(fmt.Sprintf("--fit: %s to the built-in sample Hub", report.Plural(hub.Requests(), "request")))
+				return
+			}
 			r.Note(fmt.Sprintf("--fit: %s to the Hub (it allows 500 API requests per 5 minutes without a token)", report.Plural(hub.Requests(), "request")))
 		}()
 	}
