@@ -47,7 +47,8 @@ to stderr. Exit 0 when the listing is complete, 2 on an error (the state is
 saved: run the command again to go on), 130 on Ctrl-C.`,
 		Example: `  modelbrowser export --out compatible.jsonl
   modelbrowser export --filter gguf --sort likes --out gguf.jsonl
-  jq -r .id compatible.jsonl            # one repository id a line, e.g. for a static site`,
+  jq -r .id compatible.jsonl            # one repository id a line, e.g. for a static site
+  modelbrowser export --demo --out demo.jsonl   # try it without a network`,
 		Args:              cli.OneQuery,
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -66,6 +67,7 @@ saved: run the command again to go on), 130 on Ctrl-C.`,
 	fs.BoolVar(&run.All, "all", false, "write every model, compatible or not")
 	fs.StringVar(&run.Sort, "sort", query.SortDownloads, "order: "+strings.Join(query.SortNames(false), ", "))
 	cli.Fixed(cmd, "sort", query.SortNames(false)...)
+	fs.BoolVar(&run.Demo, "demo", false, "list the built-in sample Hub: no network, nothing written but FILE")
 	fs.StringVar(&run.Author, "author", "", "only models of this user or organisation")
 	fs.StringArrayVar(&run.Filters, "filter", nil, "only models with this `TAG` (repeatable)")
 	return cmd

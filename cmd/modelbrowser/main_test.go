@@ -325,7 +325,16 @@ func TestDemoForSearchAndCheck(t *testing.T) {
 	assert.Contains(t, r.stderr, "not found")
 	assert.NotContains(t, r.stderr, "hf:")
 
-	_, err := os.Stat(b.cache)
+	// export lists the sample Hub into FILE, and writes nothing else.
+	out := filepath.Join(t.TempDir(), "demo.jsonl")
+	r = b.run("export", "--demo", "--out", out)
+	require.Equal(t, exitOK, r.code, "%s", r)
+	lines, err := os.ReadFile(out)
+	require.NoError(t, err)
+	assert.Contains(t, string(lines), `{"id":"Qwen/Qwen2.5-0.5B-Instruct-GGUF","compatible":true`)
+	assert.Regexp(t, `export: \d+ scanned, \d+ kept`, r.stderr)
+
+	_, err = os.Stat(b.cache)
 	assert.True(t, os.IsNotExist(err), "--demo writes no cache: %v", err)
 	assert.Empty(t, b.hub.Requests())
 }

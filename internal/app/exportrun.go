@@ -18,6 +18,8 @@ type ExportRun struct {
 	Filters       []string
 	Sort          string
 	All, Restart  bool
+	// Demo lists the built-in sample Hub (no network; only FILE is written).
+	Demo bool
 	// Out is the file the lines go to; WorkersFile the catalog.
 	Out, WorkersFile string
 
@@ -42,7 +44,7 @@ func (r *ExportRun) Run(ctx context.Context) error {
 	}
 	p := r.Progress
 	s, err := Open(ctx, r.Env, Options{WorkersFile: r.WorkersFile, NoCache: true,
-		Wait: p.Wait("the Hub's rate limit, or a retry")}, Overrides{}, false, false)
+		Wait: p.Wait("the Hub's rate limit, or a retry")}, Overrides{}, false, r.Demo)
 	if err != nil {
 		return err
 	}
