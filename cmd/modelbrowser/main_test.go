@@ -325,6 +325,15 @@ func TestDemoForSearchAndCheck(t *testing.T) {
 	assert.Contains(t, r.stderr, "not found")
 	assert.NotContains(t, r.stderr, "hf:")
 
+	// get plans on the sample Hub, and fetches nothing from it.
+	r = b.run("get", "Qwen/Qwen2.5-0.5B-Instruct-GGUF:Q2_K", "--demo", "--dry-run")
+	require.Equal(t, exitOK, r.code, "%s", r)
+	assert.Contains(t, r.stdout, "qwen2.5-0.5b-instruct-q2_k.gguf")
+	r = b.run("get", "Qwen/Qwen2.5-0.5B-Instruct-GGUF:Q2_K", "--demo")
+	assert.Equal(t, exitError, r.code)
+	assert.Equal(t, "modelbrowser: get: the built-in sample Hub has the files' sizes but not their bytes: add --dry-run to see what get would fetch (see 'modelbrowser get --help')\n", r.stderr)
+	assert.Empty(t, r.stdout)
+
 	// export lists the sample Hub into FILE, and writes nothing else.
 	out := filepath.Join(t.TempDir(), "demo.jsonl")
 	r = b.run("export", "--demo", "--out", out)

@@ -34,6 +34,10 @@ func (r GetRun) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if s.Hub.demo != nil && !r.DryRun {
+		s.Hub.Close()
+		return Usagef("the built-in sample Hub has the files' sizes but not their bytes: add --dry-run to see what get would fetch")
+	}
 	defer s.Hub.Close()
 	if err := s.OnlyWorkerFlag(r.Worker); err != nil {
 		return err
