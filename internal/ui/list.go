@@ -275,6 +275,21 @@ func (l *listModel) reload(sel *item) tea.Cmd {
 	return cmd
 }
 
+// selectExactly highlights it when it is among the rows shown, and
+// reports whether it is.
+func (l *listModel) selectExactly(it *item) bool {
+	if it == nil {
+		return false
+	}
+	for i, v := range l.list.VisibleItems() {
+		if v.(*item) == it {
+			l.list.Select(i)
+			return true
+		}
+	}
+	return false
+}
+
 func (l *listModel) selectItem(sel *item) {
 	if sel == nil {
 		return

@@ -73,6 +73,11 @@ type Model struct {
 	detailOpen bool
 	focus      focus
 
+	// carry is the model highlighted, and whether its detail was open,
+	// when o started a search in a new order: found in the first page of
+	// that order, it is highlighted again and its detail reopened.
+	carry carried
+
 	prompting bool
 	prompt    textinput.Model
 	// promptFresh is true while the prompt holds the last query as it

@@ -37,7 +37,36 @@ func (m Model) cycleOrder() (Model, tea.Cmd) {
 		cmd := m.list.reload(m.list.selected())
 		return m.asking(cmd, false)
 	}
-	return m.search(q, false)
+	keep := carried{detail: m.detailOpen, focus: m.focus}
+	if it := m.list.selected(); it != nil {
+		keep.id = it.judged.Model.ID
+	}
+	m, cmd := m.search(q, false)
+	m.carry = keep
+	return m, cmd
+}
+
+// carried is what a new order's search keeps of the list before it
+// (Model.carry).
+type carried struct {
+	id     string
+	detail bool
+	focus  focus
+}
+
+// recarry highlights the carried model again when the new order's first
+// page holds it, and reopens its detail as it was; it forgets the carried
+// model either way.
+func (m *Model) recarry() {
+	c := m.carry
+	m.carry = carried{}
+	if c.id == "" || !m.list.selectExactly(m.list.byID[c.id]) {
+		return
+	}
+	if c.detail {
+		m.detailOpen, m.focus = true, c.focus
+		m.layout()
+	}
 }
 
 // reorder sorts the loaded rows by the local order, judging the fits it

@@ -114,3 +114,45 @@ func TestSpeedOrderInTheBrowser(t *testing.T) {
 	assert.GreaterOrEqual(t, len(speeds), 2, "some speeds are known")
 	assert.True(t, unknown, "some are not (too big, incompatible)")
 }
+
+// o with a detail open: the new order's first page holds the model, so
+// it stays highlighted and its detail stays open (it used to close, the
+// cursor back on the first row).
+func TestNewOrderKeepsTheModelAndItsDetail(t *testing.T) {
+	m := run(t, newTestModel(newFake(fixtureModels(), 50), 120, 40), nil)
+	m = run(t, m, m.Init())
+	m = press(t, m, "j", "j", "enter")
+	id := selectedID(m)
+	require.NotEmpty(t, id)
+	require.True(t, m.detailOpen)
+	focus := m.focus
+
+	m = press(t, m, "o")
+	assert.Equal(t, "likes", m.query.SortName(), "o asked the Hub for another order")
+	assert.Equal(t, id, selectedID(m), "the same model is highlighted")
+	assert.True(t, m.detailOpen, "its detail is still open")
+	assert.Equal(t, focus, m.focus)
+	assert.True(t, m.detail.showing(id))
+	assert.Contains(t, ansi.Strip(m.View()), "by likes")
+}
+
+// A model the new order's first page does not hold is not followed: the
+// list starts on its first row, the detail closed, as for any new search.
+func TestNewOrderWithoutTheModel(t *testing.T) {
+	f := newFake(fixtureModels(), 2)
+	m := run(t, newTestModel(f, 120, 40), nil)
+	m = run(t, m, m.Init())
+	m = press(t, m, "end")
+	m = press(t, m, "enter")
+	id := selectedID(m)
+	require.True(t, m.detailOpen)
+	first := f.pages[""].Models
+	for _, x := range first {
+		require.NotEqual(t, id, x.ID, "the test wants a model beyond the first page")
+	}
+
+	m = press(t, m, "o")
+	assert.NotEqual(t, id, selectedID(m))
+	assert.False(t, m.detailOpen)
+	assert.Zero(t, m.carry, "forgotten once the first page came")
+}

@@ -22,6 +22,7 @@ func (m Model) search(q query.Query, refresh bool) (Model, tea.Cmd) {
 	m.list.reset(m.source())
 	m.list.setSort(q.Sort)
 	m.detailOpen, m.focus = false, focusList
+	m.carry = carried{}
 	m.showDetail(nil, false)
 	m.layout()
 	return m, tea.Batch(fetchPage(m.ctx, m.searcher, m.catalog, m.query, m.seq, "", refresh), m.spinner.Tick)
@@ -119,6 +120,9 @@ func (m Model) pageFetched(msg pageFetchedMsg) (Model, tea.Cmd) {
 	m.cache = m.cache.add(msg.page)
 	cmd := m.list.appendItems(msg.items)
 	cmd = tea.Batch(cmd, m.list.reorder()) // new pages are merged in the local order
+	if msg.next == "" {
+		m.recarry() // a new order's first page: the model highlighted before, if it is here
+	}
 	// The rows in view are asked for; the next page too while the list
 	// does not fill the screen.
 	return m.asking(tea.Batch(cmd, m.followSelection()), true)
