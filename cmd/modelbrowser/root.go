@@ -159,6 +159,8 @@ Environment:
   XDG_CACHE_HOME, XDG_CONFIG_HOME
                                  cache and configuration (workers.toml) directories
   NO_COLOR                       no colour in the browser
+  TERM=dumb                      plain output, and no terminal colour query at start (it waits
+                                 up to 5 s where nothing answers it: script, expect, some CI)
 `
 
 // termTakesOSC reports whether the terminal named by TERM takes OSC 8
