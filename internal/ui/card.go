@@ -45,7 +45,8 @@ func (m Model) toggleCard() (Model, tea.Cmd) {
 		m.detail.cardMode = !m.detail.cardMode
 	}
 	m.layout()
-	return m, m.followSelection()
+	next := m.followSelection()
+	return m, next
 }
 
 // cardFor shows it's card in the pane when the pane shows cards, and

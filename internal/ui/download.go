@@ -235,7 +235,8 @@ func (m Model) confirmKey(k tea.KeyMsg) (Model, tea.Cmd) {
 	if m.dl.running != nil {
 		m.dl.notice = fmt.Sprintf("queued %s (%d waiting)", j.name(), len(m.dl.queue))
 	}
-	return m, m.startNext()
+	next := m.startNext()
+	return m, next
 }
 
 // startNext starts the first download of the queue when none runs.
@@ -288,7 +289,8 @@ func (m Model) downloadEnded(msg downloadEndedMsg) (Model, tea.Cmd) {
 		}
 		m.dl.notice, m.dl.noticePath = "downloaded "+j.name()+": ", text.Sanitize(msg.path)
 	}
-	return m, m.startNext()
+	next := m.startNext()
+	return m, next
 }
 
 // picked ends the program with the pick j fetched, at path.

@@ -87,7 +87,8 @@ func (k *KeyMap) setFacetState(s keyState) {
 func (m Model) openFacets() (Model, tea.Cmd) {
 	m.bar.open = true
 	m.bar.quant.SetValue(m.list.facets.Quant)
-	return m, m.bar.focus(fieldFormat)
+	next := m.bar.focus(fieldFormat)
+	return m, next
 }
 
 // facetKey handles a key while the bar is open.
@@ -99,9 +100,11 @@ func (m Model) facetKey(k tea.KeyMsg) (Model, tea.Cmd) {
 		m.bar.quant.Blur()
 		return m, nil
 	case key.Matches(k, m.keys.FacetNext):
-		return m, m.bar.focus(m.bar.field + 1)
+		next := m.bar.focus(m.bar.field + 1)
+		return m, next
 	case key.Matches(k, m.keys.FacetPrev):
-		return m, m.bar.focus(m.bar.field - 1)
+		next := m.bar.focus(m.bar.field - 1)
+		return m, next
 	case key.Matches(k, m.keys.FacetClear):
 		m.bar.quant.SetValue("")
 		return m.applyFacets(rank.Facets{})
@@ -154,7 +157,8 @@ func (m Model) applyFacets(f rank.Facets) (Model, tea.Cmd) {
 		return m.search(q, false)
 	}
 	cmd := m.list.setFacets(f)
-	return m.asking(tea.Batch(cmd, m.followSelection()), false)
+	cmd = tea.Batch(cmd, m.followSelection())
+	return m.asking(cmd, false)
 }
 
 // facetQuery is the query with the Hub filter f asks for: filter=gguf

@@ -349,10 +349,12 @@ func (m Model) updateKey(k tea.KeyMsg) (Model, tea.Cmd) {
 		return m.asking(cmd, false)
 	case key.Matches(k, m.keys.Toggle):
 		cmd = m.list.setCompatOnly(!m.list.compatOnly)
-		return m.asking(tea.Batch(cmd, m.followSelection()), false)
+		cmd = tea.Batch(cmd, m.followSelection())
+		return m.asking(cmd, false)
 	case key.Matches(k, m.keys.FitsOnly):
 		cmd = m.list.setFitsOnly(!m.list.fitsOnly)
-		return m.asking(tea.Batch(cmd, m.followSelection()), false)
+		cmd = tea.Batch(cmd, m.followSelection())
+		return m.asking(cmd, false)
 	case key.Matches(k, m.keys.Facets):
 		return m.openFacets()
 	case key.Matches(k, m.keys.CtxUp):

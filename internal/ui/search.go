@@ -87,7 +87,8 @@ func (m *Model) want(auto bool) tea.Cmd {
 // asking is m with cmd and what the screen now lacks (want): the last step
 // of the handlers of messages that change what is visible.
 func (m Model) asking(cmd tea.Cmd, auto bool) (Model, tea.Cmd) {
-	return m, tea.Batch(cmd, m.want(auto))
+	next := tea.Batch(cmd, m.want(auto))
+	return m, next
 }
 
 // pageFetched takes a page of the current search; an answer to an older
@@ -100,7 +101,8 @@ func (m Model) pageFetched(msg pageFetchedMsg) (Model, tea.Cmd) {
 	if d := retryAfter(msg.err); d > 0 {
 		// The Hub asks to wait: ask again for the same page after it.
 		m.retryPage, m.retryNext = true, msg.next
-		return m, m.startWait(d) // nothing else may be asked meanwhile
+		next := m.startWait(d) // nothing else may be asked meanwhile
+		return m, next
 	}
 	if msg.err != nil {
 		text := text.Sanitize(msg.err.Error())
@@ -125,7 +127,8 @@ func (m Model) pageFetched(msg pageFetchedMsg) (Model, tea.Cmd) {
 	}
 	// The rows in view are asked for; the next page too while the list
 	// does not fill the screen.
-	return m.asking(tea.Batch(cmd, m.followSelection()), true)
+	cmd = tea.Batch(cmd, m.followSelection())
+	return m.asking(cmd, true)
 }
 
 // followSelection shows the highlighted model in the detail pane, when the
