@@ -100,9 +100,11 @@ func (w Worker) Runs(arch, format string) bool {
 
 // runsAny reports whether the worker runs arch under any format it lists.
 func (w Worker) runsAny(arch string) bool {
-	for f := range w.Architectures {
-		if w.Runs(arch, f) {
-			return true
+	for _, archs := range w.Architectures {
+		for _, a := range archs {
+			if strings.EqualFold(a, arch) {
+				return true
+			}
 		}
 	}
 	return false
