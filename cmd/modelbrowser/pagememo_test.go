@@ -53,8 +53,9 @@ func TestPageMemoChangesNoOutput(t *testing.T) {
 	variants := [][]string{
 		{"search", "", "--all", "--limit", "1000"},
 		{"search", "", "--all", "--limit", "1000", "--json"},
-		{"search", "", "--limit", "1000", "--fit"},
-		{"search", "", "--all", "--limit", "1000", "--fit", "--json"},
+		// --memory: the free memory the fit reads would move between runs.
+		{"search", "", "--limit", "1000", "--fit", "--memory", "16GiB"},
+		{"search", "", "--all", "--limit", "1000", "--fit", "--json", "--memory", "16GiB"},
 		{"search", "", "--limit", "1000", "--json", "--no-context"},
 		{"search", "qwen", "--all", "--sort", "likes"},
 	}
